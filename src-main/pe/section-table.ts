@@ -1,0 +1,78 @@
+import type { FileReader } from './file-reader.ts';
+import type { IssueLog } from './parse-issues.ts';
+import type { Section } from './pe-image.ts';
+import { flagNames } from './file-header.ts';
+import { LIMITS } from './limits.ts';
+
+const SECTION_FLAGS: [number, string][] = [
+  [0x00000020, 'CODE'],
+  [0x00000040, 'INITIALIZED_DATA'],
+  [0x00000080, 'UNINITIALIZED_DATA'],
+  [0x02000000, 'DISCARDABLE'],
+  [0x04000000, 'NOT_CACHED'],
+  [0x08000000, 'NOT_PAGED'],
+  [0x10000000, 'SHARED'],
+  [0x20000000, 'EXECUTE'],
+  [0x40000000, 'READ'],
+  [0x80000000, 'WRITE'],
+];
+
+/** Shannon entropy in bits per byte over a byte histogram. */
+export function entropyOf(histogram: Uint32Array, total: number): number {
+  if (total === 0) return 0;
+  let entropy = 0;
+  for (const count of histogram) {
+    if (count === 0) continue;
+    const p = count / total;
+    entropy -= p * Math.log2(p);
+  }
+  return entropy;
+}
+
+function sectionEntropy(reader: FileReader, offset: number, size: number): number | null {
+  const length = Math.min(size, reader.size - offset, LIMITS.entropyBytes);
+  if (length <= 0) return null;
+  const histogram = new Uint32Array(256);
+  const chunk = 1 << 20;
+  for (let done = 0; done < length; done += chunk) {
+    const bytes = reader.bytes(offset + done, Math.min(chunk, length - done));
+    for (const byte of bytes) histogram[byte]!++;
+  }
+  return Math.round(entropyOf(histogram, length) * 1000) / 1000;
+}
+
+/** Reads the section table; entropy is computed only when asked (it reads every section). */
+export function readSectionTable(reader: FileReader, offset: number, declaredCount: number, issues: IssueLog, withEntropy: boolean): Section[] {
+  const fitting = Math.floor(Math.max(0, reader.size - offset) / 40);
+  const count = Math.min(declaredCount, LIMITS.sections, fitting);
+  if (count < declaredCount) {
+    issues.add('section table', offset, `${declaredCount} sections declared; only ${count} read (${fitting < declaredCount ? 'the table runs past the end of the file' : `cap ${LIMITS.sections}`})`);
+  }
+  const table = reader.bytes(offset, count * 40);
+  const sections: Section[] = [];
+  for (let index = 0; index < count; index++) {
+    const at = index * 40;
+    const rawName = table.subarray(at, at + 8);
+    const nul = rawName.indexOf(0);
+    const characteristics = table.readUInt32LE(at + 36);
+    const section: Section = {
+      name: rawName.toString('latin1', 0, nul < 0 ? 8 : nul),
+      virtualSize: table.readUInt32LE(at + 8),
+      virtualAddress: table.readUInt32LE(at + 12),
+      sizeOfRawData: table.readUInt32LE(at + 16),
+      pointerToRawData: table.readUInt32LE(at + 20),
+      characteristics,
+      flags: flagNames(characteristics, SECTION_FLAGS),
+      isCode: (characteristics & 0x20) !== 0,
+      isExecutable: (characteristics & 0x20000000) !== 0,
+      isWritable: (characteristics & 0x80000000) !== 0,
+      entropy: null,
+    };
+    if (section.sizeOfRawData > 0 && section.pointerToRawData + section.sizeOfRawData > reader.size) {
+      issues.add(`section ${section.name}`, offset + at, `raw data [0x${section.pointerToRawData.toString(16)}, +0x${section.sizeOfRawData.toString(16)}) runs past the end of the file (size 0x${reader.size.toString(16)})`);
+    }
+    if (withEntropy && section.sizeOfRawData > 0) section.entropy = sectionEntropy(reader, section.pointerToRawData, section.sizeOfRawData);
+    sections.push(section);
+  }
+  return sections;
+}
