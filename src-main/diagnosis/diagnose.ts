@@ -1,0 +1,81 @@
+import type { PeImage } from '../pe/pe-image.ts';
+import { parsePeFile } from '../pe/parse-pe.ts';
+import type { DependencyNode } from '../resolver/dependency-node.ts';
+import type { HostArch, LoadContext, LoadMethod, SearchFlag } from '../resolver/load-context.ts';
+import { defaultLoadContext } from '../resolver/default-load-context.ts';
+import { resolveDependencies, type TreeResult } from '../resolver/dependency-tree.ts';
+import { createCaches } from '../resolver/module-locator.ts';
+import type { Finding } from './finding.ts';
+import type { Verdict } from './verdict.ts';
+import { mergeFindings } from './findings.ts';
+import { imageFindings } from './image-findings.ts';
+import { dotnetNotes, rootMachineFailure } from './root-machine.ts';
+import { treeFindings } from './tree-findings.ts';
+
+export interface DiagnoseOptions {
+  hosts: HostArch[];
+  applicationDir?: string;
+  hostExecutable?: string;
+  loadMethod?: LoadMethod;
+  searchFlags?: SearchFlag[];
+  /** --search-dir: AddDllDirectory/SetDllDirectory folders (the context's extraDirs). */
+  searchDirs?: string[];
+  windowsDir?: string | null;
+  currentDir?: string | null;
+  pathDirs?: string[];
+  maxDepth?: number;
+  maxNodes?: number;
+}
+
+export interface Diagnosis {
+  image: PeImage;
+  verdicts: Partial<Record<HostArch, Verdict>>;
+  trees: Partial<Record<HostArch, DependencyNode>>;
+  findings: Finding[];
+}
+
+function contextFor(rootPath: string, host: HostArch, options: DiagnoseOptions): LoadContext {
+  return defaultLoadContext(rootPath, host, {
+    applicationDir: options.applicationDir, hostExecutable: options.hostExecutable ?? undefined, loadMethod: options.loadMethod,
+    searchFlags: options.searchFlags, extraDirs: options.searchDirs, windowsDir: options.windowsDir, currentDir: options.currentDir,
+    pathDirs: options.pathDirs,
+  });
+}
+
+/** Verdict and findings for one host from the root image and its tree. */
+export function judgeHost(image: PeImage, host: HostArch, result: TreeResult): { verdict: Verdict; findings: Finding[] } {
+  const context = result.locator.context;
+  const machine = rootMachineFailure(image, host);
+  const tree = treeFindings(result, host);
+  // The root's own machine fails before any dependency is looked at: the tree is still shown,
+  // but its problems (every dependency of the root's machine is "wrong" here) are noise.
+  if (machine) {
+    return { verdict: { hostArch: host, loads: false, error: machine.error, rootCause: machine.rootCause, context }, findings: [machine.finding] };
+  }
+  const failure = tree.failure;
+  return {
+    verdict: { hostArch: host, loads: failure === null, error: failure?.error ?? null, rootCause: failure?.rootCause ?? null, context },
+    findings: tree.findings,
+  };
+}
+
+/**
+ * Will the DLL load, per host bitness, and why not: parses the root (with details), builds one
+ * dependency tree per host (modules parsed once across hosts) and states verdicts and findings.
+ * Throws NotPeError / FileAccessError for files that cannot be analysed.
+ */
+export function diagnose(rootPath: string, options: DiagnoseOptions): Diagnosis {
+  const image = parsePeFile(rootPath);
+  const caches = createCaches();
+  const verdicts: Diagnosis['verdicts'] = {};
+  const trees: Diagnosis['trees'] = {};
+  const findings: Finding[] = [...imageFindings(image), ...dotnetNotes(image)];
+  for (const host of options.hosts) {
+    const result = resolveDependencies(rootPath, contextFor(rootPath, host, options), { caches, rootImage: image, maxDepth: options.maxDepth, maxNodes: options.maxNodes });
+    const judged = judgeHost(image, host, result);
+    verdicts[host] = judged.verdict;
+    trees[host] = result.tree;
+    findings.push(...judged.findings);
+  }
+  return { image, verdicts, trees, findings: mergeFindings(findings, options.hosts) };
+}

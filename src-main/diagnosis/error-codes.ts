@@ -1,0 +1,27 @@
+import type { LoaderError } from './verdict.ts';
+
+/** The Windows loader errors a user meets, by code: LoadLibrary's Win32 errors and start-up NTSTATUSes. */
+export const LOADER_ERRORS = {
+  badExeFormat: { code: 193, name: 'ERROR_BAD_EXE_FORMAT', message: '%1 is not a valid Win32 application.' },
+  modNotFound: { code: 126, name: 'ERROR_MOD_NOT_FOUND', message: 'The specified module could not be found.' },
+  procNotFound: { code: 127, name: 'ERROR_PROC_NOT_FOUND', message: 'The specified procedure could not be found.' },
+  dllInitFailed: { code: 1114, name: 'ERROR_DLL_INIT_FAILED', message: 'A dynamic link library (DLL) initialization routine failed.' },
+  invalidImageFormat: { code: 0xc000007b, name: 'STATUS_INVALID_IMAGE_FORMAT', message: 'The application was unable to start correctly (0xc000007b).' },
+  dllNotFound: { code: 0xc0000135, name: 'STATUS_DLL_NOT_FOUND', message: 'The code execution cannot proceed because %hs was not found.' },
+  entryPointNotFound: { code: 0xc0000139, name: 'STATUS_ENTRYPOINT_NOT_FOUND', message: 'The procedure entry point %hs could not be located in the dynamic link library %hs.' },
+  dllInitFailedStatus: { code: 0xc0000142, name: 'STATUS_DLL_INIT_FAILED', message: 'The application was unable to start correctly (0xc0000142).' },
+} as const satisfies Record<string, LoaderError>;
+
+const BY_CODE = new Map<number, LoaderError>(Object.values(LOADER_ERRORS).map((error) => [error.code, error]));
+
+/** The named error for a code (Win32 error or NTSTATUS), or null when it is not one Thunk explains. */
+export function loaderError(code: number): LoaderError | null {
+  const found = BY_CODE.get(code >>> 0);
+  return found ? { ...found } : null;
+}
+
+/** "193 ERROR_BAD_EXE_FORMAT" / "0xC000007B STATUS_INVALID_IMAGE_FORMAT". */
+export function formatLoaderError(error: LoaderError): string {
+  const code = error.code > 0xffff ? `0x${error.code.toString(16).toUpperCase()}` : String(error.code);
+  return `${code} ${error.name}`;
+}

@@ -1,0 +1,172 @@
+import type { HostArch, LoadContext } from '../resolver/load-context.ts';
+import type { MissingImport } from '../resolver/dependency-node.ts';
+import type { TreeResult } from '../resolver/dependency-tree.ts';
+import type { Finding } from './finding.ts';
+import type { LoaderError } from './verdict.ts';
+import { LOADER_ERRORS } from './error-codes.ts';
+import { FINDING_CODES, finding } from './findings.ts';
+import { collectProblems, formatChain, type TreeProblem } from './tree-problems.ts';
+
+/** The first fatal problem of a tree as the verdict states it. */
+export interface TreeFailure {
+  error: LoaderError;
+  rootCause: string;
+}
+
+const BITS: Record<HostArch, string> = { x86: '32-bit', x64: '64-bit' };
+
+function searched(result: TreeResult): string {
+  return result.locator.locations.map((l) => `${l.dir} (${l.strategy})`).join('; ') || 'no folders';
+}
+
+function importerOf(problem: TreeProblem): string {
+  return problem.chain[problem.chain.length - 2] ?? problem.chain[0]!;
+}
+
+function missingModule(p: TreeProblem, result: TreeResult, host: HostArch, rootCause: boolean): Finding {
+  const name = p.node.name;
+  const sxs = p.node.sxsOnlyAssembly ? ` It is provided only by the side-by-side assembly ${p.node.sxsOnlyAssembly}, which was not found either.` : '';
+  const apiSet = p.node.apiSetTarget ? ` (API set ${name} resolves to ${p.node.apiSetTarget})` : '';
+  if (p.delay) {
+    return finding({
+      code: FINDING_CODES.delayLoadMissing, severity: 'warning', hostArch: host, title: `Delay-loaded ${name} not found: the DLL loads, the first call into it fails`,
+      explanation: `${importerOf(p)} delay-loads ${name}${apiSet}; the load succeeds, but the first call of one of its functions raises 0xC06D007E (module not found) unless the program handles it.${sxs}`,
+      evidence: [formatChain(p.chain), `searched: ${searched(result)}`], fix: `Ship ${name} (${BITS[host]}) with the application if that feature is used.`,
+    });
+  }
+  return finding({
+    code: FINDING_CODES.missingDependency, severity: 'error', hostArch: host, rootCause,
+    title: `${name} not found (needed by ${formatChain(p.chain.slice(0, -1))})`,
+    explanation: `The loader cannot find ${name}${apiSet}, needed through ${formatChain(p.chain)}: LoadLibrary fails with 126 (an EXE linking it fails to start with 0xC0000135), even though the missing file is not the one loaded.${sxs}`,
+    evidence: [formatChain(p.chain), `searched: ${searched(result)}`],
+    fix: p.node.sxsOnlyAssembly
+      ? `Install the runtime that provides ${p.node.sxsOnlyAssembly} (${BITS[host]}), or place its files next to the application.`
+      : `Put the ${BITS[host]} ${name} next to the application (${result.locator.context.applicationDir}) or in a folder on the search path (--search-dir), or install the package that provides it.`,
+  });
+}
+
+function noValidCopy(p: TreeProblem, host: HostArch, rootCause: boolean): Finding {
+  const copies = p.node.skipped.map((s) => `${s.path}: ${s.reason}`);
+  return finding({
+    code: FINDING_CODES.dependencyWrongBitness, severity: p.delay ? 'warning' : 'error', hostArch: host, rootCause: rootCause && !p.delay,
+    title: `Only unusable copies of ${p.node.name} found (needed by ${formatChain(p.chain.slice(0, -1))})`,
+    explanation: `Every ${p.node.name} on the search path is of the wrong machine (or not a PE image). The loader passes over them and, finding no usable one, fails with 193 ("%1 is not a valid Win32 application"; 0xC000007B at process start)${p.delay ? ' at the first call into it (delay-loaded)' : ''}.`,
+    evidence: [formatChain(p.chain), ...copies], fix: `Provide the ${BITS[host]} build of ${p.node.name} (a host of the other bitness would need the other builds).`,
+  });
+}
+
+function wrongCopyFirst(p: TreeProblem, host: HostArch): Finding {
+  const wrong = p.node.skipped.map((s) => `found first: ${s.path} (${s.machine ?? 'not a PE image'})`);
+  return finding({
+    code: FINDING_CODES.wrongBitnessFirst, severity: 'warning', hostArch: host,
+    title: `A wrong-bitness copy of ${p.node.name} comes first on the search path`,
+    explanation: `The loader skips ${p.node.skipped.length > 1 ? 'these copies' : 'this copy'} and loads ${p.node.path} instead, so this load works; but the copy in front is a trap: remove the usable copy, change the search order or ship another host, and the load fails with 193.`,
+    evidence: [formatChain(p.chain), ...wrong, `loaded: ${p.node.path} (${p.node.machine})`],
+    fix: `Remove or rename the wrong copy, or keep ${BITS[host]} and other-bitness builds in separate folders.`,
+  });
+}
+
+function wantedName(m: MissingImport): string {
+  const last = m.via[m.via.length - 1];
+  return last ? `${m.function} (forwarded to ${last})` : m.function;
+}
+
+function missingExport(p: Extract<TreeProblem, { kind: 'missing-export' }>, host: HostArch, rootCause: boolean): Finding {
+  const m = p.missing;
+  const lacking = m.lackingModule ?? p.node.name;
+  const through = m.via.length > 0 ? `, which ${p.node.name} forwards to ${m.via.join(' → ')}` : '';
+  const why = m.reason === 'forwarder-target-missing' ? `the forwarder's module ${lacking} is not found` : m.reason === 'forwarder-loop' ? 'the forwarders loop' : `${lacking} does not export it`;
+  if (p.delay) {
+    return finding({
+      code: FINDING_CODES.delayLoadMissingExport, severity: 'warning', hostArch: host, title: `${m.function} missing from delay-loaded ${lacking}: the first call fails`,
+      explanation: `${m.importer} delay-imports ${m.function} from ${p.node.name}${through}; ${why}. The DLL loads; calling it raises 0xC06D007F (procedure not found).`,
+      evidence: [formatChain(p.chain), p.node.path ?? p.node.name], fix: `Use the version of ${lacking} that ${m.importer} was built against.`,
+    });
+  }
+  return finding({
+    code: FINDING_CODES.missingExport, severity: 'error', hostArch: host, rootCause,
+    title: `${wantedName(m)} not found in ${lacking} (imported by ${m.importer})`,
+    explanation: `${m.importer} imports ${m.function} from ${p.node.name}${through}; ${why}. LoadLibrary fails with 127 (0xC0000139 at process start): the found ${lacking} is another version than the one ${m.importer} was built against.`,
+    evidence: [formatChain(p.chain), `${p.node.name}: ${p.node.path}`, ...m.via.map((v) => `forwarder: ${v}`)],
+    fix: `Use the version of ${lacking} that ${m.importer} was built against (check which copy is found first: ${p.node.path}).`,
+  });
+}
+
+function aggregate(problems: TreeProblem[], kind: TreeProblem['kind']): string[] {
+  return [...new Set(problems.filter((p) => p.kind === kind).map((p) => p.node.name.toLowerCase()))];
+}
+
+function contextFindings(problems: TreeProblem[], result: TreeResult, host: HostArch): Finding[] {
+  const found: Finding[] = [];
+  const context: LoadContext = result.locator.context;
+  const unchecked = aggregate(problems, 'unchecked');
+  if (!context.windowsDir) {
+    found.push(finding({
+      code: FINDING_CODES.noWindowsDir, severity: 'warning', hostArch: host, title: 'System DLLs could not be checked (no Windows folder)',
+      explanation: `No Windows folder is known on this machine, so imports of Windows' own DLLs were assumed present and not checked${unchecked.length ? ` (${unchecked.length}: ${unchecked.slice(0, 12).join(', ')}${unchecked.length > 12 ? ', ...' : ''})` : ''}. API sets and KnownDLLs were not resolved either.`,
+      evidence: unchecked, fix: 'Give --windows-dir: a copy or mount of C:\\Windows, or a Wine prefix (its drive_c/windows).',
+    }));
+  }
+  const apiSets = aggregate(problems, 'api-set-unresolved');
+  if (apiSets.length > 0) {
+    const reason = result.locator.apiSets.schema ? '' : ` (${result.locator.apiSets.reason})`;
+    found.push(finding({
+      code: FINDING_CODES.apiSetUnresolved, severity: 'info', hostArch: host, title: `${apiSets.length} API set name${apiSets.length > 1 ? 's' : ''} not resolved`,
+      explanation: `api-ms-win-* and ext-ms-* names are virtual: Windows maps them to real DLLs through its API set schema, so they are not "missing" files. No schema was available${reason}, so their targets were not checked.`,
+      evidence: apiSets, fix: 'Give --windows-dir with a System32 that holds apisetschema.dll.',
+    }));
+  }
+  if (result.truncated) {
+    found.push(finding({
+      code: FINDING_CODES.treeTruncated, severity: 'warning', hostArch: host, title: 'Dependency tree cut short',
+      explanation: `The tree reached its depth or size bound (${result.nodeCount} nodes); modules below the cut were not checked.`, fix: 'Raise the bound if the tree is legitimately this large.',
+    }));
+  }
+  return found;
+}
+
+function sxsFinding(p: TreeProblem, problems: TreeProblem[], host: HostArch): Finding {
+  const needed = problems.some((q) => q.node.sxsOnlyAssembly?.toLowerCase() === p.node.name.toLowerCase() && !q.delay);
+  return finding({
+    code: FINDING_CODES.sxsNotFound, severity: needed ? 'error' : 'warning', hostArch: host, title: `Side-by-side assembly ${p.node.name} not found`,
+    explanation: `${p.node.error ?? ''}. ${needed ? 'The DLL imports a module only this assembly provides, so it fails to load.' : 'Windows would refuse to create the activation context for this manifest (error 14001 for an EXE); a DLL loads, but any module it expects from the assembly comes from elsewhere.'}`,
+    evidence: [p.node.name], fix: `Install the runtime that provides ${p.node.name}, or ship it as a private assembly next to the application.`,
+  });
+}
+
+function problemKey(p: TreeProblem): string {
+  const missing = p.kind === 'missing-export' ? `|${p.missing.importer}|${p.missing.function}` : '';
+  return `${p.kind}|${(p.node.path ?? p.node.name).toLowerCase()}${missing}`;
+}
+
+/** Findings for one host's tree and the verdict's failure (the first fatal problem in load order). */
+export function treeFindings(result: TreeResult, host: HostArch): { failure: TreeFailure | null; findings: Finding[] } {
+  const all = collectProblems(result.tree);
+  // A problem met on a start-up path and under a delay-load edge counts once, as start-up.
+  const statics = new Set(all.filter((p) => !p.delay).map(problemKey));
+  const problems = all.filter((p, i) => (!p.delay || !statics.has(problemKey(p))) && all.findIndex((q) => problemKey(q) === problemKey(p) && q.delay === p.delay) === i);
+  const fatal = problems.find((p) => !p.delay && (p.kind === 'missing-module' || p.kind === 'no-valid-copy'))
+    ?? problems.find((p) => !p.delay && p.kind === 'missing-export');
+  const findings: Finding[] = [];
+  for (const p of problems) {
+    const isRoot = p === fatal;
+    if (p.kind === 'missing-module') findings.push(missingModule(p, result, host, isRoot));
+    else if (p.kind === 'no-valid-copy') findings.push(noValidCopy(p, host, isRoot));
+    else if (p.kind === 'wrong-copy-first') findings.push(wrongCopyFirst(p, host));
+    else if (p.kind === 'missing-export') findings.push(missingExport(p, host, isRoot));
+    else if (p.kind === 'sxs-missing') findings.push(sxsFinding(p, problems, host));
+    else if (p.kind === 'unreadable') findings.push(finding({ code: FINDING_CODES.dependencyUnreadable, severity: 'warning', hostArch: host, title: `${p.node.name} could not be read`, explanation: p.node.error ?? '', evidence: [formatChain(p.chain)], fix: 'Check the file (size, permissions).' }));
+  }
+  findings.push(...contextFindings(problems, result, host));
+  return { failure: fatal ? failureOf(fatal) : null, findings };
+}
+
+function failureOf(p: TreeProblem): TreeFailure {
+  if (p.kind === 'missing-export') {
+    return { error: { ...LOADER_ERRORS.procNotFound }, rootCause: `${wantedName(p.missing)} not found in ${p.missing.lackingModule ?? p.node.name} (imported by ${p.missing.importer}; ${formatChain(p.chain)})` };
+  }
+  if (p.kind === 'no-valid-copy') {
+    return { error: { ...LOADER_ERRORS.badExeFormat }, rootCause: `only wrong-bitness copies of ${p.node.name} found (${formatChain(p.chain)})` };
+  }
+  return { error: { ...LOADER_ERRORS.modNotFound }, rootCause: `${p.node.name} not found (${formatChain(p.chain)})` };
+}
