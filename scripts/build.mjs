@@ -1,5 +1,8 @@
 // Bundles the CLI (and later the app's main process and the agent) with esbuild.
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: true, logLevel: 'warning' };
 
@@ -7,5 +10,16 @@ await build({
   ...common,
   entryPoints: { cli: 'src-main/cli/main.ts' },
   outdir: 'dist',
+  define: { THUNK_VERSION: JSON.stringify(pkg.version) },
   banner: { js: "import { createRequire as __thunkCreateRequire } from 'node:module'; const require = __thunkCreateRequire(import.meta.url);" },
+});
+
+// The agent runs in node.exe of either bitness (or the host's node): koffi stays external and is
+// resolved at run time from node_modules/koffi + node_modules/@koromix/koffi-<platform-arch>
+// staged beside agent.js (see scripts/stage-agent-runtimes.ts).
+await build({
+  ...common,
+  entryPoints: { agent: 'src-agent32/agent.ts' },
+  outdir: 'dist',
+  external: ['koffi'],
 });

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Thunk's one install command: Debian packages the tests need (MinGW, oracles, Wine), the npm
+# packages, the build, and the staged Windows agent runtimes. Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-debian-packages.sh
+npm ci --no-audit --no-fund
+npm run build
+if npm run | grep -q 'stage:agents'; then npm run stage:agents; fi
+echo "Thunk is installed: try ./bin/thunk triage /path/to/some.dll"

@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import type { HostArch, LoadMethod } from '../../resolver/load-context.ts';
+import { analyseFile, type TriageOptions } from '../../triage/analyse-file.ts';
+import { scanInputs } from '../../triage/scan-inputs.ts';
+import { failedFileReport } from '../../report/build-file-report.ts';
+import { SCHEMA_VERSION, documentJson, hasBlockingProblem, type FileReport, type ReportDocument } from '../../report/report-document.ts';
+import { documentText } from '../../report/text-report.ts';
+import { documentMarkdown } from '../../report/markdown-report.ts';
+import { documentHtml } from '../../report/html-report.ts';
+import { ProgressBar } from '../progress-bar.ts';
+import { EXIT, UsageError } from '../usage-error.ts';
+import { toJson, writeOutput } from '../write-output.ts';
+import { VERSION } from '../version.ts';
+
+export const TRIAGE_USAGE = `Usage: thunk triage <files or folders...> [options]
+
+Will these DLLs load in a 32-bit / 64-bit process, and if not, why? Folders are scanned recursively.
+
+Output (default: a readable summary):
+  --json | --md | --html   one document in that format (HTML is self-contained)
+  --out FILE               write to FILE instead of stdout
+  --problems-only          leave out files without problems
+  --tree                   also print dependency trees in the summary
+Load context:
+  --host x86|x64|both      host process bitness to judge (default: both)
+  --app-dir DIR            the host application's folder (default: each DLL's own folder)
+  --host-exe FILE          the host executable (its folder becomes the app dir)
+  --load-method M          load-library | altered-search-path | search-flags (default: altered-search-path)
+  --search-dir DIR         an extra DLL folder (AddDllDirectory/PATH); repeatable
+  --windows-dir DIR        a Windows folder: C:\\Windows copy or mount, or a Wine prefix's drive_c/windows
+Exit codes: 0 no blocking problem, 1 a blocking problem, 2 usage error, 3 a file could not be read.`;
+
+const LOAD_METHODS: LoadMethod[] = ['load-library', 'altered-search-path', 'search-flags'];
+
+function parseHosts(value: string | undefined): HostArch[] {
+  if (value === undefined || value === 'both') return ['x86', 'x64'];
+  if (value === 'x86' || value === 'x64') return [value];
+  throw new UsageError(`--host must be x86, x64 or both, not "${value}"`, TRIAGE_USAGE);
+}
+
+function parseTriageArgs(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' }, md: { type: 'boolean' }, html: { type: 'boolean' }, out: { type: 'string' },
+      host: { type: 'string' }, 'app-dir': { type: 'string' }, 'host-exe': { type: 'string' }, 'load-method': { type: 'string' },
+      'search-dir': { type: 'string', multiple: true }, 'windows-dir': { type: 'string' },
+      'problems-only': { type: 'boolean' }, tree: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if ([values.json, values.md, values.html].filter(Boolean).length > 1) throw new UsageError('choose one of --json, --md, --html', TRIAGE_USAGE);
+  if (values['load-method'] && !LOAD_METHODS.includes(values['load-method'] as LoadMethod)) {
+    throw new UsageError(`--load-method must be one of ${LOAD_METHODS.join(', ')}`, TRIAGE_USAGE);
+  }
+  return { values, positionals };
+}
+
+/** Builds the report document for the given inputs. */
+export function triageDocument(inputs: string[], options: TriageOptions, onProgress?: (done: number, total: number, file: string) => void): ReportDocument {
+  const entries = scanInputs(inputs);
+  const results: FileReport[] = entries.map((entry, index) => {
+    onProgress?.(index, entries.length, entry.path);
+    if (entry.error) return failedFileReport(entry.path, 'unreadable', `${entry.path}: ${entry.error.code === 'ENOENT' ? 'no such file or folder' : entry.error.message}`, null);
+    return analyseFile(entry.path, options);
+  });
+  onProgress?.(entries.length, entries.length, '');
+  return { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString(), results };
+}
+
+/** `thunk triage`: returns the exit code. */
+export function runTriage(args: string[]): number {
+  const { values, positionals } = parseTriageArgs(args);
+  if (values.help) {
+    process.stdout.write(`${TRIAGE_USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('name at least one DLL or folder', TRIAGE_USAGE);
+  const options: TriageOptions = {
+    hosts: parseHosts(values.host),
+    applicationDir: values['app-dir'],
+    hostExecutable: values['host-exe'],
+    loadMethod: values['load-method'] as LoadMethod | undefined,
+    searchDirs: values['search-dir'] ?? [],
+    windowsDir: values['windows-dir'],
+  };
+  let bar: ProgressBar | undefined;
+  const document = triageDocument(positionals, options, (done, total, file) => {
+    bar ??= new ProgressBar(total);
+    bar.update(done, file);
+  });
+  bar?.finish();
+  const filtered = values['problems-only'] ? { ...document, results: document.results.filter(hasProblemWorthShowing) } : document;
+  if (values.json) writeOutput(toJson(documentJson(filtered)), values.out);
+  else if (values.md) writeOutput(documentMarkdown(filtered), values.out);
+  else if (values.html) writeOutput(documentHtml(filtered), values.out);
+  else writeOutput(documentText(document, { problemsOnly: values['problems-only'], withTree: values.tree }), values.out);
+  if (document.results.some((r) => r.status === 'unreadable')) return EXIT.unreadable;
+  return document.results.some(hasBlockingProblem) ? EXIT.problem : EXIT.ok;
+}
+
+function hasProblemWorthShowing(report: FileReport): boolean {
+  return report.status !== 'analysed' || report.findings.some((f) => f.severity !== 'info');
+}

@@ -1,0 +1,69 @@
+import type { HostArch } from '../resolver/load-context.ts';
+import type { FileReport, ReportDocument } from './report-document.ts';
+import { HOST_LABELS, contextText, factRows, hex, orderedFindings, treeLines, verdictText } from './report-format.ts';
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d2330}
+h1{font-size:1.5rem}h2{font-size:1.2rem;border-bottom:1px solid #d8dce3;padding-bottom:.3rem;margin-top:2.5rem;word-break:break-all}
+h3{font-size:1rem;margin-top:1.5rem}table{border-collapse:collapse;width:100%;margin:.5rem 0}
+td,th{border:1px solid #d8dce3;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f3f5f8}
+code,pre{font-family:ui-monospace,Consolas,monospace;font-size:12.5px}pre{background:#f6f8fa;padding:.75rem;overflow-x:auto}
+.ok{color:#11703a;font-weight:600}.fail{color:#b42318;font-weight:600}
+.finding{border-left:4px solid #98a2b3;padding:.25rem .75rem;margin:.5rem 0}
+.finding.error{border-color:#d92d20}.finding.warning{border-color:#f79009}.finding.info{border-color:#2e90fa}
+.muted{color:#667085}details summary{cursor:pointer}`;
+
+function verdictRows(report: FileReport): string {
+  return (Object.entries(report.verdicts) as [HostArch, NonNullable<FileReport['verdicts'][HostArch]>][])
+    .map(([arch, v]) => `<tr><td>${HOST_LABELS[arch]}</td><td class="${v.loads ? 'ok' : 'fail'}">${escapeHtml(verdictText(v))}</td><td>${escapeHtml(v.rootCause ?? '')}</td><td class="muted">${escapeHtml(contextText(v))}</td></tr>`)
+    .join('');
+}
+
+function findingsHtml(report: FileReport): string {
+  const findings = orderedFindings(report);
+  if (findings.length === 0) return '<p>None.</p>';
+  return findings
+    .map((f) => `<div class="finding ${f.severity}"><strong>${escapeHtml(f.severity.toUpperCase())} ${escapeHtml(f.code)}</strong>: ${escapeHtml(f.title)}${f.hostArch ? ` (${f.hostArch})` : ''}<br>${escapeHtml(f.explanation)}${
+      f.evidence.length ? `<ul>${f.evidence.slice(0, 50).map((e) => `<li><code>${escapeHtml(e)}</code></li>`).join('')}</ul>` : ''
+    }<br><em>Fix:</em> ${escapeHtml(f.fix)}</div>`)
+    .join('');
+}
+
+function exportsHtml(report: FileReport): string {
+  const rows = report.exports
+    .map((e) => `<tr><td>${e.ordinal}</td><td><code>${escapeHtml(e.name ?? '(by ordinal)')}</code></td><td><code>${escapeHtml(e.demangled ?? '')}</code></td><td>${e.forwarder ? `→ ${escapeHtml(e.forwarder)}` : e.rva !== undefined ? `${hex(e.rva)} ${e.kind}` : ''}</td></tr>`)
+    .join('');
+  return `<details${report.exports.length <= 200 ? ' open' : ''}><summary>Exports (${report.exports.length})</summary><table><tr><th>Ordinal</th><th>Name</th><th>Undecorated</th><th>RVA / forwarder</th></tr>${rows}</table></details>`;
+}
+
+function importsHtml(report: FileReport): string {
+  const modules = [...report.imports, ...report.delayImports.map((d) => ({ ...d, dll: `${d.dll} (delay-load)` }))];
+  const items = modules.map((m) => `<li><strong>${escapeHtml(m.dll)}</strong>: <code>${escapeHtml(m.functions.map((f) => ('name' in f ? f.name : `#${f.ordinal}`)).join(', '))}</code></li>`).join('');
+  return `<details><summary>Imports (${modules.length} modules)</summary><ul>${items}</ul></details>`;
+}
+
+function fileHtml(report: FileReport): string {
+  const title = `<h2>${escapeHtml(report.file)}</h2>`;
+  if (report.status !== 'analysed') return `${title}<p class="fail">Not analysed: ${escapeHtml(report.error ?? '')}</p>`;
+  const facts = factRows(report).map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
+  const trees = Object.entries(report.dependencies)
+    .map(([arch, tree]) => (tree ? `<details><summary>Dependencies (${arch})</summary><pre>${escapeHtml(treeLines(tree).join('\n'))}</pre></details>` : ''))
+    .join('');
+  return `${title}<table><tr><th>Host</th><th>Verdict</th><th>Root cause</th><th>Load context</th></tr>${verdictRows(report)}</table>
+<h3>Findings</h3>${findingsHtml(report)}<h3>File</h3><table>${facts}</table>${trees}${exportsHtml(report)}${importsHtml(report)}`;
+}
+
+/** A self-contained HTML page (inline CSS, no scripts, no external resources). */
+export function documentHtml(document: ReportDocument): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Thunk report</title><style>${STYLE}</style></head><body><h1>Thunk report</h1>
+<p class="muted">Generated ${escapeHtml(document.generatedAt)} by Thunk ${escapeHtml(document.tool.version)}; ${document.results.length} file(s).</p>
+${document.results.map(fileHtml).join('\n')}</body></html>
+`;
+}

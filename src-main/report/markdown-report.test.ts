@@ -1,0 +1,19 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { documentMarkdown, escapeMarkdown } from './markdown-report.ts';
+import { failedFileReport } from './build-file-report.ts';
+import { SCHEMA_VERSION } from './report-document.ts';
+
+test('escapeMarkdown keeps table cells intact', () => {
+  assert.equal(escapeMarkdown('a|b*c_d`e'), 'a\\|b\\*c\\_d\\`e');
+  assert.equal(escapeMarkdown('line1\nline2'), 'line1 line2');
+});
+
+test('a file that could not be analysed says why', () => {
+  const md = documentMarkdown({
+    schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: 't' }, generatedAt: 'now',
+    results: [failedFileReport('x.dll', 'unreadable', 'x.dll: permission denied', null)],
+  });
+  assert.match(md, /## x\.dll/);
+  assert.match(md, /\*\*Not analysed:\*\* x\.dll: permission denied/);
+});

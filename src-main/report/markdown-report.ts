@@ -1,0 +1,49 @@
+import type { HostArch } from '../resolver/load-context.ts';
+import type { FileReport, ReportDocument } from './report-document.ts';
+import { HOST_LABELS, contextText, factRows, hex, orderedFindings, treeLines, verdictText } from './report-format.ts';
+
+/** Escapes text for a Markdown table cell or line. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]|<>#])/g, '\\$1').replace(/\r?\n/g, ' ');
+}
+
+function fileMarkdown(report: FileReport): string {
+  const out = [`## ${escapeMarkdown(report.file)}`, ''];
+  if (report.status !== 'analysed') return [...out, `**Not analysed:** ${escapeMarkdown(report.error ?? '')}`, ''].join('\n');
+  out.push('| Host | Verdict | Root cause |', '|---|---|---|');
+  for (const [arch, verdict] of Object.entries(report.verdicts) as [HostArch, NonNullable<FileReport['verdicts'][HostArch]>][]) {
+    out.push(`| ${HOST_LABELS[arch]} | ${verdict.loads ? '✅' : '❌'} ${escapeMarkdown(verdictText(verdict))} | ${escapeMarkdown(verdict.rootCause ?? '')} |`);
+  }
+  const first = Object.values(report.verdicts)[0];
+  if (first) out.push('', `Load context: ${escapeMarkdown(contextText(first))}`);
+  out.push('', '### Findings', '');
+  const findings = orderedFindings(report);
+  if (findings.length === 0) out.push('None.');
+  for (const f of findings) {
+    out.push(`- **${f.severity.toUpperCase()} ${escapeMarkdown(f.code)}**: ${escapeMarkdown(f.title)}${f.hostArch ? ` (${f.hostArch})` : ''}`);
+    out.push(`  ${escapeMarkdown(f.explanation)}`);
+    for (const e of f.evidence.slice(0, 20)) out.push(`  - ${escapeMarkdown(e)}`);
+    out.push(`  *Fix:* ${escapeMarkdown(f.fix)}`);
+  }
+  out.push('', '### File', '', '| | |', '|---|---|');
+  for (const [label, value] of factRows(report)) out.push(`| ${label} | ${escapeMarkdown(value)} |`);
+  for (const [arch, tree] of Object.entries(report.dependencies)) {
+    if (tree) out.push('', `### Dependencies (${arch})`, '', '```', ...treeLines(tree), '```');
+  }
+  out.push('', `### Exports (${report.exports.length})`, '', '| Ordinal | Name | Undecorated | RVA / forwarder |', '|---|---|---|---|');
+  for (const e of report.exports) {
+    out.push(`| ${e.ordinal} | ${escapeMarkdown(e.name ?? '(by ordinal)')} | ${escapeMarkdown(e.demangled ?? '')} | ${e.forwarder ? `→ ${escapeMarkdown(e.forwarder)}` : e.rva !== undefined ? `${hex(e.rva)} ${e.kind}` : ''} |`);
+  }
+  out.push('', '### Imports', '');
+  for (const m of [...report.imports, ...report.delayImports.map((d) => ({ ...d, dll: `${d.dll} (delay-load)` }))]) {
+    const names = m.functions.map((f) => ('name' in f ? f.name : `#${f.ordinal}`));
+    out.push(`- **${escapeMarkdown(m.dll)}**: ${escapeMarkdown(names.join(', '))}`);
+  }
+  return [...out, ''].join('\n');
+}
+
+/** The whole document as Markdown, for a ticket or a chat. */
+export function documentMarkdown(document: ReportDocument): string {
+  const head = [`# Thunk report`, '', `Generated ${document.generatedAt} by Thunk ${document.tool.version}; ${document.results.length} file(s).`, ''];
+  return [...head, ...document.results.map(fileMarkdown)].join('\n');
+}

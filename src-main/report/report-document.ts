@@ -1,0 +1,104 @@
+import type { Finding } from '../diagnosis/finding.ts';
+import type { LoaderError } from '../diagnosis/verdict.ts';
+import type { HostArch, LoadContext } from '../resolver/load-context.ts';
+import type { ResolutionStrategy, SkippedCandidate, MissingImport } from '../resolver/dependency-node.ts';
+import type { MachineName } from '../pe/pe-image.ts';
+
+/** Bumped on any incompatible change to the JSON document. */
+export const SCHEMA_VERSION = 1;
+
+export interface ExportRow {
+  ordinal: number;
+  name?: string;
+  demangled?: string;
+  rva?: number;
+  forwarder?: string;
+  section?: string | null;
+  kind: 'code' | 'data' | 'forwarder' | 'unknown';
+}
+
+export interface ImportRow {
+  dll: string;
+  functions: ({ name: string; hint?: number } | { ordinal: number })[];
+}
+
+export interface TreeNode {
+  name: string;
+  path: string | null;
+  strategy: ResolutionStrategy;
+  machine: MachineName | null;
+  apiSetTarget?: string;
+  delayLoad?: boolean;
+  repeated?: boolean;
+  error?: string;
+  skipped?: SkippedCandidate[];
+  missingImports?: MissingImport[];
+  children: TreeNode[];
+}
+
+export interface VerdictRow {
+  loads: boolean;
+  error: LoaderError | null;
+  rootCause: string | null;
+  context: LoadContext;
+}
+
+export interface FileSummary {
+  machine: MachineName;
+  format: 'PE32' | 'PE32+' | null;
+  isDll: boolean;
+  subsystem: string | null;
+  timestamp: string | null;
+  fileVersion: string | null;
+  productVersion: string | null;
+  companyName: string | null;
+  productName: string | null;
+  fileDescription: string | null;
+  pdb: { path: string; guid: string | null; age: number } | null;
+  signed: boolean;
+  dotnet: { flavor: string; runtimeVersion: string; metadataVersion: string | null } | null;
+  hardening: Record<string, boolean | null>;
+  sections: { name: string; virtualSize: number; rawSize: number; entropy: number | null; flags: string[] }[];
+  checksum: { stored: number; computed: number | null; matches: boolean | null } | null;
+  overlay: { offset: number; size: number } | null;
+}
+
+/** One analysed file; `error` set when it could not be analysed at all. */
+export interface FileReport {
+  file: string;
+  size: number | null;
+  status: 'analysed' | 'not-pe' | 'unreadable';
+  error: string | null;
+  machine: MachineName | null;
+  summary: FileSummary | null;
+  verdicts: Partial<Record<HostArch, VerdictRow>>;
+  findings: Pick<Finding, 'code' | 'severity' | 'title' | 'explanation' | 'evidence' | 'fix' | 'hostArch' | 'rootCause'>[];
+  exports: ExportRow[];
+  imports: ImportRow[];
+  delayImports: ImportRow[];
+  dependencies: Partial<Record<HostArch, TreeNode>>;
+}
+
+/** The whole JSON document: one per CLI run, whatever the number of files. */
+export interface ReportDocument {
+  schemaVersion: number;
+  tool: { name: 'thunk'; version: string };
+  generatedAt: string;
+  results: FileReport[];
+}
+
+/** The single-file document shape: the file's fields at top level, as the CLI prints for one file. */
+export type SingleFileDocument = Omit<ReportDocument, 'results'> & FileReport;
+
+/** One document for one file (fields at top level), one with results[] for several. */
+export function documentJson(document: ReportDocument): ReportDocument | SingleFileDocument {
+  if (document.results.length !== 1) return document;
+  const { results, ...head } = document;
+  return { ...head, ...results[0]! };
+}
+
+/** True when a file has a blocking problem: does not load in some requested host, or was not analysable. */
+export function hasBlockingProblem(report: FileReport): boolean {
+  if (report.status !== 'analysed') return true;
+  return Object.values(report.verdicts).some((verdict) => verdict && !verdict.loads);
+}

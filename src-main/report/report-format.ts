@@ -1,0 +1,93 @@
+import type { HostArch } from '../resolver/load-context.ts';
+import type { FileReport, TreeNode, VerdictRow } from './report-document.ts';
+
+export const HOST_LABELS: Record<HostArch, string> = { x86: '32-bit process', x64: '64-bit process' };
+
+export const hex = (value: number): string => `0x${value.toString(16).toUpperCase()}`;
+
+/** "loads" or "fails: 126 ERROR_MOD_NOT_FOUND (The specified module could not be found.)". */
+export function verdictText(verdict: VerdictRow): string {
+  if (verdict.loads) return 'loads';
+  const error = verdict.error;
+  const code = error ? `${error.code > 0xffff ? hex(error.code) : error.code} ${error.name}` : 'fails';
+  return error ? `fails: ${code} "${error.message}"` : 'fails';
+}
+
+/** One line on how the loader was assumed to look. */
+export function contextText(verdict: VerdictRow): string {
+  const c = verdict.context;
+  const parts = [`app dir ${c.applicationDir}`, `load via ${c.loadMethod}${c.searchFlags.length ? ` (${c.searchFlags.join(', ')})` : ''}`];
+  parts.push(c.windowsDir ? `Windows dir ${c.windowsDir}` : 'no Windows dir');
+  if (c.extraDirs.length) parts.push(`extra dirs ${c.extraDirs.join(', ')}`);
+  if (c.hostExecutable) parts.unshift(`host ${c.hostExecutable}`);
+  return parts.join('; ');
+}
+
+function nodeLabel(node: TreeNode): string {
+  const tags: string[] = [];
+  if (node.path === null) tags.push(node.strategy === 'api-set-unresolved' ? 'API set, not resolved' : 'NOT FOUND');
+  else tags.push(node.strategy);
+  if (node.apiSetTarget) tags.push(`-> ${node.apiSetTarget}`);
+  if (node.machine && node.path) tags.push(node.machine);
+  if (node.delayLoad) tags.push('delay-load');
+  if (node.repeated) tags.push('shown above');
+  if (node.error) tags.push(`error: ${node.error}`);
+  if (node.missingImports?.length) tags.push(`missing: ${node.missingImports.map((m) => m.function).join(', ')}`);
+  if (node.skipped?.length) tags.push(`skipped ${node.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`);
+  return `${node.name} [${tags.join(', ')}]`;
+}
+
+/** The dependency tree as indented lines, bounded so a huge tree stays readable. */
+export function treeLines(root: TreeNode, maxLines = 400): string[] {
+  const lines: string[] = [];
+  const visit = (node: TreeNode, prefix: string, last: boolean, isRoot: boolean): void => {
+    if (lines.length >= maxLines) return;
+    lines.push(isRoot ? nodeLabel(node) : `${prefix}${last ? '└─ ' : '├─ '}${nodeLabel(node)}`);
+    const childPrefix = isRoot ? '' : `${prefix}${last ? '   ' : '│  '}`;
+    node.children.forEach((child, index) => visit(child, childPrefix, index === node.children.length - 1, false));
+  };
+  visit(root, '', true, true);
+  if (lines.length >= maxLines) lines.push(`… (tree cut at ${maxLines} lines; see the JSON report for all of it)`);
+  return lines;
+}
+
+/** Hardening flags as "ASLR yes, DEP yes, CFG no, ...", skipping the ones that do not apply. */
+export function hardeningText(report: FileReport): string {
+  const labels: Record<string, string> = {
+    aslr: 'ASLR', highEntropyVa: 'high-entropy VA', dep: 'DEP', cfg: 'CFG', safeSeh: 'SafeSEH', noSeh: 'no-SEH',
+    forceIntegrity: 'force-integrity', appContainer: 'AppContainer', securityCookie: 'GS cookie',
+  };
+  return Object.entries(report.summary?.hardening ?? {})
+    .filter(([, value]) => value !== null)
+    .map(([key, value]) => `${labels[key] ?? key} ${value ? 'yes' : 'no'}`)
+    .join(', ');
+}
+
+/** Facts for the header block, as label/value pairs (absent ones left out). */
+export function factRows(report: FileReport): [string, string][] {
+  const s = report.summary;
+  if (!s) return [];
+  const rows: [string, string | null][] = [
+    ['Machine', `${s.machine} (${s.format ?? 'no optional header'})${s.isDll ? ', DLL' : ''}`],
+    ['Subsystem', s.subsystem],
+    ['Size', report.size === null ? null : `${report.size.toLocaleString('en-US')} bytes`],
+    ['Built', s.timestamp],
+    ['File version', s.fileVersion],
+    ['Product', [s.productName, s.productVersion].filter(Boolean).join(' ') || null],
+    ['Company', s.companyName],
+    ['Description', s.fileDescription],
+    ['PDB', s.pdb ? `${s.pdb.path}${s.pdb.guid ? ` ${s.pdb.guid} age ${s.pdb.age}` : ''}` : null],
+    ['Signature', s.signed ? 'Authenticode signature present' : 'not signed'],
+    ['.NET', s.dotnet ? `${s.dotnet.flavor} (runtime ${s.dotnet.runtimeVersion}${s.dotnet.metadataVersion ? `, ${s.dotnet.metadataVersion}` : ''})` : null],
+    ['Hardening', hardeningText(report) || null],
+    ['Checksum', s.checksum ? `${hex(s.checksum.stored)}${s.checksum.matches === false ? ` (computed ${hex(s.checksum.computed ?? 0)}: mismatch)` : s.checksum.matches ? ' (valid)' : ''}` : null],
+    ['Overlay', s.overlay ? `${s.overlay.size.toLocaleString('en-US')} bytes at ${hex(s.overlay.offset)}` : null],
+  ];
+  return rows.filter((row): row is [string, string] => row[1] !== null && row[1] !== '');
+}
+
+/** Findings in display order: root causes, then errors, warnings, info. */
+export function orderedFindings(report: FileReport): FileReport['findings'] {
+  const rank = { error: 1, warning: 2, info: 3 } as const;
+  return [...report.findings].sort((a, b) => (a.rootCause === b.rootCause ? rank[a.severity] - rank[b.severity] : a.rootCause ? -1 : 1));
+}

@@ -1,0 +1,47 @@
+import type { HostArch } from '../resolver/load-context.ts';
+import type { FileReport, ReportDocument } from './report-document.ts';
+import { HOST_LABELS, contextText, factRows, orderedFindings, treeLines, verdictText } from './report-format.ts';
+
+const ICONS = { error: '✗', warning: '!', info: 'i' } as const;
+
+/** The readable terminal summary of one file. */
+export function fileText(report: FileReport, options: { problemsOnly?: boolean } = {}): string {
+  const lines = [`${report.file}`];
+  if (report.status !== 'analysed') {
+    lines.push(`  ✗ ${report.error}`);
+    return lines.join('\n');
+  }
+  for (const [arch, verdict] of Object.entries(report.verdicts) as [HostArch, NonNullable<FileReport['verdicts'][HostArch]>][]) {
+    lines.push(`  ${verdict.loads ? '✓' : '✗'} ${HOST_LABELS[arch]}: ${verdictText(verdict)}`);
+    if (verdict.rootCause) lines.push(`      cause: ${verdict.rootCause}`);
+    if (!options.problemsOnly) lines.push(`      context: ${contextText(verdict)}`);
+  }
+  const findings = orderedFindings(report).filter((f) => !options.problemsOnly || f.severity !== 'info');
+  for (const finding of findings) {
+    lines.push(`  ${ICONS[finding.severity]} [${finding.code}] ${finding.title}${finding.hostArch ? ` (${finding.hostArch})` : ''}`);
+    if (finding.severity !== 'info') lines.push(`      fix: ${finding.fix}`);
+  }
+  if (options.problemsOnly) return lines.join('\n');
+  for (const [label, value] of factRows(report)) lines.push(`  ${label.padEnd(13)} ${value}`);
+  lines.push(`  Exports       ${report.exports.length} (${report.exports.filter((e) => e.forwarder).length} forwarded, ${report.exports.filter((e) => !e.name).length} by ordinal only)`);
+  lines.push(`  Imports       ${report.imports.length} modules, ${report.imports.reduce((n, m) => n + m.functions.length, 0)} functions; delay-load ${report.delayImports.length} modules`);
+  return lines.join('\n');
+}
+
+/** The full text report for `thunk triage`; with problemsOnly, files without problems are left out. */
+export function documentText(document: ReportDocument, options: { problemsOnly?: boolean; withTree?: boolean } = {}): string {
+  const blocks: string[] = [];
+  for (const report of document.results) {
+    const hasProblem = report.status !== 'analysed' || report.findings.some((f) => f.severity !== 'info');
+    if (options.problemsOnly && !hasProblem) continue;
+    let block = fileText(report, options);
+    if (options.withTree) {
+      for (const [arch, tree] of Object.entries(report.dependencies)) {
+        if (tree) block += `\n  Dependencies (${arch}):\n${treeLines(tree).map((l) => `    ${l}`).join('\n')}`;
+      }
+    }
+    blocks.push(block);
+  }
+  if (blocks.length === 0) blocks.push(`No problems found in ${document.results.length} file(s).`);
+  return `${blocks.join('\n\n')}\n`;
+}
