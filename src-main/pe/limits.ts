@@ -21,6 +21,13 @@ export const LIMITS = {
   tlsCallbacks: 1024,
   certificates: 64,
   richEntries: 512,
+  richSearchBytes: 64 * 1024,
+  resourceNameLength: 1024,
+  versionInfoNodes: 2048,
+  manifestChars: 64 * 1024,
+  certificateBlobBytes: 8 * 1024 * 1024,
+  certificatesPerBlob: 512,
+  checksumChunkBytes: 64 * 1024,
   safeSehHandlers: 65536,
   entropyBytes: 64 * 1024 * 1024,
 } as const;

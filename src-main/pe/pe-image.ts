@@ -134,6 +134,8 @@ export interface VersionInfo {
   fileType: number;
   /** String tables by language-codepage key ("040904b0"), each name -> value. */
   stringTables: { key: string; strings: Record<string, string> }[];
+  /** VarFileInfo\Translation: the language and code page pairs the resource declares. */
+  translations?: { language: number; codePage: number }[];
 }
 
 export interface ManifestInfo {
@@ -229,6 +231,8 @@ export interface CertificateInfo {
   entries: CertificateEntry[];
   /** Authenticode present: a PKCS#7 signed-data entry exists. */
   authenticode: boolean;
+  /** X.509 certificates carried in the PKCS#7 blobs' certificate sets; null when none could be read. */
+  certificateCount?: number | null;
 }
 
 export interface RichEntry {
