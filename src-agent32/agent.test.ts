@@ -1,0 +1,177 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AgentHarness } from './testing/agent-harness.ts';
+import { encodeFrame } from './protocol/framing.ts';
+import type { CallResult } from './protocol/messages.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const lib = join(root, 'build/fixtures/agent/libcalls.so');
+const source = join(root, 'fixtures/agent/calls.c');
+let agent: AgentHarness;
+
+function buildFixture(): void {
+  if (existsSync(lib) && statSync(lib).mtimeMs >= statSync(source).mtimeMs) return;
+  mkdirSync(join(root, 'build/fixtures/agent'), { recursive: true });
+  execFileSync('gcc', ['-shared', '-fPIC', '-O1', '-fno-omit-frame-pointer', '-o', lib, source]);
+}
+
+function spawnAgent(): AgentHarness {
+  return new AgentHarness(process.execPath, ['--import', 'tsx', join(root, 'src-agent32/agent.ts')]);
+}
+
+async function call(prototype: string, args: unknown[], options?: object): Promise<CallResult> {
+  return agent.ok<CallResult>('call', { handle: 'lib1', prototype, args, options });
+}
+
+before(async () => {
+  buildFixture();
+  agent = spawnAgent();
+  await agent.handshake();
+  await agent.ok('load', { path: lib });
+});
+after(() => agent.kill());
+
+test('handshake describes the agent', async () => {
+  const h = await agent.handshake();
+  assert.equal(h.protocolVersion, 1);
+  assert.equal(h.runtime.platform, process.platform);
+  assert.equal(h.koffiVersion, '3.3.4');
+});
+
+test('load reports the path, base and new modules; modules lists it', async () => {
+  const r = await agent.ok<{ path: string; base: string; newModules: { path: string }[] }>('load', { path: lib });
+  assert.equal(r.path, lib);
+  assert.match(r.base, /^0x/);
+  const m = await agent.ok<{ modules: { path: string }[] }>('modules');
+  assert.ok(m.modules.some((x) => x.path === lib));
+});
+
+test('load errors: missing path, dlerror text, wrong format', async () => {
+  const missing = await agent.request('load', { path: '/nope/libx.so' });
+  assert.equal(!missing.response.ok && missing.response.error.code, 'path-missing');
+  const bad = await agent.request('load', { path: source });
+  assert.ok(!bad.response.ok && bad.response.error.code === 'load-failed' && /calls\.c/.test(bad.response.error.message));
+});
+
+test('integer families, floats, bools and enums', async () => {
+  assert.equal((await call('int add(int a, int b)', [2, 40])).value, 42);
+  assert.equal((await call('int8_t neg8(int8_t)', [-128])).value, -128);
+  assert.equal((await call('uint8_t inc_u8(uint8_t)', [255])).value, 0);
+  assert.equal((await call('short neg16(short)', [300])).value, -300);
+  assert.equal((await call('unsigned short inc_u16(unsigned short)', [65534])).value, 65535);
+  assert.equal((await call('uint32_t inc_u32(uint32_t)', [4294967294])).value, 4294967295);
+  assert.equal((await call('int64_t mul64(int64_t, int64_t)', ['4294967296', -3])).value, '-12884901888');
+  assert.equal((await call('uint64_t inc_u64(uint64_t)', ['18446744073709551614'])).value, '18446744073709551615');
+  assert.equal((await call('float half_f(float)', [3])).value, 1.5);
+  assert.equal((await call('double scale(double v, double k)', [1.25, 4])).value, 5);
+  assert.equal((await call('bool invert(bool)', [false])).value, true);
+  const decl = 'enum Color { RED, GREEN = 5, BLUE };';
+  assert.equal((await call(`${decl} int is_green(Color c)`, ['GREEN'])).value, 1);
+  assert.equal((await call(`${decl} Color next_color(Color c)`, [5])).value, 6);
+});
+
+test('strings, wide strings and returned strings', async () => {
+  assert.equal((await call('size_t str_len(const char *s)', ['héllo'])).value, '6');
+  assert.equal((await call('size_t wstr_len(const wchar_t *s)', ['héllo'])).value, '5');
+  assert.equal((await call('const char *greeting(void)', [])).value, 'hello from calls');
+  assert.equal((await call('size_t str_len(const char *s)', [null])).value, '18446744073709551615');
+});
+
+test('out buffers, in-out buffers, out scalars and arrays', async () => {
+  const filled = await call('int fill_buffer(char *buf, int size)', [{ size: 16 }, 16]);
+  assert.deepEqual(filled.outs[0], { index: 0, name: 'buf', value: { hex: Buffer.from('filled:16').toString('hex') + '00'.repeat(7), text: 'filled:16' } });
+  const upper = await call('void upper_inplace(unsigned char *buf, int size)', [{ text: 'abc' }, 3]);
+  assert.equal((upper.outs[0].value as { text: string }).text, 'ABC');
+  const dm = await call('void divmod(int a, int b, _Out_ int *q, _Out_ int *r)', [17, 5, null, null]);
+  assert.deepEqual(dm.outs.map((o) => o.value), [3, 2]);
+  assert.deepEqual((await call('void bump(int *v)', [41])).outs[0].value, 42);
+  assert.equal((await call('int sum_array(const int *values, int count)', [[1, 2, 3, 4], 4])).value, 10);
+});
+
+test('structs by value, by pointer, returned, nested with arrays', async () => {
+  const point = 'typedef struct Point { int32_t x; int32_t y; } Point;';
+  assert.equal((await call(`${point} int point_sum(Point p)`, [{ x: 3, y: 4 }])).value, 7);
+  assert.deepEqual((await call(`${point} Point make_point(int x, int y)`, [5, 6])).value, { x: 5, y: 6 });
+  assert.deepEqual((await call(`${point} void point_swap(Point *p)`, [{ x: 1, y: 2 }])).outs[0].value, { x: 2, y: 1 });
+  const record = await agent.ok<CallResult>('call', {
+    handle: 'lib1',
+    declarations: `${point} struct Record { int8_t tag; double weight; char name[16]; Point where; };`,
+    prototype: 'double record_score(const struct Record *r)',
+    args: [{ tag: 2, weight: 1.5, name: 'abcd', where: { x: 10, y: 0 } }],
+  });
+  assert.equal(record.value, 17);
+});
+
+test('errno, repeat timing and progress', async () => {
+  assert.equal((await call('int set_error(int)', [13])).errno, 13);
+  const r = await call('int spin(int ms)', [1], { repeat: 7 });
+  assert.equal(r.timing?.runs, 7);
+  assert.ok(r.timing!.minMs <= r.timing!.medianMs && r.timing!.medianMs <= r.timing!.maxMs);
+});
+
+test('bad input is refused before any call', async () => {
+  const cases: [string, unknown[], string][] = [
+    ['int add(int a, int b', [1, 2], 'bad-prototype'],
+    ['int add(mystery a, int b)', [1, 2], 'bad-prototype'],
+    ['int add(int a, int b)', [1], 'bad-args'],
+    ['int add(int a, int b)', [1, 'x'], 'bad-args'],
+    ['uint8_t inc_u8(uint8_t)', [256], 'bad-args'],
+    ['int64_t mul64(int64_t, int64_t)', ['9223372036854775808', 1], 'bad-args'],
+    ['int not_there(int)', [1], 'symbol-not-found'],
+  ];
+  for (const [prototype, args, code] of cases) {
+    const { response } = await agent.request('call', { handle: 'lib1', prototype, args });
+    assert.equal(response.ok ? 'ok' : response.error.code, code, prototype);
+  }
+  const unknown = await agent.request('call', { handle: 'nope', prototype: 'int add(int, int)', args: [1, 2] });
+  assert.equal(!unknown.response.ok && unknown.response.error.code, 'unknown-handle');
+});
+
+test('resolve finds exports and refuses missing ones', async () => {
+  const r = await agent.ok<{ name: string; address: string }>('resolve', { handle: 'lib1', symbol: 'add' });
+  assert.equal(r.name, 'add');
+  const missing = await agent.request('resolve', { handle: 'lib1', symbol: 'nope' });
+  assert.equal(!missing.response.ok && missing.response.error.code, 'symbol-not-found');
+});
+
+test('DLL output becomes log events of its call, even a flood with fake magic', async () => {
+  const shout = await agent.request('call', { handle: 'lib1', prototype: 'int shout(const char *)', args: ['hey'] });
+  assert.deepEqual(shout.logs.map((l) => [l.stream, l.text]), [['stdout', 'shout:hey\n']]);
+  const unflushed = await agent.request('call', { handle: 'lib1', prototype: 'int unflushed(void)', args: [] });
+  assert.equal(unflushed.logs.map((l) => l.text).join(''), 'unflushed-output');
+  const flood = await agent.request('call', { handle: 'lib1', prototype: 'int flood(int lines)', args: [20000] });
+  assert.ok(flood.response.ok);
+  const out = flood.logs.filter((l) => l.stream === 'stdout').map((l) => l.text).join('');
+  assert.equal(out.split('\n').length - 1, 20000);
+  assert.equal(flood.logs.filter((l) => l.stream === 'stderr').map((l) => l.text).join(''), 'flood done\n');
+  assert.equal(agent.garbage.length, 0);
+  assert.ok((await agent.ok('ping')).pong);
+});
+
+test('malformed frames get an error response or are skipped', async () => {
+  agent.sendRaw(Buffer.from('junk before a frame'));
+  agent.sendRaw(encodeFrame({ type: 'request', id: 900, op: 'fly', params: {} }));
+  const { response } = await agent.request('ping');
+  assert.ok(response.ok);
+  const bad = agent.messages.find((m) => m.type === 'response' && m.id === 900);
+  assert.ok(bad && bad.type === 'response' && !bad.ok && bad.error.code === 'bad-request');
+});
+
+test('the agent exits when stdin closes', async () => {
+  const other = spawnAgent();
+  await other.handshake();
+  other.closeStdin();
+  assert.deepEqual(await other.exited, { code: 0, signal: null });
+});
+
+test('a crash in the library kills the agent during the call', async () => {
+  const other = spawnAgent();
+  await other.handshake();
+  await other.ok('load', { path: lib });
+  other.post('call', { handle: 'lib1', prototype: 'int crash_write(int)', args: [1] });
+  const exit = await other.exited;
+  assert.equal(exit.signal, 'SIGSEGV');
+});

@@ -1,0 +1,120 @@
+// Prepares a call (parse, resolve, marshal: everything that can refuse) and then runs it.
+import koffi from 'koffi';
+import type { TypeObject } from 'koffi';
+import type { CallParams, CallResult, CallingConvention, JsonValue, Timing } from '../protocol/messages.ts';
+import { AgentFailure, type Platform } from '../native/platform.ts';
+import { ArgumentError, type ParamPlan, TypeRegistry, collectOuts, planParam, resultJson, stackBytesOf } from './marshal.ts';
+import { type Prototype, PrototypeError, parseDeclarations, parsePrototype, splitSource } from './prototype.ts';
+
+export interface PreparedCall {
+  symbol: string;
+  address: bigint;
+  proto: TypeObject;
+  returns: TypeObject;
+  prototype: Prototype;
+  plans: ParamPlan[];
+}
+
+const registries = new Map<string, TypeRegistry>();
+
+export function prepareCall(platform: Platform, native: unknown, params: CallParams): PreparedCall {
+  const { prototype, registry } = parse(params);
+  if (prototype.variadic) throw new AgentFailure('unsupported', 'PrototypeError', 'variadic functions are not supported');
+  if (params.args.length !== prototype.params.length) {
+    throw new AgentFailure('bad-args', 'ArgumentError', `${prototype.name} takes ${prototype.params.length} argument(s), got ${params.args.length}`);
+  }
+  const convention = params.options?.convention ?? prototype.convention ?? 'cdecl';
+  const plans = guard(() => prototype.params.map((p, i) => planParam(registry, p, params.args[i], i)));
+  const returns = guard(() => registry.koffiType(registry.normalize(prototype.returns)));
+  const stackBytes = guard(() => prototype.params.reduce((sum, p) => sum + stackBytesOf(registry, p.type), 0));
+  const candidates = symbolCandidates(prototype.name, convention, stackBytes);
+  const found = platform.resolve(native, candidates);
+  if (!found) {
+    throw new AgentFailure('symbol-not-found', 'ERROR_PROC_NOT_FOUND', `no export named ${candidates.map((c) => (typeof c === 'number' ? `#${c}` : c)).join(' / ')}`, 127);
+  }
+  const proto = guard(() => koffi.proto(`__${convention}`, null, returns, plans.map((p) => p.spec)));
+  return { symbol: found.name, address: found.address, proto, returns, prototype, plans };
+}
+
+function parse(params: CallParams): { prototype: Prototype; registry: TypeRegistry } {
+  const split = splitSource(params.prototype);
+  const declarations = [params.declarations ?? '', split.declarations].filter((d) => d.trim() !== '').join(';\n');
+  return guard(() => {
+    const prototype = parsePrototype(split.prototype);
+    let registry = registries.get(declarations);
+    if (!registry) {
+      registry = new TypeRegistry(parseDeclarations(declarations));
+      registries.set(declarations, registry);
+    }
+    return { prototype, registry };
+  });
+}
+
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof AgentFailure) throw error;
+    if (error instanceof ArgumentError) throw new AgentFailure('bad-args', error.name, error.message);
+    if (error instanceof PrototypeError) throw new AgentFailure('bad-prototype', error.name, error.message);
+    throw new AgentFailure('bad-prototype', 'KoffiError', (error as Error).message);
+  }
+}
+
+/** Export spellings to try: as written, then the x86 decorations of the convention. */
+export function symbolCandidates(name: string, convention: CallingConvention, stackBytes: number): (string | number)[] {
+  const ordinal = /^#(\d+)$/.exec(name);
+  if (ordinal) return [Number(ordinal[1])];
+  const out: string[] = [name];
+  if (/[@?]/.test(name) || process.arch !== 'ia32' || process.platform !== 'win32') return out;
+  if (convention === 'stdcall') out.push(`${name}@${stackBytes}`, `_${name}@${stackBytes}`);
+  if (convention === 'fastcall') out.push(`@${name}@${stackBytes}`);
+  out.push(`_${name}`);
+  return [...new Set(out)];
+}
+
+export interface CallHooks {
+  onProgress(done: number, total: number): void;
+}
+
+export function runCall(platform: Platform, prepared: PreparedCall, repeat: number, hooks: CallHooks): CallResult {
+  const args = prepared.plans.map((p) => p.value);
+  const durations: number[] = [];
+  let value: unknown;
+  let errno: number | null = null;
+  let lastProgress = Date.now();
+  for (let i = 0; i < repeat; i++) {
+    platform.clearLastError();
+    const start = process.hrtime.bigint();
+    value = koffi.call(prepared.address, prepared.proto, ...args);
+    const end = process.hrtime.bigint();
+    captureLastError(platform);
+    errno = koffi.errno();
+    durations.push(Number(end - start) / 1e6);
+    if (repeat > 1 && Date.now() - lastProgress > 250) {
+      lastProgress = Date.now();
+      hooks.onProgress(i + 1, repeat);
+    }
+  }
+  return {
+    symbol: prepared.symbol,
+    value: resultJson(prepared.returns, value) as JsonValue,
+    outs: collectOuts(prepared.prototype.params, prepared.plans),
+    lastError: platform.lastError(),
+    errno,
+    durationMs: durations[durations.length - 1],
+    timing: repeat > 1 ? timing(durations) : null,
+  };
+}
+
+function captureLastError(platform: Platform): void {
+  const capture = (platform as { captureLastError?: () => void }).captureLastError;
+  if (capture) capture.call(platform);
+}
+
+function timing(durations: number[]): Timing {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const medianMs = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { runs: sorted.length, minMs: sorted[0], medianMs, maxMs: sorted[sorted.length - 1] };
+}

@@ -1,0 +1,2 @@
+import type { AgentContext } from './agent.ts';
+export function installCrashReporter(_ctx: AgentContext): void {}

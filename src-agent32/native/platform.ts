@@ -1,0 +1,52 @@
+// What the agent needs from the OS, implemented for POSIX (dlopen) and Windows (kernel32).
+import type { AgentErrorCode, LoadResult, ModuleInfo, OsError } from '../protocol/messages.ts';
+
+export class AgentFailure extends Error {
+  constructor(
+    readonly code: AgentErrorCode,
+    readonly errorName: string,
+    message: string,
+    readonly osCode?: number,
+    readonly advice?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface LoadedLibrary {
+  result: Omit<LoadResult, 'handle'>;
+  native: unknown;
+}
+
+export interface ResolvedSymbol {
+  name: string;
+  address: bigint;
+}
+
+/** Where the redirected standard output/error end up; the worker reads `reader`. */
+export interface CapturePipe {
+  reader: { kind: 'fd'; fd: number } | { kind: 'handle'; handle: string };
+  writeSentinel(bytes: Buffer): void;
+}
+
+export interface Platform {
+  readonly arch: string;
+  /** Writes protocol bytes to the private duplicate of the original stdout. */
+  writeOut(bytes: Buffer): number;
+  load(path: string, flags: number | undefined, searchDirs: string[]): LoadedLibrary;
+  unload(native: unknown): void;
+  modules(): ModuleInfo[];
+  resolve(native: unknown, candidates: (string | number)[]): ResolvedSymbol | null;
+  clearLastError(): void;
+  lastError(): OsError | null;
+  /** Moves the process's stdout/stderr (and C runtime descriptors) onto fresh pipes. */
+  redirectStdio(): { stdout: CapturePipe; stderr: CapturePipe };
+  /** Flushes C runtime buffers so a call's output is in the pipes before its response. */
+  flushCrt(): void;
+  /** Ends the process at once: the drain workers sit in blocking reads that process.exit would wait for. */
+  exit(code: number): never;
+}
+
+export function hexAddress(value: bigint | number): string {
+  return `0x${BigInt(value).toString(16)}`;
+}

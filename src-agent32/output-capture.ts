@@ -1,0 +1,104 @@
+// Keeps the DLL's stdout/stderr off the protocol stream. A worker thread per pipe drains it (so a
+// chatty DLL never blocks on a full pipe during a synchronous call) and hands chunks back; after
+// each operation a sentinel written into the pipe tells when everything before it has been read.
+import { createRequire } from 'node:module';
+import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import type { CapturePipe, Platform } from './native/platform.ts';
+
+export interface CapturedChunk {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+const SENTINEL_PREFIX = '\u0000THUNK-SYNC:';
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { reader, port, sync, slot, prefix } = workerData;
+const fs = require('node:fs');
+const acks = new Int32Array(sync);
+let read;
+if (reader.kind === 'fd') {
+  read = (buf) => { try { return fs.readSync(reader.fd, buf, 0, buf.length, null); } catch (e) { if (e.code === 'EAGAIN') return -1; return 0; } };
+} else {
+  const koffi = require(workerData.koffiPath);
+  const ReadFile = koffi.load('kernel32.dll').func('int __stdcall ReadFile(void *h, void *buf, uint32_t len, _Out_ uint32_t *got, void *ov)');
+  const h = BigInt(reader.handle);
+  read = (buf) => { const got = [0]; return ReadFile(h, buf, buf.length, got, null) ? got[0] : 0; };
+}
+const buf = Buffer.alloc(65536);
+let pending = '';
+for (;;) {
+  const n = read(buf);
+  if (n < 0) continue;
+  if (n === 0) break;
+  pending += buf.toString('latin1', 0, n);
+  for (;;) {
+    const at = pending.indexOf(prefix);
+    const end = at < 0 ? -1 : pending.indexOf('\0', at + prefix.length);
+    if (end < 0) break;
+    if (at > 0) port.postMessage(pending.slice(0, at));
+    const serial = Number(pending.slice(at + prefix.length, end));
+    pending = pending.slice(end + 1);
+    Atomics.store(acks, slot, serial);
+    Atomics.notify(acks, slot);
+  }
+  const hold = pending.lastIndexOf('\0');
+  const cut = hold >= 0 && pending.length - hold < prefix.length + 16 ? hold : pending.length;
+  if (cut > 0) { port.postMessage(pending.slice(0, cut)); pending = pending.slice(cut); }
+}
+if (pending) port.postMessage(pending);
+`;
+
+interface Drain {
+  stream: 'stdout' | 'stderr';
+  pipe: CapturePipe;
+  port: MessagePort;
+  slot: number;
+  worker: Worker;
+}
+
+export class OutputCapture {
+  private readonly acks = new Int32Array(new SharedArrayBuffer(8));
+  private readonly drains: Drain[];
+  private serial = 0;
+
+  constructor(private readonly platform: Platform) {
+    const pipes = platform.redirectStdio();
+    const koffiPath = createRequire(import.meta.url).resolve('koffi');
+    this.drains = (['stdout', 'stderr'] as const).map((stream, slot) => {
+      const { port1, port2 } = new MessageChannel();
+      const workerData = { reader: pipes[stream].reader, port: port2, sync: this.acks.buffer, slot, prefix: SENTINEL_PREFIX, koffiPath };
+      // stdout/stderr: true keeps the worker off the parent's process.stdout (EBADF under Wine).
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2], stdout: true, stderr: true });
+      worker.unref();
+      port1.unref();
+      return { stream, pipe: pipes[stream], port: port1, slot, worker };
+    });
+  }
+
+  /** Flushes the C runtimes, waits (bounded) until the workers have read up to now, returns the text. */
+  sync(timeoutMs = 2000): CapturedChunk[] {
+    this.platform.flushCrt();
+    const serial = ++this.serial;
+    const marker = Buffer.from(`${SENTINEL_PREFIX}${serial}\u0000`, 'latin1');
+    for (const d of this.drains) d.pipe.writeSentinel(marker);
+    const deadline = Date.now() + timeoutMs;
+    for (const d of this.drains) {
+      while (Atomics.load(this.acks, d.slot) < serial && Date.now() < deadline) {
+        Atomics.wait(this.acks, d.slot, Atomics.load(this.acks, d.slot), Math.max(1, deadline - Date.now()));
+      }
+    }
+    return this.take();
+  }
+
+  /** Whatever the workers have already handed over, without waiting (used by the crash reporter). */
+  take(): CapturedChunk[] {
+    const chunks: CapturedChunk[] = [];
+    for (const d of this.drains) {
+      let text = '';
+      for (let m = receiveMessageOnPort(d.port); m; m = receiveMessageOnPort(d.port)) text += String(m.message);
+      if (text) chunks.push({ stream: d.stream, text: Buffer.from(text, 'latin1').toString('utf8') });
+    }
+    return chunks;
+  }
+}
