@@ -7,7 +7,7 @@ import { resolveDependencies, type TreeResult } from '../resolver/dependency-tre
 import { createCaches } from '../resolver/module-locator.ts';
 import type { Finding } from './finding.ts';
 import type { Verdict } from './verdict.ts';
-import { mergeFindings } from './findings.ts';
+import { FINDING_CODES, mergeFindings } from './findings.ts';
 import { imageFindings } from './image-findings.ts';
 import { dotnetNotes, rootMachineFailure } from './root-machine.ts';
 import { treeFindings } from './tree-findings.ts';
@@ -50,11 +50,11 @@ export function judgeHost(image: PeImage, host: HostArch, result: TreeResult): {
   // The root's own machine fails before any dependency is looked at: the tree is still shown,
   // but its problems (every dependency of the root's machine is "wrong" here) are noise.
   if (machine) {
-    return { verdict: { hostArch: host, loads: false, error: machine.error, rootCause: machine.rootCause, context }, findings: [machine.finding] };
+    return { verdict: { hostArch: host, loads: false, builtForHost: false, error: machine.error, rootCause: machine.rootCause, context }, findings: [machine.finding] };
   }
   const failure = tree.failure;
   return {
-    verdict: { hostArch: host, loads: failure === null, error: failure?.error ?? null, rootCause: failure?.rootCause ?? null, context },
+    verdict: { hostArch: host, loads: failure === null, builtForHost: true, error: failure?.error ?? null, rootCause: failure?.rootCause ?? null, context },
     findings: tree.findings,
   };
 }
@@ -77,5 +77,13 @@ export function diagnose(rootPath: string, options: DiagnoseOptions): Diagnosis 
     trees[host] = result.tree;
     findings.push(...judged.findings);
   }
-  return { image, verdicts, trees, findings: mergeFindings(findings, options.hosts) };
+  return { image, verdicts, trees, findings: mergeFindings(demoteOtherBitness(findings, verdicts), options.hosts) };
+}
+
+// Judged for both bitnesses, a 32-bit DLL failing in a 64-bit process is a fact about the DLL,
+// not a problem; asked about that host alone, it is the problem.
+function demoteOtherBitness(findings: Finding[], verdicts: Diagnosis['verdicts']): Finding[] {
+  const builtFor = Object.values(verdicts).filter((v) => v?.builtForHost).map((v) => v!.hostArch);
+  if (builtFor.length === 0) return findings;
+  return findings.map((f) => (f.code === FINDING_CODES.wrongBitness && f.hostArch && !builtFor.includes(f.hostArch) ? { ...f, severity: 'info' } : f));
 }

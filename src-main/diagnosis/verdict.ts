@@ -11,6 +11,8 @@ export interface LoaderError {
 export interface Verdict {
   hostArch: HostArch;
   loads: boolean;
+  /** False when the DLL itself is not built for this host (a 32-bit DLL judged for a 64-bit process). */
+  builtForHost: boolean;
   error: LoaderError | null;
   /** One line: the root cause, e.g. "vcruntime140.dll not found (needed by foo.dll -> bar.dll)". */
   rootCause: string | null;

@@ -101,7 +101,7 @@ export function buildFileReport(file: string, parts: AnalysisParts): FileReport 
   const { image } = parts;
   const verdicts: FileReport['verdicts'] = {};
   for (const [arch, verdict] of Object.entries(parts.verdicts) as [HostArch, Verdict][]) {
-    verdicts[arch] = { loads: verdict.loads, error: verdict.error, rootCause: verdict.rootCause, context: verdict.context };
+    verdicts[arch] = { loads: verdict.loads, builtForHost: verdict.builtForHost, error: verdict.error, rootCause: verdict.rootCause, context: verdict.context };
   }
   const dependencies: FileReport['dependencies'] = {};
   for (const [arch, tree] of Object.entries(parts.trees) as [HostArch, DependencyNode][]) dependencies[arch] = treeNode(tree);

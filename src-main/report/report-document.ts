@@ -38,6 +38,8 @@ export interface TreeNode {
 
 export interface VerdictRow {
   loads: boolean;
+  /** False when the DLL is not built for this host's bitness at all. */
+  builtForHost: boolean;
   error: LoaderError | null;
   rootCause: string | null;
   context: LoadContext;
@@ -97,8 +99,21 @@ export function documentJson(document: ReportDocument): ReportDocument | SingleF
   return { ...head, ...results[0]! };
 }
 
-/** True when a file has a blocking problem: does not load in some requested host, or was not analysable. */
+/**
+ * True when a file has a blocking problem: it was not analysable, it fails in a host it is built
+ * for, or it loads in none of the hosts asked about (a 32-bit DLL judged for x64 alone).
+ */
 export function hasBlockingProblem(report: FileReport): boolean {
   if (report.status !== 'analysed') return true;
-  return Object.values(report.verdicts).some((verdict) => verdict && !verdict.loads);
+  const verdicts = Object.values(report.verdicts).filter((v): v is VerdictRow => v !== undefined);
+  return verdicts.some((v) => v.builtForHost && !v.loads) || verdicts.every((v) => !v.loads);
+}
+
+/** Findings about the analysis context rather than the file: shown, but not a problem of the file. */
+export const CONTEXT_NOTICE_CODES: ReadonlySet<string> = new Set(['THK-NO-WINDOWS-DIR']);
+
+/** True when a file deserves a place in a --problems-only listing. */
+export function hasReportableProblem(report: FileReport): boolean {
+  if (hasBlockingProblem(report)) return true;
+  return report.findings.some((f) => f.severity !== 'info' && !CONTEXT_NOTICE_CODES.has(f.code));
 }

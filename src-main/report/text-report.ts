@@ -1,5 +1,5 @@
 import type { HostArch } from '../resolver/load-context.ts';
-import type { FileReport, ReportDocument } from './report-document.ts';
+import { CONTEXT_NOTICE_CODES, hasReportableProblem, type FileReport, type ReportDocument } from './report-document.ts';
 import { HOST_LABELS, contextText, factRows, orderedFindings, treeLines, verdictText } from './report-format.ts';
 
 const ICONS = { error: '✗', warning: '!', info: 'i' } as const;
@@ -12,11 +12,12 @@ export function fileText(report: FileReport, options: { problemsOnly?: boolean }
     return lines.join('\n');
   }
   for (const [arch, verdict] of Object.entries(report.verdicts) as [HostArch, NonNullable<FileReport['verdicts'][HostArch]>][]) {
-    lines.push(`  ${verdict.loads ? '✓' : '✗'} ${HOST_LABELS[arch]}: ${verdictText(verdict)}`);
+    const mark = verdict.loads ? '✓' : verdict.builtForHost ? '✗' : '–';
+    lines.push(`  ${mark} ${HOST_LABELS[arch]}: ${verdictText(verdict)}`);
     if (verdict.rootCause) lines.push(`      cause: ${verdict.rootCause}`);
     if (!options.problemsOnly) lines.push(`      context: ${contextText(verdict)}`);
   }
-  const findings = orderedFindings(report).filter((f) => !options.problemsOnly || f.severity !== 'info');
+  const findings = orderedFindings(report).filter((f) => !options.problemsOnly || (f.severity !== 'info' && !CONTEXT_NOTICE_CODES.has(f.code)));
   for (const finding of findings) {
     lines.push(`  ${ICONS[finding.severity]} [${finding.code}] ${finding.title}${finding.hostArch ? ` (${finding.hostArch})` : ''}`);
     if (finding.severity !== 'info') lines.push(`      fix: ${finding.fix}`);
@@ -32,8 +33,7 @@ export function fileText(report: FileReport, options: { problemsOnly?: boolean }
 export function documentText(document: ReportDocument, options: { problemsOnly?: boolean; withTree?: boolean } = {}): string {
   const blocks: string[] = [];
   for (const report of document.results) {
-    const hasProblem = report.status !== 'analysed' || report.findings.some((f) => f.severity !== 'info');
-    if (options.problemsOnly && !hasProblem) continue;
+    if (options.problemsOnly && !hasReportableProblem(report)) continue;
     let block = fileText(report, options);
     if (options.withTree) {
       for (const [arch, tree] of Object.entries(report.dependencies)) {
@@ -43,5 +43,7 @@ export function documentText(document: ReportDocument, options: { problemsOnly?:
     blocks.push(block);
   }
   if (blocks.length === 0) blocks.push(`No problems found in ${document.results.length} file(s).`);
+  const unchecked = document.results.filter((r) => r.findings.some((f) => CONTEXT_NOTICE_CODES.has(f.code))).length;
+  if (options.problemsOnly && unchecked > 0) blocks.push(`Note: system DLLs were not checked for ${unchecked} file(s): no Windows folder (give --windows-dir).`);
   return `${blocks.join('\n\n')}\n`;
 }

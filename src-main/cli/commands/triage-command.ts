@@ -3,7 +3,7 @@ import type { HostArch, LoadMethod } from '../../resolver/load-context.ts';
 import { analyseFile, type TriageOptions } from '../../triage/analyse-file.ts';
 import { scanInputs } from '../../triage/scan-inputs.ts';
 import { failedFileReport } from '../../report/build-file-report.ts';
-import { SCHEMA_VERSION, documentJson, hasBlockingProblem, type FileReport, type ReportDocument } from '../../report/report-document.ts';
+import { SCHEMA_VERSION, documentJson, hasBlockingProblem, hasReportableProblem, type FileReport, type ReportDocument } from '../../report/report-document.ts';
 import { documentText } from '../../report/text-report.ts';
 import { documentMarkdown } from '../../report/markdown-report.ts';
 import { documentHtml } from '../../report/html-report.ts';
@@ -90,15 +90,11 @@ export function runTriage(args: string[]): number {
     bar.update(done, file);
   });
   bar?.finish();
-  const filtered = values['problems-only'] ? { ...document, results: document.results.filter(hasProblemWorthShowing) } : document;
+  const filtered = values['problems-only'] ? { ...document, results: document.results.filter(hasReportableProblem) } : document;
   if (values.json) writeOutput(toJson(documentJson(filtered)), values.out);
   else if (values.md) writeOutput(documentMarkdown(filtered), values.out);
   else if (values.html) writeOutput(documentHtml(filtered), values.out);
   else writeOutput(documentText(document, { problemsOnly: values['problems-only'], withTree: values.tree }), values.out);
   if (document.results.some((r) => r.status === 'unreadable')) return EXIT.unreadable;
   return document.results.some(hasBlockingProblem) ? EXIT.problem : EXIT.ok;
-}
-
-function hasProblemWorthShowing(report: FileReport): boolean {
-  return report.status !== 'analysed' || report.findings.some((f) => f.severity !== 'info');
 }
