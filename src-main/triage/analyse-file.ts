@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { HostArch, LoadMethod } from '../resolver/load-context.ts';
+import type { HostArch, LoadMethod, SearchFlag } from '../resolver/load-context.ts';
 import { diagnose } from '../diagnosis/diagnose.ts';
 import { FileAccessError, NotPeError } from '../pe/parse-pe.ts';
 import { buildFileReport, failedFileReport } from '../report/build-file-report.ts';
@@ -11,6 +11,7 @@ export interface TriageOptions {
   applicationDir?: string;
   hostExecutable?: string;
   loadMethod?: LoadMethod;
+  searchFlags?: SearchFlag[];
   searchDirs: string[];
   windowsDir?: string;
 }

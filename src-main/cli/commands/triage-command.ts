@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { HostArch, LoadMethod } from '../../resolver/load-context.ts';
+import type { HostArch, LoadMethod, SearchFlag } from '../../resolver/load-context.ts';
 import { analyseFile, type TriageOptions } from '../../triage/analyse-file.ts';
 import { scanInputs } from '../../triage/scan-inputs.ts';
 import { failedFileReport } from '../../report/build-file-report.ts';
@@ -25,12 +25,21 @@ Load context:
   --host x86|x64|both      host process bitness to judge (default: both)
   --app-dir DIR            the host application's folder (default: each DLL's own folder)
   --host-exe FILE          the host executable (its folder becomes the app dir)
-  --load-method M          load-library | altered-search-path | search-flags (default: altered-search-path)
+  --load-method M          load-library (default; plain LoadLibrary) | altered-search-path | search-flags
+  --search-flag F          with search-flags: dll-load-dir | application-dir | user-dirs | system32 | default-dirs; repeatable
   --search-dir DIR         an extra DLL folder (AddDllDirectory/PATH); repeatable
   --windows-dir DIR        a Windows folder: C:\\Windows copy or mount, or a Wine prefix's drive_c/windows
 Exit codes: 0 no blocking problem, 1 a blocking problem, 2 usage error, 3 a file could not be read.`;
 
 const LOAD_METHODS: LoadMethod[] = ['load-library', 'altered-search-path', 'search-flags'];
+const SEARCH_FLAGS: SearchFlag[] = ['dll-load-dir', 'application-dir', 'user-dirs', 'system32', 'default-dirs'];
+
+function parseSearchFlags(values: string[] | undefined): SearchFlag[] | undefined {
+  if (!values) return undefined;
+  const unknown = values.find((v) => !SEARCH_FLAGS.includes(v as SearchFlag));
+  if (unknown) throw new UsageError(`--search-flag must be one of ${SEARCH_FLAGS.join(', ')}, not "${unknown}"`, TRIAGE_USAGE);
+  return values as SearchFlag[];
+}
 
 function parseHosts(value: string | undefined): HostArch[] {
   if (value === undefined || value === 'both') return ['x86', 'x64'];
@@ -45,7 +54,7 @@ function parseTriageArgs(args: string[]) {
     options: {
       json: { type: 'boolean' }, md: { type: 'boolean' }, html: { type: 'boolean' }, out: { type: 'string' },
       host: { type: 'string' }, 'app-dir': { type: 'string' }, 'host-exe': { type: 'string' }, 'load-method': { type: 'string' },
-      'search-dir': { type: 'string', multiple: true }, 'windows-dir': { type: 'string' },
+      'search-dir': { type: 'string', multiple: true }, 'search-flag': { type: 'string', multiple: true }, 'windows-dir': { type: 'string' },
       'problems-only': { type: 'boolean' }, tree: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -81,6 +90,7 @@ export function runTriage(args: string[]): number {
     applicationDir: values['app-dir'],
     hostExecutable: values['host-exe'],
     loadMethod: values['load-method'] as LoadMethod | undefined,
+    searchFlags: parseSearchFlags(values['search-flag']),
     searchDirs: values['search-dir'] ?? [],
     windowsDir: values['windows-dir'],
   };
