@@ -16,7 +16,7 @@ export interface SearchLocation {
  * load-library (LoadLibrary, SafeDllSearchMode on):
  *   application dir; the extra dirs (as SetDllDirectory: right after the application dir);
  *   system dir (System32, or SysWOW64 for a 32-bit host); 16-bit system dir; Windows dir;
- *   current dir; PATH. The root DLL's own folder is searched only when it is the
+ *   current dir (not when SetDllDirectory is in force: it removes the current dir); PATH. The root DLL's own folder is searched only when it is the
  *   application dir: LoadLibrary(fullPath) does not look beside the DLL.
  * altered-search-path (LOAD_WITH_ALTERED_SEARCH_PATH): as load-library, but the root DLL's
  *   folder takes the application dir's place (the application dir is not searched).
@@ -49,7 +49,7 @@ function standardLocations(context: LoadContext, dirs: WindowsDirs | null, rootD
     first,
     ...context.extraDirs.map((dir): SearchLocation => ({ dir, strategy: 'extra-dir' })),
     ...systemLocations(dirs),
-    ...(context.currentDir ? [{ dir: context.currentDir, strategy: 'current-dir' as const }] : []),
+    ...(context.currentDir && context.extraDirs.length === 0 ? [{ dir: context.currentDir, strategy: 'current-dir' as const }] : []),
     ...context.pathDirs.map((dir): SearchLocation => ({ dir, strategy: 'path' })),
   ];
 }

@@ -96,7 +96,9 @@ function findInWinSxs(dep: SxsDependency, scope: SxsScope): SxsAssembly | null {
     .sort((a, b) => compareVersions(b.parts[1]!, a.parts[1]!))[0];
   const chosen = exact ?? policy;
   if (!chosen) return null;
-  const manifest = scope.index.find(join(winsxs, 'manifests'), `${chosen.folder}.manifest`);
+  // Windows spells it "Manifests"; a copy on a case-sensitive filesystem keeps that case.
+  const manifests = scope.index.find(winsxs, 'manifests');
+  const manifest = manifests ? scope.index.find(manifests, `${chosen.folder}.manifest`) : null;
   const folderPath = join(winsxs, chosen.folder);
   const files = manifest ? readManifestFiles(manifest) : [...(scope.index.entries(folderPath)?.keys() ?? [])].filter((f) => f.endsWith('.dll'));
   return { dependency: dep, path: folderPath, where: 'winsxs', files };

@@ -33,6 +33,8 @@ export interface DllSpec {
   link?: string[];
   /** Names of DLLs whose delay import library is in `link`: their delay directory is patched in. */
   delayLoaded?: string[];
+  /** Extra compiler/linker arguments, e.g. -Wl,--disable-dynamicbase. */
+  flags?: string[];
 }
 
 function tool(arch: FixtureArch, name: string): string {
@@ -52,7 +54,7 @@ export function buildDll(spec: DllSpec): string {
       writeFileSync(def, spec.def);
       args.push(def);
     }
-    execFileSync(tool(spec.arch, 'gcc'), [...args, ...(spec.link ?? [])], { stdio: 'pipe' });
+    execFileSync(tool(spec.arch, 'gcc'), [...args, ...(spec.link ?? []), ...(spec.flags ?? [])], { stdio: 'pipe' });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
