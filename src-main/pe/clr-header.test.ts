@@ -5,15 +5,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileReader } from './file-reader.ts';
-import { IssueLog } from './parse-issues.ts';
-import { AddressSpace, type ParseContext } from './parse-context.ts';
-import { readDosHeader } from './dos-header.ts';
-import { readFileHeader } from './file-header.ts';
-import { readOptionalHeader } from './optional-header.ts';
-import { readSectionTable } from './section-table.ts';
-import type { DataDirectory, DosHeader, MachineName, Section } from './pe-image.ts';
+import { type ParseContext } from './parse-context.ts';
+import type { DataDirectory, MachineName, Section } from './pe-image.ts';
 import { clrFlavor, readClrHeader } from './clr-header.ts';
 import { parsePe } from './parse-pe.ts';
+import { headerContextOf } from '../test-support/header-context.ts';
 
 // No .NET assembly ships with Debian: these tests build MinGW DLLs and patch an IMAGE_COR20_HEADER
 // and a "BSJB" metadata root into them in memory. Expected flavors follow the CorFlags documentation.
@@ -29,16 +25,8 @@ before(() => {
 });
 
 function contextOf(bytes: Buffer): { ctx: ParseContext; machine: MachineName; sections: Section[]; directoriesAt: number } {
-  const reader = FileReader.fromBuffer(bytes);
-  const { peHeaderOffset } = readDosHeader(reader) as DosHeader;
-  const fileHeader = readFileHeader(reader, peHeaderOffset + 4);
-  const issues = new IssueLog();
-  const optional = readOptionalHeader(reader, peHeaderOffset + 24, fileHeader.sizeOfOptionalHeader, issues)!;
-  const sections = readSectionTable(reader, peHeaderOffset + 24 + fileHeader.sizeOfOptionalHeader, fileHeader.numberOfSections, issues, false);
-  const space = new AddressSpace(sections, optional.sizeOfHeaders, optional.fileAlignment, reader.size);
-  const is64Bit = optional.format === 'PE32+';
-  const ctx = { reader, space, issues, is64Bit, imageBase: optional.imageBase };
-  return { ctx, machine: fileHeader.machine, sections, directoriesAt: peHeaderOffset + 24 + (is64Bit ? 112 : 96) };
+  const { ctx, fileHeader, sections, directoriesAt } = headerContextOf(bytes);
+  return { ctx, machine: fileHeader.machine, sections, directoriesAt };
 }
 
 interface Patch {

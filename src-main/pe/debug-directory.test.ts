@@ -4,15 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileReader } from './file-reader.ts';
-import { IssueLog } from './parse-issues.ts';
-import { AddressSpace, type ParseContext } from './parse-context.ts';
-import { readDosHeader } from './dos-header.ts';
-import { readFileHeader } from './file-header.ts';
-import { readOptionalHeader } from './optional-header.ts';
-import { readSectionTable } from './section-table.ts';
-import type { DataDirectory, DosHeader } from './pe-image.ts';
+import { type ParseContext } from './parse-context.ts';
+import type { DataDirectory } from './pe-image.ts';
 import { debugTypeName, readDebugDirectory } from './debug-directory.ts';
+import { headerContextOf } from '../test-support/header-context.ts';
 
 const PYTHON = '/usr/bin/python3';
 const ORACLE = `
@@ -51,15 +46,8 @@ before(() => {
 });
 
 function contextOf(bytes: Buffer): { ctx: ParseContext; debugDir: DataDirectory } {
-  const reader = FileReader.fromBuffer(bytes);
-  const { peHeaderOffset } = readDosHeader(reader) as DosHeader;
-  const fileHeader = readFileHeader(reader, peHeaderOffset + 4);
-  const issues = new IssueLog();
-  const optional = readOptionalHeader(reader, peHeaderOffset + 24, fileHeader.sizeOfOptionalHeader, issues)!;
-  const sections = readSectionTable(reader, peHeaderOffset + 24 + fileHeader.sizeOfOptionalHeader, fileHeader.numberOfSections, issues, false);
-  const space = new AddressSpace(sections, optional.sizeOfHeaders, optional.fileAlignment, reader.size);
-  const ctx = { reader, space, issues, is64Bit: optional.format === 'PE32+', imageBase: optional.imageBase };
-  return { ctx, debugDir: optional.dataDirectories[6]! };
+  const { ctx, directories } = headerContextOf(bytes);
+  return { ctx, debugDir: directories[6]! };
 }
 
 const pefileDebug = (path: string) => JSON.parse(execFileSync(PYTHON, ['-c', ORACLE, path], { encoding: 'utf8' }));

@@ -2,15 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { FileReader } from './file-reader.ts';
-import { IssueLog } from './parse-issues.ts';
-import { AddressSpace, type ParseContext } from './parse-context.ts';
-import { readDosHeader } from './dos-header.ts';
-import { readFileHeader } from './file-header.ts';
-import { readOptionalHeader } from './optional-header.ts';
-import { readSectionTable } from './section-table.ts';
-import type { DataDirectory, DosHeader } from './pe-image.ts';
+import { type ParseContext } from './parse-context.ts';
+import type { DataDirectory } from './pe-image.ts';
 import { guardFlagNames, readLoadConfig } from './load-config.ts';
+import { headerContextOf } from '../test-support/header-context.ts';
 
 const PYTHON = '/usr/bin/python3';
 const ORACLE = `
@@ -31,15 +26,8 @@ const MSVC = [
 ].filter((path) => existsSync(path));
 
 function contextOf(bytes: Buffer): { ctx: ParseContext; dir: DataDirectory } {
-  const reader = FileReader.fromBuffer(bytes);
-  const { peHeaderOffset } = readDosHeader(reader) as DosHeader;
-  const fileHeader = readFileHeader(reader, peHeaderOffset + 4);
-  const issues = new IssueLog();
-  const optional = readOptionalHeader(reader, peHeaderOffset + 24, fileHeader.sizeOfOptionalHeader, issues)!;
-  const sections = readSectionTable(reader, peHeaderOffset + 24 + fileHeader.sizeOfOptionalHeader, fileHeader.numberOfSections, issues, false);
-  const space = new AddressSpace(sections, optional.sizeOfHeaders, optional.fileAlignment, reader.size);
-  const ctx = { reader, space, issues, is64Bit: optional.format === 'PE32+', imageBase: optional.imageBase };
-  return { ctx, dir: optional.dataDirectories[10]! };
+  const { ctx, directories } = headerContextOf(bytes);
+  return { ctx, dir: directories[10]! };
 }
 
 const text = (value: bigint | number | null): string | null => (value === null ? null : String(value));

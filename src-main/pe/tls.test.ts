@@ -4,15 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileReader } from './file-reader.ts';
-import { IssueLog } from './parse-issues.ts';
-import { AddressSpace, type ParseContext } from './parse-context.ts';
-import { readDosHeader } from './dos-header.ts';
-import { readFileHeader } from './file-header.ts';
-import { readOptionalHeader } from './optional-header.ts';
-import { readSectionTable } from './section-table.ts';
-import type { DataDirectory, DosHeader, Section } from './pe-image.ts';
+import { type ParseContext } from './parse-context.ts';
+import type { DataDirectory, Section } from './pe-image.ts';
 import { readTls } from './tls.ts';
+import { headerContextOf } from '../test-support/header-context.ts';
 
 const PYTHON = '/usr/bin/python3';
 // pefile reads the directory; the callback array is walked with its RVA accessors.
@@ -52,15 +47,8 @@ before(() => {
 });
 
 function contextOf(bytes: Buffer): { ctx: ParseContext; tlsDir: DataDirectory; sections: Section[] } {
-  const reader = FileReader.fromBuffer(bytes);
-  const { peHeaderOffset } = readDosHeader(reader) as DosHeader;
-  const fileHeader = readFileHeader(reader, peHeaderOffset + 4);
-  const issues = new IssueLog();
-  const optional = readOptionalHeader(reader, peHeaderOffset + 24, fileHeader.sizeOfOptionalHeader, issues)!;
-  const sections = readSectionTable(reader, peHeaderOffset + 24 + fileHeader.sizeOfOptionalHeader, fileHeader.numberOfSections, issues, false);
-  const space = new AddressSpace(sections, optional.sizeOfHeaders, optional.fileAlignment, reader.size);
-  const ctx = { reader, space, issues, is64Bit: optional.format === 'PE32+', imageBase: optional.imageBase };
-  return { ctx, tlsDir: optional.dataDirectories[9]!, sections };
+  const { ctx, directories, sections } = headerContextOf(bytes);
+  return { ctx, tlsDir: directories[9]!, sections };
 }
 
 // Points AddressOfCallBacks somewhere else in an in-memory copy.
