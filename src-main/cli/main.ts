@@ -1,5 +1,7 @@
 import { runTriage, TRIAGE_USAGE } from './commands/triage-command.ts';
 import { runExports } from './commands/exports-command.ts';
+import { runLoad } from './commands/load-command.ts';
+import { runCall } from './commands/call-command.ts';
 import { FileAccessError, NotPeError } from '../pe/parse-pe.ts';
 import { EXIT, UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
@@ -10,6 +12,8 @@ type Command = (args: string[]) => number | Promise<number>;
 const COMMANDS: Record<string, Command> = {
   triage: runTriage,
   exports: runExports,
+  load: runLoad,
+  call: runCall,
 };
 
 const USAGE = `thunk ${VERSION}: why a Windows DLL will or will not load, and what it exports
@@ -19,6 +23,8 @@ Usage: thunk <command> [options]
 Commands:
   triage <files|folders...>   load verdicts (32/64-bit), root cause and fix, findings, report (--json/--md/--html)
   exports <file>              list exports (--json, --demangle)
+  load <dll>                  load it for real in an agent of its bitness: base, modules, or the error/crash
+  call <dll> "<proto>" args   call an export in a disposable agent: value, out params, GetLastError, crash
 
 Run \`thunk <command> --help\` for a command's options.
 

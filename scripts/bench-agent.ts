@@ -1,0 +1,168 @@
+// `npm run bench:agent`: the cost of running a call in an agent process. Compares a trivial
+// int add(int, int) through the supervisor + native agent with the same call in-process (koffi)
+// and with a bare pipe echo between two node processes (the floor); then start-up and crash
+// recovery; then the same under Wine when the win32 runtimes are staged.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { Supervisor } from '../src-main/agent/supervisor.ts';
+import { type AgentArch, RuntimeMissingError, locateRuntime } from '../src-main/agent/runtime-locator.ts';
+import { nativeFixture, nativeRuntime, windowsFixtures } from '../src-main/agent/test-support.ts';
+
+interface Row {
+  seqMedianUs: number | null;
+  pipelinedPerSec: number | null;
+  coldStartMs: number | null;
+  crashToReadyMs: number | null;
+  note?: string;
+}
+
+const SEQ = Number(process.env.BENCH_SEQ ?? 3000);
+const PIPE = Number(process.env.BENCH_PIPE ?? 50_000);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function benchEcho(): Promise<Row> {
+  const script = "const fs=require('fs');const b=Buffer.alloc(65536);(function r(){fs.read(0,b,0,b.length,null,(e,n)=>{if(e||!n)process.exit(0);fs.writeSync(1,b,0,n);r();});})();";
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const message = Buffer.alloc(120, 0x61);
+  let pending = 0;
+  let waiter: (() => void) | null = null;
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending -= chunk.length;
+    if (pending <= 0 && waiter) waiter();
+  });
+  const roundTrip = (count: number) => new Promise<void>((done) => {
+    pending += message.length * count;
+    waiter = done;
+    child.stdin.write(count === 1 ? message : Buffer.concat(Array.from({ length: count }, () => message)));
+  });
+  const times: number[] = [];
+  for (let i = 0; i < SEQ; i++) {
+    const t = performance.now();
+    await roundTrip(1);
+    times.push(performance.now() - t);
+  }
+  // Pipelined in windows of 64 messages, as the supervisor keeps at most 64 in flight.
+  const t0 = performance.now();
+  for (let i = 0; i < PIPE; i += 64) await roundTrip(64);
+  const perSec = PIPE / ((performance.now() - t0) / 1000);
+  child.stdin.end();
+  return { seqMedianUs: median(times) * 1000, pipelinedPerSec: perSec, coldStartMs: null, crashToReadyMs: null };
+}
+
+function benchKoffi(lib: string): Row {
+  const koffi = createRequire(import.meta.url)('koffi') as { load(path: string): { func(proto: string): (a: number, b: number) => number } };
+  const add = koffi.load(lib).func('int add(int a, int b)');
+  const times: number[] = [];
+  for (let i = 0; i < SEQ; i++) {
+    const t = performance.now();
+    add(i, 1);
+    times.push(performance.now() - t);
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < PIPE; i++) add(i, 1);
+  return { seqMedianUs: median(times) * 1000, pipelinedPerSec: PIPE / ((performance.now() - t0) / 1000), coldStartMs: null, crashToReadyMs: null, note: 'no process boundary' };
+}
+
+async function benchAgent(arch: AgentArch, lib: string, crashProto: string, locate: () => ReturnType<typeof locateRuntime>, scale = 1): Promise<Row> {
+  const supervisor = new Supervisor({ locate, pingIntervalMs: 0, maxQueue: PIPE + 10, breaker: { threshold: 1000, windowMs: 1000, cooldownMs: 1 } });
+  try {
+    const cold: number[] = [];
+    supervisor.on('start', (e) => cold.push(e.startMs));
+    const first = await supervisor.call(lib, 'int add(int a, int b)', [1, 2], { arch });
+    if (first.kind !== 'result') throw new Error(`first call failed: ${JSON.stringify(first)}`);
+    const seq = Math.max(100, Math.round(SEQ * scale));
+    const times: number[] = [];
+    for (let i = 0; i < seq; i++) {
+      const t = performance.now();
+      await supervisor.call(lib, 'int add(int a, int b)', [i, 1], { arch });
+      times.push(performance.now() - t);
+    }
+    const pipe = Math.max(1000, Math.round(PIPE * scale));
+    const t0 = performance.now();
+    const outcomes = await Promise.all(Array.from({ length: pipe }, (_, i) => supervisor.call(lib, 'int add(int a, int b)', [i, 1], { arch })));
+    const perSec = pipe / ((performance.now() - t0) / 1000);
+    const failed = outcomes.filter((o) => o.kind !== 'result').length;
+    const recoveries: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const crashed = await supervisor.call(lib, crashProto, [1], { arch });
+      if (crashed.kind !== 'crash') throw new Error(`expected a crash: ${JSON.stringify(crashed)}`);
+      await supervisor.ping(arch);
+      recoveries.push(performance.now() - t);
+    }
+    return { seqMedianUs: median(times) * 1000, pipelinedPerSec: perSec, coldStartMs: median(cold), crashToReadyMs: median(recoveries), note: failed ? `${failed} pipelined calls failed` : undefined };
+  } finally {
+    await supervisor.dispose();
+  }
+}
+
+async function coldStarts(arch: AgentArch, locate: () => ReturnType<typeof locateRuntime>, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const supervisor = new Supervisor({ locate, pingIntervalMs: 0 });
+    const t = performance.now();
+    await supervisor.ping(arch);
+    times.push(performance.now() - t);
+    await supervisor.dispose();
+  }
+  return median(times);
+}
+
+function cell(value: number | null, unit: string, digits = 1): string {
+  return value === null ? '-' : `${value.toFixed(digits)} ${unit}`;
+}
+
+function print(columns: [string, Row | string][]): void {
+  const rows: [string, (r: Row) => string, string][] = [
+    ['median round trip', (r) => cell(r.seqMedianUs, 'µs'), '≤ 2× echo'],
+    ['pipelined throughput', (r) => (r.pipelinedPerSec === null ? '-' : `${Math.round(r.pipelinedPerSec).toLocaleString('en-US')}/s`), '≥ 100,000/s'],
+    ['cold start to ready', (r) => cell(r.coldStartMs, 'ms'), '< 150 ms'],
+    ['crash to ready again', (r) => cell(r.crashToReadyMs, 'ms'), '< 300 ms'],
+  ];
+  const width = 22;
+  const header = ['metric'.padEnd(22), ...columns.map(([name]) => name.padEnd(width)), 'goal (native)'].join(' ');
+  const lines = [header, '-'.repeat(header.length)];
+  for (const [label, get, goal] of rows) {
+    lines.push([label.padEnd(22), ...columns.map(([, r]) => (typeof r === 'string' ? 'skipped' : get(r)).padEnd(width)), goal].join(' '));
+  }
+  for (const [name, r] of columns) {
+    if (typeof r === 'string') lines.push(`${name}: skipped: ${r}`);
+    else if (r.note) lines.push(`${name}: ${r.note}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const lib = nativeFixture();
+  const native = nativeRuntime();
+  if (!lib.path || !native.runtime) throw new Error(`native bench impossible: ${lib.reason || native.reason}`);
+  process.stdout.write(`bench-agent: ${SEQ} sequential calls, ${PIPE} pipelined (Wine: a tenth), node ${process.version}\n\n`);
+  const echo = await benchEcho();
+  const koffi = benchKoffi(lib.path);
+  const locateNative = () => native.runtime!;
+  const agent = await benchAgent('linux-x64', lib.path, 'int crash_write(int v)', locateNative);
+  agent.coldStartMs = await coldStarts('linux-x64', locateNative, 7);
+  const columns: [string, Row | string][] = [['pipe echo (floor)', echo], ['koffi in-process', koffi], ['native agent', agent]];
+  for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as const) {
+    const name = `Wine ${bits === 'x86' ? '32' : '64'}-bit agent`;
+    try {
+      locateRuntime(arch);
+      const dlls = windowsFixtures(bits).dlls;
+      if (!dlls) throw new RuntimeMissingError(arch, windowsFixtures(bits).reason);
+      const row = await benchAgent(arch, dlls.supervised, 'int crash_write(int v)', () => locateRuntime(arch), 0.1);
+      row.coldStartMs = await coldStarts(arch, () => locateRuntime(arch), 3);
+      columns.push([name, row]);
+    } catch (error) {
+      columns.push([name, (error as Error).message]);
+    }
+  }
+  print(columns);
+  const ratio = agent.seqMedianUs! / echo.seqMedianUs!;
+  process.stdout.write(`\nnative agent round trip = ${ratio.toFixed(1)}× the bare echo\n`);
+}
+
+await main();

@@ -1,0 +1,304 @@
+// One agent child process: handshake, framed requests matched by id, events, exit decoding.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { FrameDecoder, encodeFrame } from '../../src-agent32/protocol/framing.ts';
+import {
+  type CrashEvent,
+  type EmptyParams,
+  type ErrorResponse,
+  type Handshake,
+  type LogEvent,
+  type Op,
+  type ProgressEvent,
+  type Request,
+  type Response,
+  type ResultByOp,
+  PROTOCOL_VERSION,
+  validateAgentMessage,
+  validateResult,
+} from '../../src-agent32/protocol/messages.ts';
+import { decodeExitCode } from '../../src-agent32/protocol/ntstatus.ts';
+import type { AgentArch, AgentRuntime } from './runtime-locator.ts';
+
+export type ParamsOf<O extends Op> = Extract<Request, { op: O }>['params'];
+
+export type Reply<O extends Op> =
+  | { kind: 'ok'; result: ResultByOp[O] }
+  | { kind: 'error'; error: ErrorResponse['error'] }
+  | { kind: 'exit'; exit: AgentExit };
+
+export interface AgentExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** NTSTATUS or signal name when the status looks like a crash, else null. */
+  status: string | null;
+  /** True for statuses that mean the process died of an exception/signal. */
+  crashed: boolean;
+  /** Only the low byte of the NTSTATUS was visible (Wine). */
+  lowByteOnly: boolean;
+  /** The crash event the agent wrote before dying, if any. */
+  crash: CrashEvent | null;
+  /** Why the host ended it ('dispose', 'timeout', 'killed') or null when it died by itself. */
+  killedBy: string | null;
+  /** The end of the agent's stderr (Wine's and node's own messages). */
+  stderrTail: string;
+}
+
+export interface AgentProcessEvents {
+  log: [LogEvent];
+  progress: [ProgressEvent];
+  crash: [CrashEvent];
+  exit: [AgentExit];
+  /** Bytes on the frame channel that were not frames (a DLL writing to the agent's stdout). */
+  garbage: [string];
+  protocolError: [string];
+}
+
+export type SpawnAgent = (runtime: AgentRuntime) => ChildProcess;
+
+export const spawnAgent: SpawnAgent = (runtime) =>
+  spawn(runtime.command, runtime.args, { env: { ...process.env, ...runtime.env }, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+
+export class AgentStartError extends Error {
+  constructor(message: string, readonly stderrTail = '') {
+    super(stderrTail ? `${message}\n${stderrTail}` : message);
+    this.name = 'AgentStartError';
+  }
+}
+
+const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGTRAP', 'SIGSYS']);
+const STDERR_TAIL = 4000;
+const live = new Set<AgentProcess>();
+let exitHookInstalled = false;
+
+// Agents die with the host even when it exits without dispose (stdin closing alone would also
+// end them, but not one stuck in a native call).
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const agent of live) agent.kill('host exit');
+  });
+}
+
+interface Pending {
+  op: Op;
+  settle: (reply: Reply<Op>) => void;
+}
+
+export interface StartOptions {
+  handshakeTimeoutMs?: number;
+  spawnAgent?: SpawnAgent;
+}
+
+export class AgentProcess extends EventEmitter<AgentProcessEvents> {
+  readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly decoder = new FrameDecoder();
+  private stderrTail = '';
+  private crash: CrashEvent | null = null;
+  private killedBy: string | null = null;
+  private exitInfo: AgentExit | null = null;
+  private readonly exited: Promise<AgentExit>;
+  private onHandshake: ((h: Handshake) => void) | null = null;
+
+  private constructor(readonly runtime: AgentRuntime, private readonly child: ChildProcess) {
+    super();
+    live.add(this);
+    installExitHook();
+    this.exited = new Promise((resolveExit) => this.watchExit(resolveExit));
+    child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => void (this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL)));
+    child.stdin!.on('error', () => undefined);
+  }
+
+  /** Spawns the agent and resolves once its handshake arrived; kills it on failure. */
+  static async start(runtime: AgentRuntime, options: StartOptions = {}): Promise<{ agent: AgentProcess; handshake: Handshake }> {
+    const child = (options.spawnAgent ?? spawnAgent)(runtime);
+    const agent = new AgentProcess(runtime, child);
+    const timeoutMs = options.handshakeTimeoutMs ?? (runtime.wine ? 30_000 : 10_000);
+    try {
+      const handshake = await agent.awaitHandshake(timeoutMs);
+      return { agent, handshake };
+    } catch (error) {
+      agent.kill('start failed');
+      await agent.exited;
+      throw new AgentStartError((error as Error).message, agent.stderrTail.trim());
+    }
+  }
+
+  get pid(): number | null {
+    return this.child.pid ?? null;
+  }
+
+  get arch(): AgentArch {
+    return this.runtime.arch;
+  }
+
+  get alive(): boolean {
+    return this.exitInfo === null;
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves when the process is gone, with how it ended. */
+  whenExited(): Promise<AgentExit> {
+    return this.exited;
+  }
+
+  /** Sends a request; the reply is the response, or how the agent ended before answering. */
+  request<O extends Op>(op: O, params: ParamsOf<O> | EmptyParams = {}): { id: number; reply: Promise<Reply<O>> } {
+    const id = this.nextId++;
+    if (this.exitInfo) return { id, reply: Promise.resolve({ kind: 'exit', exit: this.exitInfo }) };
+    const reply = new Promise<Reply<O>>((settle) => this.pending.set(id, { op, settle: settle as (r: Reply<Op>) => void }));
+    this.child.stdin!.write(encodeFrame({ type: 'request', id, op, params }));
+    return { id, reply };
+  }
+
+  /** Holds writes until uncork(), so a burst of requests goes out in one write. */
+  cork(): void {
+    this.child.stdin!.cork();
+  }
+
+  uncork(): void {
+    this.child.stdin!.uncork();
+  }
+
+  /** Ends the agent now (SIGKILL); `reason` is reported in the exit. */
+  kill(reason: string): void {
+    if (this.exitInfo) return;
+    this.killedBy ??= reason;
+    this.child.kill('SIGKILL');
+  }
+
+  /** Closes stdin so the agent exits by itself; kills it if it has not after `graceMs`. */
+  async dispose(graceMs = 1000): Promise<AgentExit> {
+    if (!this.exitInfo) {
+      this.killedBy ??= 'dispose';
+      this.child.stdin!.end();
+      const timer = setTimeout(() => this.kill('dispose'), graceMs);
+      timer.unref();
+      await this.exited;
+      clearTimeout(timer);
+    }
+    return this.exited;
+  }
+
+  private awaitHandshake(timeoutMs: number): Promise<Handshake> {
+    return new Promise((resolveHandshake, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the agent sent no handshake within ${timeoutMs} ms`)), timeoutMs);
+      const fail = (message: string) => {
+        clearTimeout(timer);
+        reject(new Error(message));
+      };
+      this.child.once('error', (error) => fail(`could not start ${this.runtime.command}: ${error.message}`));
+      void this.exited.then((exit) => fail(`the agent exited before its handshake (${describeExit(exit)})`));
+      this.onHandshake = (handshake) => {
+        clearTimeout(timer);
+        if (handshake.protocolVersion !== PROTOCOL_VERSION) fail(`the agent speaks protocol ${handshake.protocolVersion}, the host ${PROTOCOL_VERSION}: rebuild the agent (npm run stage:agents)`);
+        else resolveHandshake(handshake);
+      };
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    for (const item of this.decoder.push(chunk)) {
+      if (item.kind === 'frame') this.onMessage(item.message);
+      else if (item.kind === 'garbage') this.emit('garbage', item.bytes.toString('utf8'));
+      else this.emit('protocolError', `${item.error}: ${item.detail}`);
+    }
+  }
+
+  private onMessage(raw: unknown): void {
+    const checked = validateAgentMessage(raw);
+    if (!checked.ok) return void this.emit('protocolError', `invalid message from the agent: ${checked.error}`);
+    const message = checked.value;
+    if (message.type === 'handshake') {
+      this.onHandshake?.(message);
+      this.onHandshake = null;
+    } else if (message.type === 'response') {
+      const pending = this.pending.get(message.id);
+      if (!pending) return void this.emit('protocolError', `response to unknown request ${message.id}`);
+      this.pending.delete(message.id);
+      pending.settle(this.toReply(pending.op, message));
+    } else if (message.event === 'log') {
+      this.emit('log', message);
+    } else if (message.event === 'progress') {
+      this.emit('progress', message);
+    } else {
+      this.crash = message;
+      this.emit('crash', message);
+    }
+  }
+
+  private toReply(op: Op, message: Response): Reply<Op> {
+    if (!message.ok) return { kind: 'error', error: message.error };
+    const result = validateResult(op, message.result);
+    if (result.ok) return { kind: 'ok', result: result.value };
+    return { kind: 'error', error: { code: 'internal', name: 'BAD_RESULT', message: `the agent's ${op} result is malformed: ${result.error}` } };
+  }
+
+  private watchExit(resolveExit: (exit: AgentExit) => void): void {
+    let done = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (done) return;
+      done = true;
+      live.delete(this);
+      // Under Wine the wineserver may still hold the pipes; they must not keep the host alive.
+      for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) stream?.destroy();
+      for (const item of this.decoder.end()) if (item.kind === 'garbage') this.emit('garbage', item.bytes.toString('utf8'));
+      const exit = this.describe(code, signal);
+      this.exitInfo = exit;
+      for (const [id, pending] of this.pending) {
+        this.pending.delete(id);
+        pending.settle({ kind: 'exit', exit });
+      }
+      this.emit('exit', exit);
+      resolveExit(exit);
+    };
+    this.child.on('error', () => {
+      if (this.child.exitCode === null && this.child.pid === undefined) finish(null, null);
+    });
+    // 'close' waits for stdout to drain (the crash frame); a grandchild holding the pipe open
+    // (Wine's debugger) must not delay the verdict for long.
+    this.child.on('exit', (code, signal) => {
+      const timer = setTimeout(() => finish(code, signal), 250);
+      this.child.once('close', () => {
+        clearTimeout(timer);
+        finish(code, signal);
+      });
+    });
+  }
+
+  private describe(code: number | null, signal: NodeJS.Signals | null): AgentExit {
+    const base = { code, signal, crash: this.crash, killedBy: this.killedBy, stderrTail: this.stderrTail.trim() };
+    // Wine's debugger sometimes ends a faulting process with SIGKILL instead of the status.
+    const wineFault = this.runtime.wine !== null && /Unhandled (page fault|exception)/.test(this.stderrTail);
+    if (signal) {
+      const status = wineFault ? wineStatus(this.stderrTail) : signal;
+      return { ...base, status, crashed: (CRASH_SIGNALS.has(signal) || wineFault || this.crash !== null) && !this.killedBy, lowByteOnly: false };
+    }
+    if (code === null || code === 0) return { ...base, status: null, crashed: this.crash !== null, lowByteOnly: false };
+    const lowByteOnly = this.runtime.wine !== null;
+    const decoded = decodeExitCode(code, lowByteOnly);
+    // Under Wine, 5 could be ExitProcess(5): only a named exception status counts as a crash.
+    return { ...base, status: decoded.status, crashed: this.crash !== null || (decoded.status !== null && !this.killedBy), lowByteOnly };
+  }
+}
+
+function wineStatus(stderr: string): string {
+  if (/page fault/.test(stderr)) return 'STATUS_ACCESS_VIOLATION';
+  if (/divide by zero/.test(stderr)) return 'STATUS_INTEGER_DIVIDE_BY_ZERO';
+  if (/illegal instruction/.test(stderr)) return 'STATUS_ILLEGAL_INSTRUCTION';
+  return 'unhandled exception';
+}
+
+/** "killed (SIGKILL)", "exit 5 (STATUS_ACCESS_VIOLATION?)", ... */
+export function describeExit(exit: AgentExit): string {
+  const how = exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
+  const status = exit.status && !exit.signal ? ` (${exit.status}${exit.lowByteOnly ? '?' : ''})` : '';
+  const by = exit.killedBy ? `, killed by the host: ${exit.killedBy}` : '';
+  return `${how}${status}${by}`;
+}

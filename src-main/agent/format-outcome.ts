@@ -1,0 +1,77 @@
+// Human-readable and JSON forms of supervisor outcomes, shared by the CLI's load and call commands.
+import type { CallResult, JsonValue, LoadResult, OsError } from '../../src-agent32/protocol/messages.ts';
+import { type CrashReport, type LogEntry, type Outcome, type OutcomeError, crashSummary } from './outcome.ts';
+
+/** The --json document body: result | error | crash, plus agent and the DLL's output. */
+export function outcomeJson(outcome: Outcome<unknown>): Record<string, unknown> {
+  const common = { agent: outcome.agent, logs: outcome.logs, elapsedMs: outcome.elapsedMs };
+  if (outcome.kind === 'result') return { result: outcome.result, ...common };
+  if (outcome.kind === 'error') return { error: outcome.error, ...common };
+  return { crash: { ...outcome.crash, summary: crashSummary(outcome.crash) }, ...common };
+}
+
+export function errorText(error: OutcomeError): string {
+  const os = error.osCode !== undefined ? ` (${error.osCode})` : '';
+  const lines = [`error: ${error.code} ${error.name}${os}: ${error.message}`];
+  if (error.advice) lines.push(`  advice: ${error.advice}`);
+  return lines.join('\n');
+}
+
+export function crashText(crash: CrashReport): string {
+  const lines = [`CRASH: ${crashSummary(crash)}`];
+  if (crash.accessKind && crash.accessAddress) lines.push(`  ${crash.accessKind} access to ${crash.accessAddress}`);
+  if (crash.frames.length > 0) {
+    lines.push('  backtrace:');
+    crash.frames.forEach((frame, i) => {
+      const where = frame.module ? `${frame.module}+0x${(frame.offset ?? 0).toString(16)}` : '?';
+      lines.push(`    #${i} ${frame.address} ${where}${frame.symbol ? ` ${frame.symbol}` : ''}`);
+    });
+  }
+  const exit = crash.exit.signal ? `signal ${crash.exit.signal}` : `exit status ${crash.exit.code}`;
+  lines.push(`  the agent died (${exit})${crash.source === 'exit-status' ? '; no exception report, inferred from the exit status' : ''}`);
+  return lines.join('\n');
+}
+
+export function lastErrorText(error: OsError | null): string | null {
+  if (!error) return null;
+  return `GetLastError: ${error.code}${error.name ? ` ${error.name}` : ''} (${error.message})`;
+}
+
+export function logsText(logs: LogEntry[]): string | null {
+  if (logs.length === 0) return null;
+  const text = logs.map((l) => l.text).join('');
+  return `DLL output:\n${text.replace(/\n$/, '').split('\n').map((line) => `  | ${line}`).join('\n')}`;
+}
+
+function valueText(value: JsonValue): string {
+  return JSON.stringify(value);
+}
+
+export function callResultText(result: CallResult, args: JsonValue[]): string {
+  const lines = [`${result.symbol}(${args.map(valueText).join(', ')}) = ${valueText(result.value)}`];
+  for (const out of result.outs) lines.push(`  out ${out.name ?? `#${out.index}`} = ${valueText(out.value)}`);
+  const lastError = lastErrorText(result.lastError);
+  if (lastError) lines.push(`  ${lastError}`);
+  else if (result.errno) lines.push(`  errno: ${result.errno}`);
+  const t = result.timing;
+  lines.push(t ? `  duration: median ${ms(t.medianMs)} (min ${ms(t.minMs)}, max ${ms(t.maxMs)}, ${t.runs} runs)` : `  duration: ${ms(result.durationMs)}`);
+  return lines.join('\n');
+}
+
+export function loadResultText(result: LoadResult): string {
+  const lines = [`loaded ${result.path} at ${result.base ?? '(base unknown)'}${result.alreadyLoaded ? ' (already loaded)' : ''}`];
+  if (result.newModules.length > 0) {
+    lines.push('  modules it brought in:');
+    for (const m of result.newModules) lines.push(`    ${m.base ?? ''.padEnd(10)} ${m.size !== null ? String(m.size).padStart(9) : ''.padStart(9)}  ${m.path}`);
+  }
+  return lines.join('\n');
+}
+
+export function agentText(outcome: Outcome<unknown>): string | null {
+  const a = outcome.agent;
+  return a ? `agent: ${a.arch}, pid ${a.pid}, ${a.runtime}` : null;
+}
+
+function ms(value: number): string {
+  return value < 1 ? `${(value * 1000).toFixed(1)} µs` : `${value.toFixed(3)} ms`;
+}

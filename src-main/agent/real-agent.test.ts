@@ -1,0 +1,187 @@
+// The supervisor against the real agent: natively on Linux (gcc-built .so over the host's node),
+// and under Wine with the staged win32 runtimes (MinGW-built DLLs). Absent pieces skip with a reason.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Supervisor, type SupervisorOptions } from './supervisor.ts';
+import { type AgentArch, RuntimeMissingError, locateRuntime } from './runtime-locator.ts';
+import { descendantPids, forceGc, nativeFixture, nativeRuntime, rssKiB, waitFor, windowsFixtures } from './test-support.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'thunk-real-agent-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const native = nativeRuntime();
+const so = nativeFixture();
+const nativeSkip = native.runtime ? (so.path ? false : so.reason) : native.reason;
+if (nativeSkip) console.log(`# native agent tests skipped: ${nativeSkip}`);
+
+async function withSupervisor(options: SupervisorOptions, body: (s: Supervisor) => Promise<void>): Promise<void> {
+  const s = new Supervisor({ pingIntervalMs: 0, ...options });
+  try {
+    await body(s);
+  } finally {
+    await s.dispose();
+  }
+}
+
+describe('real native agent (linux-x64)', { skip: nativeSkip }, () => {
+  const arch = 'linux-x64' as const;
+  const opts = (extra: SupervisorOptions = {}): SupervisorOptions => ({ locate: () => native.runtime!, ...extra });
+  let lib = '';
+  let lib2 = '';
+  before(() => {
+    lib = so.path!;
+    lib2 = join(dir, 'libsecond.so');
+    copyFileSync(lib, lib2);
+  });
+
+  it('loads a library and calls it; a missing one is an error', () =>
+    withSupervisor(opts(), async (s) => {
+      const loaded = await s.load(lib);
+      assert.equal(loaded.kind, 'result', JSON.stringify(loaded));
+      assert.equal(loaded.agent?.arch, arch);
+      const sum = await s.call(lib, 'int add(int a, int b)', [40, 2]);
+      assert.equal(sum.kind === 'result' && sum.result.value, 42);
+      const shout = await s.call(lib, 'int shout(const char *text)', ['hi']);
+      assert.deepEqual(shout.logs, [{ stream: 'stdout', text: 'shout:hi\n' }]);
+      const missing = await s.load(join(dir, 'nope.so'), { arch });
+      assert.equal(missing.kind, 'error');
+    }));
+
+  it('reports a crash, restarts, and restores the modules loaded before', () =>
+    withSupervisor(opts(), async (s) => {
+      await s.load(lib);
+      await s.load(lib2);
+      const crashed = await s.call(lib2, 'int crash_write(int v)', [1]);
+      assert.equal(crashed.kind, 'crash', JSON.stringify(crashed));
+      const after = await s.call(lib, 'int add(int a, int b)', [1, 2]);
+      assert.equal(after.kind === 'result' && after.result.value, 3);
+      const modules = s.status().agents[0]!.modules;
+      assert.deepEqual(modules, [lib]);
+    }));
+
+  it('kills a hung call after its deadline, restarts, and ran it exactly once', () =>
+    withSupervisor(opts(), async (s) => {
+      const counter = join(dir, 'hang-count');
+      const hung = await s.call(lib, 'int count_hang(const char *path)', [counter], { timeoutMs: 300 });
+      assert.equal(hung.kind === 'error' && hung.error.code, 'TIMEOUT');
+      assert.equal((await s.call(lib2, 'int add(int a, int b)', [1, 2])).kind, 'result');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(readFileSync(counter, 'utf8'), 'x');
+    }));
+
+  it('gives a call whose agent is killed an error outcome', () =>
+    withSupervisor(opts(), async (s) => {
+      await s.load(lib);
+      const pending = s.call(lib, 'int count_hang(const char *path)', [join(dir, 'killed-count')]);
+      await waitFor(() => existsSync(join(dir, 'killed-count')));
+      process.kill(s.status().agents[0]!.pid!, 'SIGKILL');
+      const outcome = await pending;
+      assert.equal(outcome.kind === 'error' && outcome.error.code, 'AGENT_EXITED');
+    }));
+
+  it('survives 200 crash/restart cycles without leaking processes', { timeout: 300_000 }, () =>
+    withSupervisor(opts({ breaker: { threshold: 10_000, windowMs: 1000, cooldownMs: 1 } }), async (s) => {
+      for (let i = 0; i < 200; i++) {
+        const crashed = await s.call(lib2, 'int crash_write(int v)', [i]);
+        assert.equal(crashed.kind, 'crash', JSON.stringify(crashed));
+        const ok = await s.call(lib, 'int add(int a, int b)', [i, 1]);
+        assert.equal(ok.kind === 'result' && ok.result.value, i + 1, JSON.stringify(ok));
+      }
+      assert.equal(s.status().agents[0]!.crashes, 200);
+      assert.ok(descendantPids().length <= 1, `agents alive: ${descendantPids().join(', ')}`);
+      await s.dispose();
+      assert.ok(await waitFor(() => descendantPids().length === 0), `left: ${descendantPids().join(', ')}`);
+    }));
+
+  it('keeps host heap and agent RSS flat over 50,000 calls', { timeout: 120_000, todo: 'known leak: the agent grows ~2 KiB of RSS per call (koffi function set up per request); fix pending in src-agent32' }, () =>
+    withSupervisor(opts({ maxQueue: 5000 }), async (s) => {
+      const batch = async () => {
+        const outcomes = await Promise.all(Array.from({ length: 2000 }, (_, i) => s.call(lib, 'int add(int a, int b)', [i, 1])));
+        for (const o of outcomes) assert.equal(o.kind, 'result');
+      };
+      for (let i = 0; i < 5; i++) await batch();
+      forceGc();
+      const pid = s.status().agents[0]!.pid!;
+      const host0 = process.memoryUsage().heapUsed;
+      const agent0 = rssKiB(pid);
+      for (let i = 0; i < 25; i++) await batch();
+      forceGc();
+      const hostMiB = (process.memoryUsage().heapUsed - host0) / 2 ** 20;
+      const agentMiB = (rssKiB(pid) - agent0) / 1024;
+      console.log(`# 50,000 calls: host heap ${hostMiB.toFixed(1)} MiB, agent RSS ${agentMiB.toFixed(1)} MiB`);
+      assert.ok(hostMiB < 16, `host heap grew ${hostMiB.toFixed(1)} MiB`);
+      assert.ok(agentMiB < 32, `agent RSS grew ${agentMiB.toFixed(1)} MiB`);
+    }));
+
+  it('opens the breaker for a crashing library and resets it', () =>
+    withSupervisor(opts({ breaker: { threshold: 2, windowMs: 60_000, cooldownMs: 60_000 } }), async (s) => {
+      await s.call(lib2, 'int crash_write(int v)', [1]);
+      await s.call(lib2, 'int crash_write(int v)', [1]);
+      const refused = await s.call(lib2, 'int add(int a, int b)', [1, 2]);
+      assert.equal(refused.kind === 'error' && refused.error.code, 'CIRCUIT_OPEN');
+      assert.equal((await s.call(lib, 'int add(int a, int b)', [1, 2])).kind, 'result');
+      s.resetBreaker(lib2);
+      assert.equal((await s.call(lib2, 'int add(int a, int b)', [1, 2])).kind, 'result');
+    }));
+
+  it('rejects with QUEUE_FULL beyond the queue bound', () =>
+    withSupervisor(opts({ maxQueue: 10, maxInFlight: 1 }), async (s) => {
+      await s.load(lib);
+      const outcomes = await Promise.all(Array.from({ length: 15 }, (_, i) => s.call(lib, 'int add(int a, int b)', [i, 0])));
+      const full = outcomes.filter((o) => o.kind === 'error' && o.error.code === 'QUEUE_FULL').length;
+      assert.equal(full, 4);
+      assert.equal(outcomes.filter((o) => o.kind === 'result').length, 11);
+    }));
+});
+
+function wineSkip(arch: AgentArch): string | false {
+  try {
+    locateRuntime(arch);
+  } catch (error) {
+    if (error instanceof RuntimeMissingError) return error.message;
+    throw error;
+  }
+  const fixtures = windowsFixtures(arch === 'win32-ia32' ? 'x86' : 'x64');
+  return fixtures.dlls ? false : fixtures.reason;
+}
+
+for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as const) {
+  const skip = wineSkip(arch);
+  if (skip) console.log(`# ${arch} agent tests skipped: ${skip}`);
+  describe(`real ${arch} agent${process.platform === 'win32' ? '' : ' under Wine'}`, { skip, timeout: 240_000 }, () => {
+    const other = bits === 'x86' ? 'x64' : 'x86';
+    it('gives the loader verdicts 193, 126 and 1114', () =>
+      withSupervisor({}, async (s) => {
+        const own = windowsFixtures(bits).dlls!;
+        const foreign = windowsFixtures(other).dlls;
+        const expect = async (path: string, osCode: number) => {
+          const outcome = await s.load(path, { arch });
+          assert.equal(outcome.kind, 'error', JSON.stringify(outcome));
+          if (outcome.kind === 'error') assert.equal(outcome.error.osCode, osCode, outcome.error.message);
+        };
+        assert.equal((await s.load(own.supervised)).kind, 'result');
+        await expect(own.needsAbsent, 126);
+        await expect(own.initFails, 1114);
+        if (foreign) await expect(foreign.supervised, 193);
+        const sum = await s.call(own.supervised, 'int __stdcall Add(int a, int b)', [2, 3]);
+        assert.equal(sum.kind === 'result' && sum.result.value, 5);
+      }));
+
+    it('reports an access violation with module and offset, then serves again', () =>
+      withSupervisor({}, async (s) => {
+        const own = windowsFixtures(bits).dlls!;
+        const crashed = await s.call(own.supervised, 'int crash_write(int v)', [1]);
+        assert.equal(crashed.kind, 'crash', JSON.stringify(crashed));
+        if (crashed.kind === 'crash') {
+          assert.equal(crashed.crash.name, 'STATUS_ACCESS_VIOLATION');
+          assert.equal(crashed.crash.module?.toLowerCase(), 'supervised.dll');
+          assert.ok((crashed.crash.offset ?? 0) > 0);
+        }
+        const again = await s.call(own.supervised, 'int add(int a, int b)', [1, 2]);
+        assert.equal(again.kind === 'result' && again.result.value, 3);
+      }));
+  });
+}

@@ -1,0 +1,237 @@
+// Finds the agent runtime (node + koffi + agent.js) for a bitness, and the bitness a file needs.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NotPeError, parsePeFile } from '../pe/parse-pe.ts';
+
+export type AgentArch = 'win32-ia32' | 'win32-x64' | 'linux-x64';
+export type ArchChoice = 'auto' | 'x86' | 'x64';
+export const AGENT_ARCHES: readonly AgentArch[] = ['win32-ia32', 'win32-x64', 'linux-x64'];
+
+export interface WineInfo {
+  command: string;
+  version: string;
+  prefix: string;
+}
+
+export interface AgentRuntime {
+  arch: AgentArch;
+  /** What to spawn, with its arguments (the agent script last). */
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** The runtime folder (build/agents/<arch> or resources/agents/<arch>), or the source folder. */
+  dir: string;
+  wine: WineInfo | null;
+  /** One line for humans and --json, e.g. "build/agents/win32-ia32 under wine-8.0". */
+  description: string;
+}
+
+/** The runtime cannot be used; the message says what is missing and how to get it. */
+export class RuntimeMissingError extends Error {
+  constructor(readonly arch: AgentArch, message: string) {
+    super(message);
+    this.name = 'RuntimeMissingError';
+  }
+}
+
+export interface LocateOptions {
+  /** The project root (development); found from this module's location by default. */
+  root?: string;
+  /** Electron's process.resourcesPath in the packaged app. */
+  resourcesPath?: string;
+  platform?: NodeJS.Platform;
+  /** The Wine launcher; `wine` runs both bitnesses since Wine 8. */
+  wineCommand?: string;
+  winePrefix?: string;
+  /** linux-x64 only: run src-agent32/agent.ts through tsx when nothing is staged. Default true. */
+  allowSource?: boolean;
+}
+
+let cachedRoot: string | null = null;
+
+/** The folder holding Thunk's package.json, from this module's (or the bundle's) location. */
+export function projectRoot(): string {
+  if (cachedRoot) return cachedRoot;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && readJsonName(pkg) === 'thunk') return (cachedRoot = dir);
+    const parent = dirname(dir);
+    if (parent === dir) return (cachedRoot = process.cwd());
+    dir = parent;
+  }
+}
+
+function readJsonName(file: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name;
+  } catch {
+    return undefined;
+  }
+}
+
+const wineVersions = new Map<string, string | null>();
+
+/** `wine --version`, or null when Wine is not there. Cached per command. */
+export function wineVersion(command = 'wine'): string | null {
+  if (!wineVersions.has(command)) {
+    const run = spawnSync(command, ['--version'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, WINEDEBUG: '-all' } });
+    wineVersions.set(command, run.status === 0 ? run.stdout.trim() : null);
+  }
+  return wineVersions.get(command) ?? null;
+}
+
+// Debian's /usr/bin/wine picks /usr/lib/wine/wine (32-bit) when wine32 is installed.
+function hasWine32(): boolean {
+  return ['/usr/lib/wine/wine', '/usr/lib/i386-linux-gnu/wine/i386-unix'].some((p) => existsSync(p));
+}
+
+function display(root: string, path: string): string {
+  const rel = relative(root, path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+function resourcesPath(options: LocateOptions): string | undefined {
+  return options.resourcesPath ?? (process as { resourcesPath?: string }).resourcesPath;
+}
+
+function runtimeDir(arch: AgentArch, options: LocateOptions): string {
+  const packaged = resourcesPath(options);
+  if (packaged) return join(packaged, 'agents', arch);
+  return join(options.root ?? projectRoot(), 'build', 'agents', arch);
+}
+
+// The staging script may copy node, or name the one to use in node-path.txt.
+function stagedNode(dir: string): string {
+  if (existsSync(join(dir, 'node'))) return join(dir, 'node');
+  const named = join(dir, 'node-path.txt');
+  const path = existsSync(named) ? readFileSync(named, 'utf8').trim() : '';
+  return path && existsSync(path) ? path : process.execPath;
+}
+
+const STAGE_HINT = 'run `npm run stage:agents`';
+
+/** Locates the runtime of `arch` or throws RuntimeMissingError saying exactly what is missing. */
+export function locateRuntime(arch: AgentArch, options: LocateOptions = {}): AgentRuntime {
+  const platform = options.platform ?? process.platform;
+  const root = options.root ?? projectRoot();
+  const dir = runtimeDir(arch, options);
+  const script = join(dir, 'agent.js');
+  const baseEnv = { NODE_SKIP_PLATFORM_CHECK: '1' };
+  if (arch === 'linux-x64') {
+    if (platform !== 'linux' || process.arch !== 'x64') throw new RuntimeMissingError(arch, `the linux-x64 agent runs only on Linux x64, not ${platform}-${process.arch}`);
+    if (existsSync(script)) {
+      const node = stagedNode(dir);
+      return { arch, command: node, args: [script], env: baseEnv, dir, wine: null, description: `${display(root, dir)} (node ${node === process.execPath ? `${process.version}, host` : 'staged'})` };
+    }
+    const source = join(root, 'src-agent32', 'agent.ts');
+    if ((options.allowSource ?? true) && !resourcesPath(options) && existsSync(source)) {
+      return { arch, command: process.execPath, args: ['--import', 'tsx', source], env: baseEnv, dir: dirname(source), wine: null, description: `src-agent32/agent.ts via tsx (node ${process.version}, host)` };
+    }
+    throw new RuntimeMissingError(arch, `${display(root, script)} not found: ${STAGE_HINT}`);
+  }
+  const exe = join(dir, 'node.exe');
+  if (!existsSync(exe)) throw new RuntimeMissingError(arch, `${display(root, exe)} not found: ${STAGE_HINT}`);
+  if (!existsSync(script)) throw new RuntimeMissingError(arch, `${display(root, script)} not found: ${STAGE_HINT}`);
+  if (platform === 'win32') {
+    if (arch === 'win32-x64' && process.arch !== 'x64' && process.arch !== 'arm64') throw new RuntimeMissingError(arch, 'a 64-bit agent needs 64-bit Windows');
+    return { arch, command: exe, args: [script], env: baseEnv, dir, wine: null, description: display(root, dir) };
+  }
+  const wineCommand = options.wineCommand ?? 'wine';
+  const version = wineVersion(wineCommand);
+  if (!version) throw new RuntimeMissingError(arch, `Wine is not installed (\`${wineCommand} --version\` failed): apt-get install wine wine64${arch === 'win32-ia32' ? ' wine32:i386' : ''}`);
+  if (arch === 'win32-ia32' && !hasWine32()) throw new RuntimeMissingError(arch, '32-bit Wine is not installed: dpkg --add-architecture i386 && apt-get update && apt-get install wine32:i386');
+  const prefix = options.winePrefix ?? join(root, 'build', 'wine-prefix');
+  const env = { ...baseEnv, WINEDEBUG: '-all', WINEPREFIX: prefix };
+  return { arch, command: wineCommand, args: [exe, script], env, dir, wine: { command: wineCommand, version, prefix }, description: `${display(root, dir)} under ${version}` };
+}
+
+/** Creates the Wine prefix on first use (`wineboot -i`, ~10 s); concurrent callers wait for one. */
+export async function ensureWinePrefix(wine: WineInfo, timeoutMs = 180_000): Promise<void> {
+  if (existsSync(join(wine.prefix, 'system.reg'))) return;
+  mkdirSync(dirname(wine.prefix), { recursive: true });
+  const lock = `${wine.prefix}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  while (!tryLock(lock)) {
+    if (existsSync(join(wine.prefix, 'system.reg'))) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for another process to create the Wine prefix ${wine.prefix}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  try {
+    if (existsSync(join(wine.prefix, 'system.reg'))) return;
+    await runWineboot(wine, timeoutMs);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+// A lock left by a killed process is taken over after 5 minutes.
+function tryLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile
+    }
+    return false;
+  }
+}
+
+async function runWineboot(wine: WineInfo, timeoutMs: number): Promise<void> {
+  const env = { ...process.env, WINEPREFIX: wine.prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+  // Wine's daemon inherits the descriptors: give it a log file, not a pipe this process waits on.
+  const log = `${wine.prefix}.wineboot.log`;
+  const boot = await runDetached(wine.command, ['wineboot', '-i'], env, log, timeoutMs);
+  // The registry files appear when wineserver exits and saves them.
+  if (boot === 0) await runDetached(wine.command.replace(/wine(64)?$/, 'wineserver'), ['-w'], env, log, 60_000);
+  if (boot !== 0 || !existsSync(join(wine.prefix, 'system.reg'))) {
+    throw new Error(`\`${wine.command} wineboot -i\` failed for ${wine.prefix} (status ${boot}): see ${log}`);
+  }
+}
+
+function runDetached(command: string, args: string[], env: NodeJS.ProcessEnv, log: string, timeoutMs: number): Promise<number | null> {
+  return new Promise((resolvePromise) => {
+    const fd = openSync(log, 'a');
+    const child = spawn(command, args, { env, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolvePromise(null);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolvePromise(code);
+    });
+  });
+}
+
+/** Which agent a file needs: PE machine x86 → win32-ia32, x64 → win32-x64, an x86-64 ELF → linux-x64. */
+export function archForFile(path: string, choice: ArchChoice = 'auto', platform: NodeJS.Platform = process.platform): AgentArch {
+  let machine: string;
+  try {
+    machine = parsePeFile(path, { details: false, entropy: false }).machine;
+  } catch (error) {
+    if (error instanceof NotPeError && /^ELF shared object for x86-64/.test(error.reason)) {
+      if (choice === 'x86') throw new NotPeError(path, `${error.reason} (cannot run in a 32-bit agent)`);
+      if (platform !== 'linux') throw new NotPeError(path, `${error.reason}, which only a Linux host can load`);
+      return 'linux-x64';
+    }
+    throw error;
+  }
+  if (choice === 'x86') return 'win32-ia32';
+  if (choice === 'x64') return 'win32-x64';
+  if (machine === 'x86') return 'win32-ia32';
+  if (machine === 'x64' || machine === 'arm64ec' || machine === 'arm64x') return 'win32-x64';
+  throw new NotPeError(path, `a PE image for ${machine}, which no Thunk agent can load (x86 and x64 only)`);
+}
+
+/** For tests and messages: the path relative to the project root. */
+export function fromRoot(...parts: string[]): string {
+  return resolve(projectRoot(), ...parts);
+}

@@ -1,0 +1,102 @@
+// `thunk call` through the built CLI (dist/cli.js), spawned like a user would run it.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCallValue } from './call-command.ts';
+import { locateRuntime, RuntimeMissingError } from '../../agent/runtime-locator.ts';
+import { ROOT, nativeFixture, windowsFixtures } from '../../agent/test-support.ts';
+
+const bin = join(ROOT, 'bin', 'thunk');
+
+function cliSkip(): string | false {
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) return 'dist/cli.js is missing: run `npm run build`';
+  return false;
+}
+
+function thunk(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function runtimeSkip(arch: 'linux-x64' | 'win32-ia32' | 'win32-x64'): string | false {
+  try {
+    locateRuntime(arch, { allowSource: false });
+    return false;
+  } catch (error) {
+    if (error instanceof RuntimeMissingError) return error.message;
+    throw error;
+  }
+}
+
+describe('parseCallValue', () => {
+  it('reads JSON where it parses, strings otherwise, big integers as strings', () => {
+    assert.equal(parseCallValue('2'), 2);
+    assert.equal(parseCallValue('-1.5'), -1.5);
+    assert.equal(parseCallValue('hello'), 'hello');
+    assert.equal(parseCallValue('"2"'), '2');
+    assert.deepEqual(parseCallValue('{"size":64}'), { size: 64 });
+    assert.equal(parseCallValue('18446744073709551615'), '18446744073709551615');
+    assert.equal(parseCallValue('null'), null);
+  });
+});
+
+describe('thunk call (CLI)', { skip: cliSkip() }, () => {
+  it('exits 2 on usage errors', () => {
+    assert.equal(thunk('call').status, 2);
+    assert.equal(thunk('call', 'x.dll', 'not a prototype').status, 2);
+    assert.equal(thunk('call', 'x.dll', 'int f(int)', '1', '--arch', 'arm').status, 2);
+    assert.equal(thunk('call', 'x.dll', 'int f(int)', '1', '--repeat', 'zero').status, 2);
+    assert.equal(thunk('call', 'x.dll', 'int f(int)', '--bogus').status, 2);
+  });
+
+  it('exits 3 for a file that is not there', () => {
+    assert.equal(thunk('call', join(tmpdir(), 'no-such.dll'), 'int f(void)').status, 3);
+  });
+
+  const nativeSkip = runtimeSkip('linux-x64') || (nativeFixture().path ? false : nativeFixture().reason);
+  it('calls a native library: value, output, agent; negative arguments', { skip: nativeSkip }, () => {
+    const lib = nativeFixture().path!;
+    const run = thunk('call', lib, 'int add(int a, int b)', '5', '-7', '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const doc = JSON.parse(run.stdout);
+    assert.equal(doc.result.value, -2);
+    assert.equal(doc.agent.arch, 'linux-x64');
+    assert.ok(doc.agent.pid > 0);
+    const text = thunk('call', lib, 'int shout(const char *s)', 'hey');
+    assert.equal(text.status, 0);
+    assert.match(text.stdout, /shout\("hey"\) = 10/);
+    assert.match(text.stdout, /\| shout:hey/);
+  });
+
+  it('reports a hung call as timed out (exit 1) and runs it once', { skip: nativeSkip }, () => {
+    const counter = join(mkdtempSync(join(tmpdir(), 'thunk-cli-')), 'count');
+    const run = thunk('call', nativeFixture().path!, 'int count_hang(const char *p)', counter, '--timeout', '300', '--json');
+    assert.equal(run.status, 1);
+    assert.equal(JSON.parse(run.stdout).error.code, 'TIMEOUT');
+    assert.equal(readFileSync(counter, 'utf8'), 'x');
+  });
+
+  for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as const) {
+    const skip = runtimeSkip(arch) || (windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
+    it(`calls and crashes a ${bits} DLL under ${process.platform === 'win32' ? 'Windows' : 'Wine'}`, { skip, timeout: 120_000 }, () => {
+      const dll = windowsFixtures(bits).dlls!.supervised;
+      const ok = thunk('call', dll, 'int __stdcall Add(int a, int b)', '2', '3', '--json');
+      assert.equal(ok.status, 0, ok.stderr);
+      const doc = JSON.parse(ok.stdout);
+      assert.equal(doc.result.value, 5);
+      assert.equal(doc.result.lastError.code, 0);
+      assert.equal(doc.agent.arch, arch);
+      const crash = thunk('call', dll, 'int crash_write(int v)', '1', '--json');
+      assert.equal(crash.status, 1);
+      const crashed = JSON.parse(crash.stdout).crash;
+      assert.equal(crashed.name, 'STATUS_ACCESS_VIOLATION');
+      assert.equal(crashed.module.toLowerCase(), 'supervised.dll');
+      assert.ok(crashed.offset > 0);
+      const text = thunk('call', dll, 'int crash_write(int v)', '1');
+      assert.match(text.stdout, /CRASH: STATUS_ACCESS_VIOLATION \(0xC0000005\) at supervised\.dll\+0x/);
+    });
+  }
+});

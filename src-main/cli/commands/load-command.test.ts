@@ -1,0 +1,64 @@
+// `thunk load` through the built CLI (dist/cli.js), spawned like a user would run it.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { locateRuntime, RuntimeMissingError } from '../../agent/runtime-locator.ts';
+import { ROOT, nativeFixture, windowsFixtures } from '../../agent/test-support.ts';
+
+const bin = join(ROOT, 'bin', 'thunk');
+
+function thunk(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function runtimeSkip(arch: 'linux-x64' | 'win32-ia32' | 'win32-x64'): string | false {
+  try {
+    locateRuntime(arch, { allowSource: false });
+    return false;
+  } catch (error) {
+    if (error instanceof RuntimeMissingError) return error.message;
+    throw error;
+  }
+}
+
+const cliSkip = existsSync(join(ROOT, 'dist', 'cli.js')) ? false : 'dist/cli.js is missing: run `npm run build`';
+
+describe('thunk load (CLI)', { skip: cliSkip }, () => {
+  it('exits 2 on usage errors and 1 for a file that is no DLL', () => {
+    assert.equal(thunk('load').status, 2);
+    assert.equal(thunk('load', 'a.dll', '--arch', 'ia64').status, 2);
+    assert.equal(thunk('load', join(ROOT, 'package.json')).status, 1);
+  });
+
+  const nativeSkip = runtimeSkip('linux-x64') || (nativeFixture().path ? false : nativeFixture().reason);
+  it('loads a native library', { skip: nativeSkip }, () => {
+    const run = thunk('load', nativeFixture().path!, '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const doc = JSON.parse(run.stdout);
+    assert.match(doc.result.base, /^0x/);
+    assert.equal(doc.agent.arch, 'linux-x64');
+  });
+
+  for (const [arch, bits, other] of [['win32-ia32', 'x86', 'x64'], ['win32-x64', 'x64', 'x86']] as const) {
+    const skip = runtimeSkip(arch) || (windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
+    it(`gives ${bits} verdicts: loaded, 126, 1114, 193`, { skip, timeout: 120_000 }, () => {
+      const own = windowsFixtures(bits).dlls!;
+      const loaded = thunk('load', own.supervised, '--json');
+      assert.equal(loaded.status, 0, loaded.stderr);
+      assert.equal(JSON.parse(loaded.stdout).agent.arch, arch);
+      const code = (path: string, ...extra: string[]) => {
+        const run = thunk('load', path, '--json', ...extra);
+        assert.equal(run.status, 1, run.stdout);
+        return JSON.parse(run.stdout).error.osCode as number;
+      };
+      assert.equal(code(own.needsAbsent), 126);
+      assert.equal(code(own.initFails), 1114);
+      assert.equal(code(windowsFixtures(other).dlls!.supervised, '--arch', bits), 193);
+      const text = thunk('load', own.needsAbsent);
+      assert.match(text.stdout, /error: load-failed ERROR_MOD_NOT_FOUND \(126\)/);
+    });
+  }
+});
