@@ -1,6 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { FileReport, ReportDocument } from './report-document.ts';
-import { HOST_LABELS, contextText, factRows, hex, orderedFindings, treeLines, verdictText } from './report-format.ts';
+import { HOST_LABELS, contextText, factRows, hex, orderedFindings, realLoaderText, treeLines, verdictText } from './report-format.ts';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -20,7 +20,11 @@ code,pre{font-family:ui-monospace,Consolas,monospace;font-size:12.5px}pre{backgr
 
 function verdictRows(report: FileReport): string {
   return (Object.entries(report.verdicts) as [HostArch, NonNullable<FileReport['verdicts'][HostArch]>][])
-    .map(([arch, v]) => `<tr><td>${HOST_LABELS[arch]}</td><td class="${v.loads ? 'ok' : 'fail'}">${escapeHtml(verdictText(v))}</td><td>${escapeHtml(v.rootCause ?? '')}</td><td class="muted">${escapeHtml(contextText(v))}</td></tr>`)
+    .map(([arch, v]) => {
+      const real = report.realLoader?.[arch];
+      const realCell = real ? `<br><span class="muted">${escapeHtml(realLoaderText(real))}</span>` : '';
+      return `<tr><td>${HOST_LABELS[arch]}</td><td class="${v.loads ? 'ok' : 'fail'}">${escapeHtml(verdictText(v))}${realCell}</td><td>${escapeHtml(v.rootCause ?? '')}</td><td class="muted">${escapeHtml(contextText(v))}</td></tr>`;
+    })
     .join('');
 }
 

@@ -1,6 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { FileReport, ReportDocument } from './report-document.ts';
-import { HOST_LABELS, contextText, factRows, hex, orderedFindings, treeLines, verdictText } from './report-format.ts';
+import { HOST_LABELS, contextText, factRows, hex, orderedFindings, realLoaderText, treeLines, verdictText } from './report-format.ts';
 
 /** Escapes text for a Markdown table cell or line. */
 export function escapeMarkdown(text: string): string {
@@ -14,6 +14,7 @@ function fileMarkdown(report: FileReport): string {
   for (const [arch, verdict] of Object.entries(report.verdicts) as [HostArch, NonNullable<FileReport['verdicts'][HostArch]>][]) {
     out.push(`| ${HOST_LABELS[arch]} | ${verdict.loads ? '✅' : '❌'} ${escapeMarkdown(verdictText(verdict))} | ${escapeMarkdown(verdict.rootCause ?? '')} |`);
   }
+  for (const [arch, row] of Object.entries(report.realLoader ?? {})) if (row) out.push('', `${HOST_LABELS[arch as HostArch]}: ${escapeMarkdown(realLoaderText(row))}`);
   const first = Object.values(report.verdicts)[0];
   if (first) out.push('', `Load context: ${escapeMarkdown(contextText(first))}`);
   out.push('', '### Findings', '');

@@ -65,6 +65,18 @@ export interface FileSummary {
   overlay: { offset: number; size: number } | null;
 }
 
+/** What the real Windows loader said in an agent process (thunk triage --real-loader). */
+export interface RealLoaderRow {
+  /** null when the agent could not be asked (no runtime, Wine missing): see error. */
+  loads: boolean | null;
+  error: LoaderError | null;
+  /** The agent's runtime, e.g. "node 22.23.2 win32-ia32 (Wine 8.0)". */
+  runtime: string | null;
+  agreesWithPrediction: boolean | null;
+  /** Modules the load brought in. */
+  modules: string[];
+}
+
 /** One analysed file; `error` set when it could not be analysed at all. */
 export interface FileReport {
   file: string;
@@ -79,6 +91,7 @@ export interface FileReport {
   imports: ImportRow[];
   delayImports: ImportRow[];
   dependencies: Partial<Record<HostArch, TreeNode>>;
+  realLoader?: Partial<Record<HostArch, RealLoaderRow>>;
 }
 
 /** The whole JSON document: one per CLI run, whatever the number of files. */

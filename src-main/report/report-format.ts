@@ -1,5 +1,5 @@
 import type { HostArch } from '../resolver/load-context.ts';
-import type { FileReport, TreeNode, VerdictRow } from './report-document.ts';
+import type { FileReport, RealLoaderRow, TreeNode, VerdictRow } from './report-document.ts';
 
 export const HOST_LABELS: Record<HostArch, string> = { x86: '32-bit process', x64: '64-bit process' };
 
@@ -90,4 +90,11 @@ export function factRows(report: FileReport): [string, string][] {
 export function orderedFindings(report: FileReport): FileReport['findings'] {
   const rank = { error: 1, warning: 2, info: 3 } as const;
   return [...report.findings].sort((a, b) => (a.rootCause === b.rootCause ? rank[a.severity] - rank[b.severity] : a.rootCause ? -1 : 1));
+}
+
+/** "real loader (runtime): loads — agrees with the prediction". */
+export function realLoaderText(row: RealLoaderRow): string {
+  const verdict = row.loads === null ? `not asked: ${row.error?.message ?? 'no agent'}` : row.loads ? 'loads' : `fails: ${row.error ? `${row.error.code} ${row.error.name} "${row.error.message}"` : ''}`;
+  const agreement = row.agreesWithPrediction === null ? '' : row.agreesWithPrediction ? ' (agrees with the prediction)' : ' (DISAGREES with the prediction)';
+  return `real loader${row.runtime ? ` [${row.runtime}]` : ''}: ${verdict}${agreement}`;
 }

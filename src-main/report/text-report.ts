@@ -1,6 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import { CONTEXT_NOTICE_CODES, hasReportableProblem, type FileReport, type ReportDocument } from './report-document.ts';
-import { HOST_LABELS, contextText, factRows, orderedFindings, treeLines, verdictText } from './report-format.ts';
+import { HOST_LABELS, contextText, factRows, orderedFindings, realLoaderText, treeLines, verdictText } from './report-format.ts';
 
 const ICONS = { error: '✗', warning: '!', info: 'i' } as const;
 
@@ -15,6 +15,8 @@ export function fileText(report: FileReport, options: { problemsOnly?: boolean }
     const mark = verdict.loads ? '✓' : verdict.builtForHost ? '✗' : '–';
     lines.push(`  ${mark} ${HOST_LABELS[arch]}: ${verdictText(verdict)}`);
     if (verdict.rootCause) lines.push(`      cause: ${verdict.rootCause}`);
+    const real = report.realLoader?.[arch];
+    if (real) lines.push(`      ${realLoaderText(real)}`);
     if (!options.problemsOnly) lines.push(`      context: ${contextText(verdict)}`);
   }
   const findings = orderedFindings(report).filter((f) => !options.problemsOnly || (f.severity !== 'info' && !CONTEXT_NOTICE_CODES.has(f.code)));

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import type { HostArch, LoadMethod, SearchFlag } from '../../resolver/load-context.ts';
 import { analyseFile, type TriageOptions } from '../../triage/analyse-file.ts';
 import { scanInputs } from '../../triage/scan-inputs.ts';
+import { checkWithRealLoader } from '../../triage/real-loader-check.ts';
+import { Supervisor } from '../../agent/supervisor.ts';
 import { failedFileReport } from '../../report/build-file-report.ts';
 import { SCHEMA_VERSION, documentJson, hasBlockingProblem, hasReportableProblem, type FileReport, type ReportDocument } from '../../report/report-document.ts';
 import { documentText } from '../../report/text-report.ts';
@@ -21,6 +23,8 @@ Output (default: a readable summary):
   --out FILE               write to FILE instead of stdout
   --problems-only          leave out files without problems
   --tree                   also print dependency trees in the summary
+  --real-loader            also load each DLL for real in an agent of its bitness (Wine on Linux)
+                           and show the loader's verdict beside the prediction
 Load context:
   --host x86|x64|both      host process bitness to judge (default: both)
   --app-dir DIR            the host application's folder (default: each DLL's own folder)
@@ -55,7 +59,7 @@ function parseTriageArgs(args: string[]) {
       json: { type: 'boolean' }, md: { type: 'boolean' }, html: { type: 'boolean' }, out: { type: 'string' },
       host: { type: 'string' }, 'app-dir': { type: 'string' }, 'host-exe': { type: 'string' }, 'load-method': { type: 'string' },
       'search-dir': { type: 'string', multiple: true }, 'search-flag': { type: 'string', multiple: true }, 'windows-dir': { type: 'string' },
-      'problems-only': { type: 'boolean' }, tree: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'problems-only': { type: 'boolean' }, tree: { type: 'boolean' }, 'real-loader': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if ([values.json, values.md, values.html].filter(Boolean).length > 1) throw new UsageError('choose one of --json, --md, --html', TRIAGE_USAGE);
@@ -77,8 +81,17 @@ export function triageDocument(inputs: string[], options: TriageOptions, onProgr
   return { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString(), results };
 }
 
+async function withRealLoader(document: ReportDocument, searchDirs: string[]): Promise<void> {
+  const supervisor = new Supervisor({ pingIntervalMs: 0 });
+  try {
+    await checkWithRealLoader(document.results, supervisor, searchDirs);
+  } finally {
+    await supervisor.dispose();
+  }
+}
+
 /** `thunk triage`: returns the exit code. */
-export function runTriage(args: string[]): number {
+export async function runTriage(args: string[]): Promise<number> {
   const { values, positionals } = parseTriageArgs(args);
   if (values.help) {
     process.stdout.write(`${TRIAGE_USAGE}\n`);
@@ -100,6 +113,7 @@ export function runTriage(args: string[]): number {
     bar.update(done, file);
   });
   bar?.finish();
+  if (values['real-loader']) await withRealLoader(document, options.searchDirs);
   const filtered = values['problems-only'] ? { ...document, results: document.results.filter(hasReportableProblem) } : document;
   if (values.json) writeOutput(toJson(documentJson(filtered)), values.out);
   else if (values.md) writeOutput(documentMarkdown(filtered), values.out);

@@ -1,0 +1,68 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { locateRuntime, RuntimeMissingError } from '../agent/runtime-locator.ts';
+import { Supervisor } from '../agent/supervisor.ts';
+import { fixturePath } from '../test-support/fixtures.ts';
+import { analyseFile } from './analyse-file.ts';
+import { checkWithRealLoader } from './real-loader-check.ts';
+
+function missingRuntime(): string | false {
+  for (const arch of ['win32-ia32', 'win32-x64'] as const) {
+    try {
+      locateRuntime(arch);
+    } catch (error) {
+      if (error instanceof RuntimeMissingError) return `no ${arch} agent runtime: ${error.message}`;
+      throw error;
+    }
+  }
+  return false;
+}
+
+const skip = missingRuntime();
+const supervisor = skip ? null : new Supervisor({ pingIntervalMs: 0 });
+after(() => supervisor?.dispose());
+
+async function triageWithLoader(name: string, arch: 'x86' | 'x64') {
+  const report = analyseFile(fixturePath(name, arch), { hosts: [arch], searchDirs: [] });
+  await checkWithRealLoader([report], supervisor!, []);
+  return report;
+}
+
+test('a missing dependency: the real loader says 126 too, and they agree', { skip }, async () => {
+  const report = await triageWithLoader('needs-missing-dep', 'x86');
+  const real = report.realLoader!.x86!;
+  assert.equal(real.loads, false);
+  assert.equal(real.error!.code, 126);
+  assert.equal(real.agreesWithPrediction, true);
+  assert.ok(!report.findings.some((f) => f.code === 'THK-REAL-LOADER-DISAGREES'));
+});
+
+test('DllMain returning FALSE: predicted to load, the real loader says 1114, flagged as a disagreement', { skip }, async () => {
+  const report = await triageWithLoader('dllmain-returns-false', 'x64');
+  assert.equal(report.verdicts.x64!.loads, true);
+  assert.equal(report.realLoader!.x64!.error!.code, 1114);
+  const finding = report.findings.find((f) => f.code === 'THK-REAL-LOADER-DISAGREES');
+  assert.ok(finding, 'disagreement finding');
+  assert.match(finding.explanation, /initialisation/);
+});
+
+test('a DLL that loads: the real loader agrees and lists the modules it brought in', { skip }, async () => {
+  const report = await triageWithLoader('calling-conventions', 'x86');
+  const real = report.realLoader!.x86!;
+  assert.equal(real.loads, true);
+  assert.equal(real.agreesWithPrediction, true);
+  assert.ok(real.modules.some((m) => /calling-conventions\.dll$/i.test(m)), `modules: ${real.modules}`);
+});
+
+test('a missing imported function: Windows says 127; under Wine the load succeeds and the report says why', { skip }, async () => {
+  const report = await triageWithLoader('needs-newer-dep', 'x64');
+  assert.equal(report.verdicts.x64!.error!.code, 127);
+  const real = report.realLoader!.x64!;
+  if (!/wine/i.test(real.runtime ?? '')) {
+    assert.equal(real.error?.code, 127, 'on Windows the real loader fails with 127');
+    return;
+  }
+  assert.equal(real.loads, true);
+  const finding = report.findings.find((f) => f.code === 'THK-REAL-LOADER-DISAGREES');
+  assert.match(finding!.explanation, /Wine binds a missing imported function to a stub/);
+});

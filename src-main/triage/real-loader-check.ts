@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import type { Supervisor } from '../agent/supervisor.ts';
+import type { Outcome } from '../agent/outcome.ts';
+import type { LoadResult } from '../../src-agent32/protocol/messages.ts';
+import type { HostArch } from '../resolver/load-context.ts';
+import type { FileReport, RealLoaderRow, VerdictRow } from '../report/report-document.ts';
+
+const AGENT_ARCH = { x86: 'win32-ia32', x64: 'win32-x64' } as const;
+// The agent's application folder is its runtime's, not the DLL's: LOAD_WITH_ALTERED_SEARCH_PATH
+// makes the loader look beside the DLL first, which is what the default static context assumes.
+const LOAD_WITH_ALTERED_SEARCH_PATH = 0x8;
+
+function rowFrom(outcome: Outcome<LoadResult>, predicted: VerdictRow): RealLoaderRow {
+  const runtime = outcome.agent?.runtime ?? null;
+  if (outcome.kind === 'result') {
+    return { loads: true, error: null, runtime, agreesWithPrediction: predicted.loads, modules: outcome.result.newModules.map((m) => m.path) };
+  }
+  if (outcome.kind === 'crash') {
+    const error = { code: outcome.crash.code ?? -1, name: outcome.crash.name, message: `the process crashed while loading (${outcome.crash.module ?? 'unknown module'})` };
+    return { loads: false, error, runtime, agreesWithPrediction: !predicted.loads, modules: [] };
+  }
+  const e = outcome.error;
+  if (e.osCode === undefined) return { loads: null, error: { code: -1, name: e.code, message: e.message }, runtime, agreesWithPrediction: null, modules: [] };
+  const error = { code: e.osCode, name: e.name, message: e.message };
+  return { loads: false, error, runtime, agreesWithPrediction: !predicted.loads && predicted.error?.code === e.osCode, modules: [] };
+}
+
+function disagreement(file: FileReport, host: HostArch, row: RealLoaderRow, predicted: VerdictRow): FileReport['findings'][number] {
+  const said = (loads: boolean | null, error: { code: number; name: string } | null): string => (loads ? 'loads' : error ? `fails with ${error.code} ${error.name}` : 'fails');
+  const wineStub = !predicted.loads && predicted.error?.code === 127 && row.loads && /wine/i.test(row.runtime ?? '');
+  const initFailed = row.error?.code === 1114;
+  return {
+    code: 'THK-REAL-LOADER-DISAGREES', severity: 'warning', hostArch: host, rootCause: false,
+    title: `The real loader ${said(row.loads, row.error)}; the analysis predicted it ${said(predicted.loads, predicted.error)}`,
+    explanation: wineStub
+      ? 'Wine binds a missing imported function to a stub and lets the load succeed; the first call of it aborts. Windows fails the load with 127.'
+      : initFailed
+        ? 'Every dependency was found, but the DLL\'s own initialisation (DllMain, or a TLS callback or static constructor) returned FALSE: only running it shows that.'
+        : 'The static analysis and the loader saw different things: a dependency the loader finds elsewhere (already loaded, a different search path), DllMain failing or crashing, or a Wine difference.',
+    evidence: [`${file.file} loaded by ${row.runtime ?? 'the agent'}`, ...row.modules.slice(0, 10)],
+    fix: wineStub
+      ? 'Trust the 127 for Windows: ship the dependency version that exports the function.'
+      : initFailed
+        ? 'Ask the DLL\'s vendor what its initialisation needs (a licence, a config file, a service, a registry key); run it with its own logging on, or call its exports with `thunk call` to see its output.'
+        : 'Check the load context (--app-dir, --search-dir, --windows-dir) against the real host, and the DLL\'s initialisation.',
+  };
+}
+
+/**
+ * Asks the real Windows loader (in an agent of each bitness the DLL is built for) whether each
+ * analysed file loads, records it beside the prediction, and flags disagreements.
+ */
+export async function checkWithRealLoader(reports: FileReport[], supervisor: Supervisor, searchDirs: string[]): Promise<void> {
+  for (const report of reports) {
+    if (report.status !== 'analysed') continue;
+    report.realLoader = {};
+    for (const [host, predicted] of Object.entries(report.verdicts) as [HostArch, VerdictRow][]) {
+      if (!predicted.builtForHost) continue;
+      const outcome = await supervisor.load(resolve(report.file), { arch: AGENT_ARCH[host], flags: LOAD_WITH_ALTERED_SEARCH_PATH, searchDirs });
+      const row = rowFrom(outcome, predicted);
+      report.realLoader[host] = row;
+      if (row.agreesWithPrediction === false) report.findings.push(disagreement(report, host, row, predicted));
+      if (outcome.kind === 'result') await supervisor.unload(resolve(report.file), { arch: AGENT_ARCH[host] });
+    }
+  }
+}
