@@ -1,6 +1,6 @@
 // The call agent: loads DLLs (or .so files) into its own disposable process and runs requests
 // from the supervisor, one at a time, answering over stdout in frames (see protocol/messages.ts).
-import koffi from 'koffi';
+import { koffi } from './native/koffi.ts';
 import type { AgentEvent, AgentMessage, ErrorResponse, HostMessage, Request, ResultByOp } from './protocol/messages.ts';
 import { PROTOCOL_VERSION } from './protocol/messages.ts';
 import { encodeFrame } from './protocol/framing.ts';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       platform.exit(70);
     }
   });
-  const capture = new OutputCapture(platform);
+  const capture = new OutputCapture(platform, (text) => send({ type: 'event', event: 'log', callId: null, stream: 'stderr', text: `[agent] ${text}\n` }));
   const ctx: AgentContext = { platform, capture, libraries: new LibraryTable(), send, currentCall: null };
   if (process.platform === 'win32') {
     const { installCrashReporter } = await import('./crash-reporter.ts');

@@ -1,2 +1,130 @@
+// Reports native crashes of the DLL under test as a `crash` event, written synchronously from a
+// vectored exception handler before Windows (or Wine) ends the process.
+//
+// Which exceptions are reported (a vectored handler sees every first-chance exception, including
+// those the code will handle itself):
+// - only codes that end the process when nobody handles them (FATAL_CODES);
+// - hardware faults whose instruction is outside ntdll/kernel32/kernelbase are reported at once,
+//   from the vectored handler: at that point nothing has run yet that could fail (unwinding through
+//   JIT frames, a smashed stack), and C DLLs rarely catch their own faults;
+// - software exceptions (RaiseException: C++ 0xE06D7363 and the like, whose address is inside
+//   kernelbase) and faults inside the core system DLLs (IsBadReadPtr & co. probe memory under
+//   their own handlers) are usually caught, so they are reported from the unhandled-exception
+//   filter instead, which runs only when no handler took them.
+// A DLL that catches its own hardware faults (SEH __try) therefore produces a crash event followed
+// by a normal response; the supervisor should treat a crash event as final only once the agent dies.
 import type { AgentContext } from './agent.ts';
-export function installCrashReporter(_ctx: AgentContext): void {}
+import type { CrashEvent, CrashFrame } from './protocol/messages.ts';
+import { ntstatusName } from './protocol/ntstatus.ts';
+import { koffi } from './native/koffi.ts';
+import { backtrace } from './crash/backtrace.ts';
+import { type ExceptionInfo, decodeException, registers } from './crash/context.ts';
+import { hex } from './crash/memory.ts';
+import { locate } from './crash/modules.ts';
+
+const EXCEPTION_CONTINUE_SEARCH = 0;
+const SOFTWARE_CODES = new Set([0xe06d7363, 0xc0000409, 0xc0000374, 0xc0000417, 0xc0000420, 0xc0000025]);
+const HARDWARE_CODES = new Set([
+  0xc0000005, 0xc0000006, 0xc000001d, 0xc0000096, 0xc0000094, 0xc0000095, 0xc000008c, 0xc000008d, 0xc000008e,
+  0xc000008f, 0xc0000090, 0xc0000091, 0xc0000092, 0xc0000093, 0x80000002, 0x80000003, 0xc00000fd,
+]);
+const CORE_MODULES = new Set(['ntdll.dll', 'kernel32.dll', 'kernelbase.dll']);
+const ACCESS_KINDS: Record<number, CrashEvent['accessKind']> = { 0: 'read', 1: 'write', 8: 'execute' };
+
+export function installCrashReporter(ctx: AgentContext): void {
+  const k32 = koffi.load('kernel32.dll');
+  const Handler = koffi.proto('__stdcall', 'ThunkExceptionHandler', 'long', ['void *']);
+  const addVectored = k32.func('__stdcall', 'AddVectoredExceptionHandler', 'void *', ['uint32_t', koffi.pointer(Handler)]);
+  const setFilter = k32.func('__stdcall', 'SetUnhandledExceptionFilter', 'void *', [koffi.pointer(Handler)]);
+  const reporter = new CrashReporter(ctx);
+  const vectored = koffi.register((p: bigint) => reporter.onFirstChance(p), koffi.pointer(Handler));
+  const filter = koffi.register((p: bigint) => reporter.onUnhandled(p), koffi.pointer(Handler));
+  addVectored(1, vectored);
+  setFilter(filter);
+}
+
+class CrashReporter {
+  private busy = false;
+  private reported = new Set<string>();
+
+  constructor(private readonly ctx: AgentContext) {}
+
+  onFirstChance(pointers: bigint): number {
+    return this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) && !inCoreModule(info.address));
+  }
+
+  onUnhandled(pointers: bigint): number {
+    return this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) || SOFTWARE_CODES.has(info.code));
+  }
+
+  // Never throws into native code, and never re-enters (a fault while reporting is not reported).
+  private guarded(pointers: bigint, wanted: (info: ExceptionInfo) => boolean): number {
+    if (this.busy) return EXCEPTION_CONTINUE_SEARCH;
+    this.busy = true;
+    try {
+      const info = decodeException(BigInt(pointers));
+      if (info && wanted(info)) this.report(info);
+    } catch {
+      // Reporting is best effort; the exit status still tells the supervisor what happened.
+    } finally {
+      this.busy = false;
+    }
+    return EXCEPTION_CONTINUE_SEARCH;
+  }
+
+  private report(info: ExceptionInfo): void {
+    const key = `${info.code}:${info.address}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    const event = crashEvent(info, this.ctx.currentCall, jsStack());
+    for (const chunk of this.ctx.capture.drainQuickly()) {
+      this.ctx.send({ type: 'event', event: 'log', callId: this.ctx.currentCall, stream: chunk.stream, text: chunk.text });
+    }
+    this.ctx.send(event);
+  }
+}
+
+function inCoreModule(address: bigint): boolean {
+  const name = locate(address)?.name.toLowerCase();
+  return name !== undefined && CORE_MODULES.has(name);
+}
+
+function jsStack(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 50;
+  const stack = new Error('native crash').stack ?? '';
+  Error.stackTraceLimit = limit;
+  const lines = stack.split('\n').slice(1);
+  // Drop the reporter's own frames: the stack of interest starts at the native call.
+  const own = lines.findIndex((line) => /\bCrashReporter\.on(FirstChance|Unhandled)\b/.test(line));
+  return lines.slice(own < 0 ? 0 : own + 2).join('\n');
+}
+
+export function crashEvent(info: ExceptionInfo, callId: number | null, stack: string): CrashEvent {
+  const where = frameAt(info.address);
+  const event: CrashEvent = {
+    type: 'event',
+    event: 'crash',
+    callId,
+    code: info.code >>> 0,
+    name: ntstatusName(info.code) ?? `EXCEPTION_${hex(info.code >>> 0).slice(2).toUpperCase()}`,
+    address: where.address,
+    module: where.module,
+    offset: where.offset,
+    symbol: where.symbol,
+    registers: registers(info.context),
+    frames: backtrace(info.context).map(frameAt),
+    jsStack: stack,
+  };
+  if (info.code === 0xc0000005 && info.params.length >= 2) {
+    event.accessAddress = hex(info.params[1]);
+    const kind = ACCESS_KINDS[Number(info.params[0])];
+    if (kind) event.accessKind = kind;
+  }
+  return event;
+}
+
+function frameAt(address: bigint): CrashFrame {
+  const at = locate(address);
+  return { address: hex(address), module: at?.name ?? null, offset: at?.offset ?? null, symbol: at?.symbol ?? null };
+}

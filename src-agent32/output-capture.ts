@@ -25,6 +25,8 @@ if (reader.kind === 'fd') {
   const h = BigInt(reader.handle);
   read = (buf) => { const got = [0]; return ReadFile(h, buf, buf.length, got, null) ? got[0] : 0; };
 }
+Atomics.store(acks, 2 + slot, 1);
+Atomics.notify(acks, 2 + slot);
 const buf = Buffer.alloc(65536);
 let pending = '';
 for (;;) {
@@ -58,11 +60,14 @@ interface Drain {
 }
 
 export class OutputCapture {
-  private readonly acks = new Int32Array(new SharedArrayBuffer(8));
+  private readonly acks = new Int32Array(new SharedArrayBuffer(16));
   private readonly drains: Drain[];
   private serial = 0;
 
-  constructor(private readonly platform: Platform) {
+  constructor(
+    private readonly platform: Platform,
+    onError: (text: string) => void = () => {},
+  ) {
     const pipes = platform.redirectStdio();
     const koffiPath = createRequire(import.meta.url).resolve('koffi');
     this.drains = (['stdout', 'stderr'] as const).map((stream, slot) => {
@@ -71,14 +76,37 @@ export class OutputCapture {
       // stdout/stderr: true keeps the worker off the parent's process.stdout (EBADF under Wine).
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2], stdout: true, stderr: true });
       worker.unref();
+      worker.on('error', (error) => onError(`output capture of ${stream} stopped: ${error.stack ?? error}`));
       port1.unref();
       return { stream, pipe: pipes[stream], port: port1, slot, worker };
     });
+    this.waitUntilReady();
+  }
+
+  // Under Wine a worker still loading its modules when a DLL call faults on the main thread was
+  // seen failing its file lookups (EBADF); starting the calls only once both are reading avoids it.
+  private waitUntilReady(timeoutMs = 15000): void {
+    const deadline = Date.now() + timeoutMs;
+    for (const d of this.drains) {
+      while (Atomics.load(this.acks, 2 + d.slot) === 0 && Date.now() < deadline) Atomics.wait(this.acks, 2 + d.slot, 0, 50);
+    }
   }
 
   /** Flushes the C runtimes, waits (bounded) until the workers have read up to now, returns the text. */
   sync(timeoutMs = 2000): CapturedChunk[] {
     this.platform.flushCrt();
+    return this.waitForDrains(timeoutMs);
+  }
+
+  /**
+   * For the crash reporter: what already reached the pipes, without flushing the C runtimes (the
+   * crash may have happened inside one, holding its lock) and with a short wait.
+   */
+  drainQuickly(timeoutMs = 300): CapturedChunk[] {
+    return this.waitForDrains(timeoutMs);
+  }
+
+  private waitForDrains(timeoutMs: number): CapturedChunk[] {
     const serial = ++this.serial;
     const marker = Buffer.from(`${SENTINEL_PREFIX}${serial}\u0000`, 'latin1');
     for (const d of this.drains) d.pipe.writeSentinel(marker);

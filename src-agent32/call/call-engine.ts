@@ -1,5 +1,5 @@
 // Prepares a call (parse, resolve, marshal: everything that can refuse) and then runs it.
-import koffi from 'koffi';
+import { koffi } from '../native/koffi.ts';
 import type { TypeObject } from 'koffi';
 import type { CallParams, CallResult, CallingConvention, JsonValue, Timing } from '../protocol/messages.ts';
 import { AgentFailure, type Platform } from '../native/platform.ts';
@@ -9,7 +9,7 @@ import { type Prototype, PrototypeError, parseDeclarations, parsePrototype, spli
 export interface PreparedCall {
   symbol: string;
   address: bigint;
-  proto: TypeObject;
+  invoke: (...args: unknown[]) => unknown;
   returns: TypeObject;
   prototype: Prototype;
   plans: ParamPlan[];
@@ -24,6 +24,8 @@ export function prepareCall(platform: Platform, native: unknown, params: CallPar
     throw new AgentFailure('bad-args', 'ArgumentError', `${prototype.name} takes ${prototype.params.length} argument(s), got ${params.args.length}`);
   }
   const convention = params.options?.convention ?? prototype.convention ?? 'cdecl';
+  // Conventions only differ on 32-bit x86; koffi rejects __fastcall/__thiscall prototypes elsewhere.
+  const native32 = process.arch === 'ia32';
   const plans = guard(() => prototype.params.map((p, i) => planParam(registry, p, params.args[i], i)));
   const returns = guard(() => registry.koffiType(registry.normalize(prototype.returns)));
   const stackBytes = guard(() => prototype.params.reduce((sum, p) => sum + stackBytesOf(registry, p.type), 0));
@@ -32,8 +34,20 @@ export function prepareCall(platform: Platform, native: unknown, params: CallPar
   if (!found) {
     throw new AgentFailure('symbol-not-found', 'ERROR_PROC_NOT_FOUND', `no export named ${candidates.map((c) => (typeof c === 'number' ? `#${c}` : c)).join(' / ')}`, 127);
   }
-  const proto = guard(() => koffi.proto(`__${convention}`, null, returns, plans.map((p) => p.spec)));
-  return { symbol: found.name, address: found.address, proto, returns, prototype, plans };
+  const specs = plans.map((p) => p.spec);
+  const invoke = guard(() => bind(platform, native, found.name, native32 ? convention : 'cdecl', returns, specs, found.address));
+  return { symbol: found.name, address: found.address, invoke, returns, prototype, plans };
+}
+
+// koffi calls fastcall/thiscall only through functions it binds by name from a library it opened
+// (koffi.proto refuses them), so those go through the platform's koffi handle of the library.
+function bind(platform: Platform, native: unknown, name: string, convention: CallingConvention, returns: TypeObject, specs: ParamPlan['spec'][], address: bigint): (...args: unknown[]) => unknown {
+  if (convention === 'fastcall' || convention === 'thiscall') {
+    if (name.startsWith('#')) throw new AgentFailure('unsupported', 'KoffiError', `${convention} calls by ordinal are not supported`);
+    return platform.koffiLibrary(native).func(`__${convention}`, name, returns, specs) as (...args: unknown[]) => unknown;
+  }
+  const proto = koffi.proto(`__${convention}`, null, returns, specs);
+  return (...args) => koffi.call(address, proto, ...args);
 }
 
 function parse(params: CallParams): { prototype: Prototype; registry: TypeRegistry } {
@@ -86,7 +100,7 @@ export function runCall(platform: Platform, prepared: PreparedCall, repeat: numb
   for (let i = 0; i < repeat; i++) {
     platform.clearLastError();
     const start = process.hrtime.bigint();
-    value = koffi.call(prepared.address, prepared.proto, ...args);
+    value = prepared.invoke(...args);
     const end = process.hrtime.bigint();
     captureLastError(platform);
     errno = koffi.errno();

@@ -1,6 +1,6 @@
 // Turns parsed C types into koffi types and JSON arguments into koffi values (and back), checking
 // that every argument fits its parameter before any native code runs.
-import koffi from 'koffi';
+import { koffi } from '../native/koffi.ts';
 import type { TypeObject } from 'koffi';
 import type { CallOut, JsonValue } from '../protocol/messages.ts';
 import { isRecord } from '../protocol/validate.ts';

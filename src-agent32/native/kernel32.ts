@@ -1,5 +1,5 @@
 // kernel32 bindings, declared once. Only imported on Windows (and under Wine).
-import koffi from 'koffi';
+import { koffi } from './koffi.ts';
 
 const k32 = koffi.load('kernel32.dll');
 const fn = (proto: string) => k32.func(proto);

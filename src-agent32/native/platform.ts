@@ -1,4 +1,5 @@
 // What the agent needs from the OS, implemented for POSIX (dlopen) and Windows (kernel32).
+import type { LibraryHandle } from 'koffi';
 import type { AgentErrorCode, LoadResult, ModuleInfo, OsError } from '../protocol/messages.ts';
 
 export class AgentFailure extends Error {
@@ -37,6 +38,8 @@ export interface Platform {
   unload(native: unknown): void;
   modules(): ModuleInfo[];
   resolve(native: unknown, candidates: (string | number)[]): ResolvedSymbol | null;
+  /** koffi's own handle on a loaded library, for functions koffi can only bind by name. */
+  koffiLibrary(native: unknown): LibraryHandle;
   clearLastError(): void;
   lastError(): OsError | null;
   /** Moves the process's stdout/stderr (and C runtime descriptors) onto fresh pipes. */

@@ -1,6 +1,6 @@
 // POSIX side: dlopen through koffi, /proc/self/maps for modules, pipes and dup2 for stdio.
 import fs from 'node:fs';
-import koffi from 'koffi';
+import { koffi } from './koffi.ts';
 import type { LibraryHandle } from 'koffi';
 import type { ModuleInfo } from '../protocol/messages.ts';
 import { AgentFailure, type CapturePipe, type LoadedLibrary, type Platform, type ResolvedSymbol, hexAddress } from './platform.ts';
@@ -75,6 +75,10 @@ export class PosixPlatform implements Platform {
       }
     }
     return null;
+  }
+
+  koffiLibrary(native: unknown): LibraryHandle {
+    return native as LibraryHandle;
   }
 
   clearLastError(): void {

@@ -1,7 +1,8 @@
 // Windows side: the real loader verdict from LoadLibraryExW + GetLastError, module lists from
 // EnumProcessModules, stdio moved onto pipes at both the handle and the C runtime level.
 import fs from 'node:fs';
-import koffi from 'koffi';
+import type { LibraryHandle } from 'koffi';
+import { koffi } from './koffi.ts';
 import type { ModuleInfo, OsError } from '../protocol/messages.ts';
 import { WINDOWS_ERROR_NAMES } from './windows-errors.ts';
 import * as k from './kernel32.ts';
@@ -25,6 +26,7 @@ export class WindowsPlatform implements Platform {
   private pipes: { stdout: bigint; stderr: bigint } | null = null;
   private readonly crts = new Map<string, CrtFns>();
   private lastCode = 0;
+  private readonly koffiLibs = new Map<bigint, LibraryHandle>();
 
   writeOut(bytes: Buffer): number {
     if (this.out === null) return fs.writeSync(1, bytes);
@@ -50,6 +52,8 @@ export class WindowsPlatform implements Platform {
   }
 
   unload(native: unknown): void {
+    this.koffiLibs.get(native as bigint)?.unload();
+    this.koffiLibs.delete(native as bigint);
     if (!k.FreeLibrary(native)) throw new AgentFailure('internal', 'FreeLibrary', k.formatMessage(k.GetLastError() as number));
   }
 
@@ -75,6 +79,17 @@ export class WindowsPlatform implements Platform {
       if (address) return { name: typeof c === 'number' ? `#${c}` : c, address };
     }
     return null;
+  }
+
+  /** The DLL is already mapped, so koffi's LoadLibrary of the same path only takes a reference. */
+  koffiLibrary(native: unknown): LibraryHandle {
+    const module = native as bigint;
+    let lib = this.koffiLibs.get(module);
+    if (!lib) {
+      lib = koffi.load(k.moduleFileName(module));
+      this.koffiLibs.set(module, lib);
+    }
+    return lib;
   }
 
   clearLastError(): void {
@@ -158,7 +173,9 @@ export function toWindowsPath(path: string): string {
 
 function loadFailure(path: string, code: number): AgentFailure {
   const name = WINDOWS_ERROR_NAMES[code] ?? `WIN32_ERROR_${code}`;
-  const message = `${k.formatMessage(code)} (${path})`;
+  const text = k.formatMessage(code);
+  // Messages like 193's carry a %1 insert for the file name (FormatMessage ignores inserts here).
+  const message = text.includes('%1') ? text.replace('%1', path) : `${text} (${path})`;
   if (code === 193 && isOtherBitness(path)) {
     const other = process.arch === 'ia32' ? '64-bit (win32-x64)' : '32-bit (win32-ia32)';
     return new AgentFailure('wrong-bitness', name, message, code, `the DLL is built for the other architecture: use the ${other} agent`);

@@ -16,6 +16,7 @@ export class AgentHarness {
   private readonly child: ChildProcess;
   private readonly waiters: (() => void)[] = [];
   private nextId = 1;
+  private closed = false;
   stderr = '';
 
   constructor(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
@@ -31,10 +32,23 @@ export class AgentHarness {
       }
       this.waiters.splice(0).forEach((w) => w());
     });
+    // Writing to an agent that has just died must not crash the test process.
+    this.child.stdin!.on('error', () => {});
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    // After 'exit', frames written just before death (a crash event) may still be in the pipe: wait
+    // for 'close', but not long, because Wine's helper processes (services.exe & co., started by
+    // the first process of a wineserver session) inherit the pipes and hold them open for seconds.
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => {
-      resolve({ code, signal });
-      this.waiters.splice(0).forEach((w) => w());
+      const done = () => {
+        this.closed = true;
+        resolve({ code, signal });
+        this.waiters.splice(0).forEach((w) => w());
+      };
+      const grace = setTimeout(done, 300);
+      this.child.once('close', () => {
+        clearTimeout(grace);
+        done();
+      });
     }));
   }
 
@@ -43,7 +57,7 @@ export class AgentHarness {
     for (;;) {
       const found = this.messages.find(predicate);
       if (found) return found;
-      if (Date.now() > deadline || this.child.exitCode !== null || this.child.signalCode !== null) {
+      if (Date.now() > deadline || this.closed) {
         throw new Error(`timed out waiting; stderr: ${this.stderr.slice(-2000)}`);
       }
       await new Promise<void>((resolve) => {

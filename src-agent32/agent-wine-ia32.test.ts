@@ -1,0 +1,3 @@
+import { defineWineSuite } from './testing/wine-suite.ts';
+
+defineWineSuite('ia32');
