@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install-debian-packages.sh
 npm ci --no-audit --no-fund
 npm run build
-if npm run | grep -q 'stage:agents'; then npm run stage:agents; fi
+npm run stage:agents
+node --import tsx scripts/prepare-wine-prefix.ts
 echo "Thunk is installed: try ./bin/thunk triage /path/to/some.dll"

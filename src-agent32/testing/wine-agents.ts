@@ -6,7 +6,8 @@ import { AgentHarness } from './agent-harness.ts';
 import { type WindowsArch, mingwCompiler } from './dll-fixtures.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-export const WINE_PREFIX = join(root, 'build/wineprefix');
+// The same prefix the supervisor uses (src-main/agent/runtime-locator.ts); scripts/setup.sh creates it.
+export const WINE_PREFIX = join(root, 'build/wine-prefix');
 
 export function agentDir(arch: WindowsArch): string {
   return join(root, 'build/agents', `win32-${arch}`);
@@ -25,7 +26,7 @@ function hasWine(): boolean {
 export function wineSkipReason(arch: WindowsArch): string | null {
   if (process.platform !== 'linux') return 'the Wine suite runs on Linux only';
   if (!hasWine()) return 'wine is not installed (scripts/install-debian-packages.sh)';
-  if (!existsSync(join(WINE_PREFIX, 'system.reg'))) return `no Wine prefix at ${WINE_PREFIX} (WINEPREFIX=${WINE_PREFIX} wine wineboot -i)`;
+  if (!existsSync(join(WINE_PREFIX, 'system.reg'))) return `no Wine prefix at ${WINE_PREFIX} (run node --import tsx scripts/prepare-wine-prefix.ts)`;
   if (!existsSync(join(agentDir(arch), 'node.exe')) || !existsSync(join(agentDir(arch), 'agent.js'))) {
     return `no staged runtime in ${agentDir(arch)}: run npm run stage:agents`;
   }
