@@ -13,18 +13,22 @@ export function readBoundImports(ctx: ParseContext, dir: DataDirectory): BoundIm
   const name = (nameOffset: number): string => reader.cString(start + nameOffset, LIMITS.nameLength) ?? '?';
   const bound: BoundImport[] = [];
   let at = start;
-  for (let count = 0; count < LIMITS.boundDescriptors; count++) {
+  // Descriptors and forwarder refs share one cap: 4096 descriptors of 65535 refs each took seconds.
+  let budget = LIMITS.boundDescriptors;
+  while (budget > 0) {
     const entry = reader.bytes(at, 8);
     if (entry.length < 8 || entry.every((byte) => byte === 0)) return bound;
-    const refCount = entry.readUInt16LE(6);
+    const declaredRefs = entry.readUInt16LE(6);
+    const refCount = Math.min(declaredRefs, budget - 1);
+    budget -= 1 + refCount;
     const refs = reader.bytes(at + 8, refCount * 8);
     const forwarderRefs = [];
     for (let ref = 0; ref + 8 <= refs.length; ref += 8) {
       forwarderRefs.push({ dll: name(refs.readUInt16LE(ref + 4)), timeDateStamp: refs.readUInt32LE(ref) });
     }
     bound.push({ dll: name(entry.readUInt16LE(4)), timeDateStamp: entry.readUInt32LE(0), forwarderRefs });
-    at += 8 + refCount * 8;
+    at += 8 + declaredRefs * 8;
   }
-  issues.add('bound import directory', start, `more than ${LIMITS.boundDescriptors} bound descriptors`);
+  issues.add('bound import directory', start, `more than ${LIMITS.boundDescriptors} bound descriptors and forwarder references`);
   return bound;
 }

@@ -71,17 +71,20 @@ export function readExports(ctx: ParseContext, dir: DataDirectory): ExportDirect
     const named = names.get(index);
     if (rva === 0 && !named) continue;
     const ordinal = (ordinalBase + index) >>> 0;
-    const base = { ordinal, name: named?.name ?? null, hint: named?.hint ?? null };
+    const name = named?.name ?? null;
+    const hint = named?.hint ?? null;
     if (rva >= dir.rva && rva < dir.rva + dir.size) {
       const at = space.rvaToOffset(rva);
       const forwarder = at === null ? null : reader.cString(at, LIMITS.forwarderLength);
       if (forwarder !== null && FORWARDER_PATTERN.test(forwarder)) {
-        entries.push({ ...base, rva: null, forwarder, section: null, kind: 'forwarder' });
+        entries.push({ ordinal, name, hint, rva: null, forwarder, section: null, kind: 'forwarder' });
         continue;
       }
       issues.add('export address table', at, `export #${ordinal} points inside the export directory but is not a forwarder string`);
     }
-    entries.push({ ...base, rva, forwarder: null, ...classify(ctx, rva) });
+    // Plain literals, not spreads: spread entries took V8's slow path (~10x slower on 60k exports).
+    const { section, kind } = classify(ctx, rva);
+    entries.push({ ordinal, name, hint, rva, forwarder: null, section, kind });
   }
   return {
     dllName: nameOffset === null ? null : reader.cString(nameOffset, LIMITS.nameLength),

@@ -32,15 +32,18 @@ export function readThunks(
   }
   const functions: ImportedFunction[] = [];
   const limit = Math.min(LIMITS.importsPerDescriptor, budget.remaining);
-  const table = reader.bytes(start, (limit + 1) * width);
-  const readable = Math.floor(table.length / width);
-  for (let index = 0; index < readable; index++) {
-    const value = is64Bit ? table.readBigUInt64LE(index * width) : BigInt(table.readUInt32LE(index * width));
+  const thunkAt = thunkReader(ctx, start, width);
+  for (let index = 0; ; index++) {
+    const value = thunkAt(index);
     if (value === 0n) {
       budget.remaining -= functions.length;
       return functions;
     }
-    if (index === limit) break;
+    if (value === null || index === limit) {
+      budget.remaining -= functions.length;
+      issues.add(structure, start, value === null ? 'thunk table runs past the end of the file without a terminator' : `more than ${limit} imports; the rest were not read`);
+      return functions;
+    }
     if ((value & ordinalFlag) !== 0n) {
       functions.push({ name: null, hint: null, ordinal: Number(value & 0xffffn) });
       continue;
@@ -55,7 +58,23 @@ export function readThunks(
     }
     functions.push({ name, hint, ordinal: null });
   }
-  budget.remaining -= functions.length;
-  issues.add(structure, start, readable < limit + 1 ? 'thunk table runs past the end of the file without a terminator' : `more than ${limit} imports; the rest were not read`);
-  return functions;
+}
+
+const THUNK_CHUNK = 256;
+
+// Reads the table a chunk at a time: tables are short, and reading the cap's worth (16k entries)
+// per module copied ~130 KB for each DLL imported.
+function thunkReader(ctx: ParseContext, start: number, width: number): (index: number) => bigint | null {
+  let chunk: Buffer = Buffer.alloc(0);
+  let first = 0;
+  return (index) => {
+    let at = (index - first) * width;
+    if (at + width > chunk.length) {
+      first = index;
+      at = 0;
+      chunk = ctx.reader.bytes(start + index * width, THUNK_CHUNK * width);
+      if (chunk.length < width) return null;
+    }
+    return width === 8 ? chunk.readBigUInt64LE(at) : BigInt(chunk.readUInt32LE(at));
+  };
 }

@@ -50,6 +50,8 @@ export function readSectionTable(reader: FileReader, offset: number, declaredCou
   }
   const table = reader.bytes(offset, count * 40);
   const sections: Section[] = [];
+  // Sections may all map the same bytes; one file's worth in total keeps entropy linear in the file size.
+  let entropyBudget = reader.size;
   for (let index = 0; index < count; index++) {
     const at = index * 40;
     const rawName = table.subarray(at, at + 8);
@@ -71,7 +73,11 @@ export function readSectionTable(reader: FileReader, offset: number, declaredCou
     if (section.sizeOfRawData > 0 && section.pointerToRawData + section.sizeOfRawData > reader.size) {
       issues.add(`section ${section.name}`, offset + at, `raw data [0x${section.pointerToRawData.toString(16)}, +0x${section.sizeOfRawData.toString(16)}) runs past the end of the file (size 0x${reader.size.toString(16)})`);
     }
-    if (withEntropy && section.sizeOfRawData > 0) section.entropy = sectionEntropy(reader, section.pointerToRawData, section.sizeOfRawData);
+    if (withEntropy && section.sizeOfRawData > 0 && entropyBudget > 0) {
+      const length = Math.min(section.sizeOfRawData, reader.size - section.pointerToRawData, entropyBudget, LIMITS.entropyBytes);
+      section.entropy = sectionEntropy(reader, section.pointerToRawData, length);
+      entropyBudget -= Math.max(length, 0);
+    }
     sections.push(section);
   }
   return sections;
