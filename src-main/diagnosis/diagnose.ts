@@ -4,7 +4,7 @@ import type { DependencyNode } from '../resolver/dependency-node.ts';
 import type { HostArch, LoadContext, LoadMethod, SearchFlag } from '../resolver/load-context.ts';
 import { defaultLoadContext } from '../resolver/default-load-context.ts';
 import { resolveDependencies, type TreeResult } from '../resolver/dependency-tree.ts';
-import { createCaches } from '../resolver/module-locator.ts';
+import { createCaches, type ResolverCaches } from '../resolver/module-locator.ts';
 import type { Finding } from './finding.ts';
 import type { Verdict } from './verdict.ts';
 import { FINDING_CODES, mergeFindings } from './findings.ts';
@@ -25,6 +25,8 @@ export interface DiagnoseOptions {
   pathDirs?: string[];
   maxDepth?: number;
   maxNodes?: number;
+  /** Parsed modules and folder listings to share across the files of one run. */
+  caches?: ResolverCaches;
 }
 
 export interface Diagnosis {
@@ -66,7 +68,7 @@ export function judgeHost(image: PeImage, host: HostArch, result: TreeResult): {
  */
 export function diagnose(rootPath: string, options: DiagnoseOptions): Diagnosis {
   const image = parsePeFile(rootPath);
-  const caches = createCaches();
+  const caches = options.caches ?? createCaches();
   const verdicts: Diagnosis['verdicts'] = {};
   const trees: Diagnosis['trees'] = {};
   const findings: Finding[] = [...imageFindings(image), ...dotnetNotes(image)];

@@ -36,7 +36,8 @@ function sectionEntropy(reader: FileReader, offset: number, size: number): numbe
   const chunk = 1 << 20;
   for (let done = 0; done < length; done += chunk) {
     const bytes = reader.bytes(offset + done, Math.min(chunk, length - done));
-    for (const byte of bytes) histogram[byte]!++;
+    // Indexed, not for-of: the iterator protocol made this the hottest loop of a folder triage.
+    for (let index = 0; index < bytes.length; index++) histogram[bytes[index]!]!++;
   }
   return Math.round(entropyOf(histogram, length) * 1000) / 1000;
 }

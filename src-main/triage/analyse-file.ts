@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { HostArch, LoadMethod, SearchFlag } from '../resolver/load-context.ts';
 import { diagnose } from '../diagnosis/diagnose.ts';
+import type { ResolverCaches } from '../resolver/module-locator.ts';
 import { FileAccessError, NotPeError } from '../pe/parse-pe.ts';
 import { buildFileReport, failedFileReport } from '../report/build-file-report.ts';
 import type { FileReport } from '../report/report-document.ts';
@@ -14,6 +15,8 @@ export interface TriageOptions {
   searchFlags?: SearchFlag[];
   searchDirs: string[];
   windowsDir?: string;
+  /** Shared by the files of one run, so system DLLs are parsed once. */
+  caches?: ResolverCaches;
 }
 
 function sizeOf(path: string): number | null {

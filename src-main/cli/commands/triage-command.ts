@@ -4,6 +4,7 @@ import { analyseFile, type TriageOptions } from '../../triage/analyse-file.ts';
 import { scanInputs } from '../../triage/scan-inputs.ts';
 import { checkWithRealLoader } from '../../triage/real-loader-check.ts';
 import { Supervisor } from '../../agent/supervisor.ts';
+import { createCaches } from '../../resolver/module-locator.ts';
 import { failedFileReport } from '../../report/build-file-report.ts';
 import { SCHEMA_VERSION, documentJson, hasBlockingProblem, hasReportableProblem, type FileReport, type ReportDocument } from '../../report/report-document.ts';
 import { documentText } from '../../report/text-report.ts';
@@ -72,10 +73,11 @@ function parseTriageArgs(args: string[]) {
 /** Builds the report document for the given inputs. */
 export function triageDocument(inputs: string[], options: TriageOptions, onProgress?: (done: number, total: number, file: string) => void): ReportDocument {
   const entries = scanInputs(inputs);
+  const shared: TriageOptions = { ...options, caches: options.caches ?? createCaches() };
   const results: FileReport[] = entries.map((entry, index) => {
     onProgress?.(index, entries.length, entry.path);
     if (entry.error) return failedFileReport(entry.path, 'unreadable', `${entry.path}: ${entry.error.code === 'ENOENT' ? 'no such file or folder' : entry.error.message}`, null);
-    return analyseFile(entry.path, options);
+    return analyseFile(entry.path, shared);
   });
   onProgress?.(entries.length, entries.length, '');
   return { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString(), results };
