@@ -1,6 +1,8 @@
 // Keeps the DLL's stdout/stderr off the protocol stream. A worker thread per pipe drains it (so a
 // chatty DLL never blocks on a full pipe during a synchronous call) and hands chunks back; after
 // each operation a sentinel written into the pipe tells when everything before it has been read.
+// Where the pipe can be polled and asked for its unread bytes (POSIX), the worker marks itself idle
+// after handing everything over, and an empty pipe plus an idle worker skips the sentinel.
 import { createRequire } from 'node:module';
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { CapturePipe, Platform } from './native/platform.ts';
@@ -11,25 +13,42 @@ export interface CapturedChunk {
 }
 
 const SENTINEL_PREFIX = '\u0000THUNK-SYNC:';
+const IDLE_SLOT = 4;
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { reader, port, sync, slot, prefix } = workerData;
+const { reader, port, sync, slot, prefix, stateSlot } = workerData;
 const fs = require('node:fs');
 const acks = new Int32Array(sync);
 let read;
+let wait = null;
 if (reader.kind === 'fd') {
   read = (buf) => { try { return fs.readSync(reader.fd, buf, 0, buf.length, null); } catch (e) { if (e.code === 'EAGAIN') return -1; return 0; } };
+  try {
+    const koffi = require(workerData.koffiPath);
+    const poll = koffi.load(reader.libc).func('int poll(void *fds, unsigned long n, int timeout)');
+    const pfd = Buffer.alloc(8);
+    pfd.writeInt32LE(reader.fd, 0);
+    pfd.writeInt16LE(1, 4);
+    wait = () => poll(pfd, 1, -1);
+  } catch {
+    wait = null;
+  }
 } else {
   const koffi = require(workerData.koffiPath);
   const ReadFile = koffi.load('kernel32.dll').func('int __stdcall ReadFile(void *h, void *buf, uint32_t len, _Out_ uint32_t *got, void *ov)');
   const h = BigInt(reader.handle);
   read = (buf) => { const got = [0]; return ReadFile(h, buf, buf.length, got, null) ? got[0] : 0; };
 }
+// Busy from before a read consumes bytes until they are all posted: see OutputCapture.drained.
+const markIdle = (idle) => { if (wait) Atomics.store(acks, stateSlot, idle ? 1 : 0); };
+markIdle(true);
 Atomics.store(acks, 2 + slot, 1);
 Atomics.notify(acks, 2 + slot);
 const buf = Buffer.alloc(65536);
 let pending = '';
 for (;;) {
+  if (wait) wait();
+  markIdle(false);
   const n = read(buf);
   if (n < 0) continue;
   if (n === 0) break;
@@ -47,6 +66,7 @@ for (;;) {
   const hold = pending.lastIndexOf('\0');
   const cut = hold >= 0 && pending.length - hold < prefix.length + 16 ? hold : pending.length;
   if (cut > 0) { port.postMessage(pending.slice(0, cut)); pending = pending.slice(cut); }
+  markIdle(pending === '');
 }
 if (pending) port.postMessage(pending);
 `;
@@ -60,7 +80,8 @@ interface Drain {
 }
 
 export class OutputCapture {
-  private readonly acks = new Int32Array(new SharedArrayBuffer(16));
+  // Per drain slot: serial acknowledged [0-1], ready [2-3], idle [4-5].
+  private readonly acks = new Int32Array(new SharedArrayBuffer(24));
   private readonly drains: Drain[];
   private serial = 0;
 
@@ -72,7 +93,7 @@ export class OutputCapture {
     const koffiPath = createRequire(import.meta.url).resolve('koffi');
     this.drains = (['stdout', 'stderr'] as const).map((stream, slot) => {
       const { port1, port2 } = new MessageChannel();
-      const workerData = { reader: pipes[stream].reader, port: port2, sync: this.acks.buffer, slot, prefix: SENTINEL_PREFIX, koffiPath };
+      const workerData = { reader: pipes[stream].reader, port: port2, sync: this.acks.buffer, slot, prefix: SENTINEL_PREFIX, koffiPath, stateSlot: IDLE_SLOT + slot };
       // stdout/stderr: true keeps the worker off the parent's process.stdout (EBADF under Wine).
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2], stdout: true, stderr: true });
       worker.unref();
@@ -80,7 +101,8 @@ export class OutputCapture {
       port1.unref();
       return { stream, pipe: pipes[stream], port: port1, slot, worker };
     });
-    this.waitUntilReady();
+    // Elsewhere the first sync simply waits for the sentinel until the workers are reading.
+    if (process.platform === 'win32') this.waitUntilReady();
   }
 
   // Under Wine a worker still loading its modules when a DLL call faults on the main thread was
@@ -95,7 +117,18 @@ export class OutputCapture {
   /** Flushes the C runtimes, waits (bounded) until the workers have read up to now, returns the text. */
   sync(timeoutMs = 2000): CapturedChunk[] {
     this.platform.flushCrt();
-    return this.waitForDrains(timeoutMs);
+    return this.drained() ? this.take() : this.waitForDrains(timeoutMs);
+  }
+
+  /**
+   * True when every byte written so far has been posted. Asked in this order: bytes leave the
+   * pipe only after the worker marked itself busy, and it is idle again only once it posted them.
+   */
+  private drained(): boolean {
+    for (const d of this.drains) {
+      if (d.pipe.unreadBytes?.() !== 0 || Atomics.load(this.acks, IDLE_SLOT + d.slot) !== 1) return false;
+    }
+    return true;
   }
 
   /**

@@ -5,28 +5,70 @@ import type { CallParams, CallResult, CallingConvention, JsonValue, Timing } fro
 import { AgentFailure, type Platform } from '../native/platform.ts';
 import { ArgumentError, type ParamPlan, TypeRegistry, collectOuts, planParam, resultJson, stackBytesOf } from './marshal.ts';
 import { type Prototype, PrototypeError, parseDeclarations, parsePrototype, splitSource } from './prototype.ts';
+import { LruCache } from './lru-cache.ts';
 
 export interface PreparedCall {
   symbol: string;
   address: bigint;
-  invoke: (...args: unknown[]) => unknown;
+  invoke: Invoke;
   returns: TypeObject;
   prototype: Prototype;
   plans: ParamPlan[];
 }
 
-const registries = new Map<string, TypeRegistry>();
+type Invoke = (...args: unknown[]) => unknown;
+
+interface Shape {
+  prototype: Prototype;
+  registry: TypeRegistry;
+}
+
+/** What a call needs apart from its arguments, kept per library handle, prototype and convention. */
+interface Binding extends Shape {
+  convention: CallingConvention;
+  returns: TypeObject;
+  symbol: string;
+  address: bigint;
+  /** Bound functions by the argument kinds (a pointer parameter takes a buffer, a string, null...). */
+  invokers: LruCache<string, Invoke>;
+}
+
+// koffi never frees a function type or bound function: re-creating them per request grew the
+// agent by ~2 KiB a call. The bounds keep a client cycling through many prototypes finite too.
+const bindings = new LruCache<string, Binding>(512);
+const registries = new LruCache<string, TypeRegistry>(64);
+const INVOKERS_PER_BINDING = 16;
 
 export function prepareCall(platform: Platform, native: unknown, params: CallParams): PreparedCall {
-  const { prototype, registry } = parse(params);
+  const key = bindingKey(params);
+  const cached = bindings.get(key);
+  const { prototype, registry } = cached ?? parse(params);
   if (prototype.variadic) throw new AgentFailure('unsupported', 'PrototypeError', 'variadic functions are not supported');
   if (params.args.length !== prototype.params.length) {
     throw new AgentFailure('bad-args', 'ArgumentError', `${prototype.name} takes ${prototype.params.length} argument(s), got ${params.args.length}`);
   }
-  const convention = params.options?.convention ?? prototype.convention ?? 'cdecl';
-  // Conventions only differ on 32-bit x86; koffi rejects __fastcall/__thiscall prototypes elsewhere.
-  const native32 = process.arch === 'ia32';
   const plans = guard(() => prototype.params.map((p, i) => planParam(registry, p, params.args[i], i)));
+  let binding = cached;
+  if (!binding) {
+    binding = resolveBinding(platform, native, params, { prototype, registry });
+    bindings.set(key, binding);
+  }
+  const invoke = invokerFor(platform, native, binding, plans);
+  return { symbol: binding.symbol, address: binding.address, invoke, returns: binding.returns, prototype, plans };
+}
+
+/** Drops what was bound for a library that is being unloaded. */
+export function forgetLibrary(handle: string): void {
+  bindings.deleteWhere((key) => key.startsWith(`${handle}\u0000`));
+}
+
+function bindingKey(params: CallParams): string {
+  return `${params.handle}\u0000${params.options?.convention ?? ''}\u0000${params.declarations ?? ''}\u0000${params.prototype}`;
+}
+
+function resolveBinding(platform: Platform, native: unknown, params: CallParams, shape: Shape): Binding {
+  const { prototype, registry } = shape;
+  const convention = params.options?.convention ?? prototype.convention ?? 'cdecl';
   const returns = guard(() => registry.koffiType(registry.normalize(prototype.returns)));
   const stackBytes = guard(() => prototype.params.reduce((sum, p) => sum + stackBytesOf(registry, p.type), 0));
   const candidates = symbolCandidates(prototype.name, convention, stackBytes);
@@ -34,23 +76,34 @@ export function prepareCall(platform: Platform, native: unknown, params: CallPar
   if (!found) {
     throw new AgentFailure('symbol-not-found', 'ERROR_PROC_NOT_FOUND', `no export named ${candidates.map((c) => (typeof c === 'number' ? `#${c}` : c)).join(' / ')}`, 127);
   }
-  const specs = plans.map((p) => p.spec);
-  const invoke = guard(() => bind(platform, native, found.name, native32 ? convention : 'cdecl', returns, specs, found.address));
-  return { symbol: found.name, address: found.address, invoke, returns, prototype, plans };
+  // Conventions only differ on 32-bit x86; koffi rejects __fastcall/__thiscall prototypes elsewhere.
+  const bound = process.arch === 'ia32' ? convention : 'cdecl';
+  return { prototype, registry, convention: bound, returns, symbol: found.name, address: found.address, invokers: new LruCache(INVOKERS_PER_BINDING) };
+}
+
+function invokerFor(platform: Platform, native: unknown, binding: Binding, plans: ParamPlan[]): Invoke {
+  const key = plans.map((p) => p.specKey).join(',');
+  let invoke = binding.invokers.get(key);
+  if (!invoke) {
+    const specs = plans.map((p) => p.spec);
+    invoke = guard(() => bind(platform, native, binding.symbol, binding.convention, binding.returns, specs, binding.address));
+    binding.invokers.set(key, invoke);
+  }
+  return invoke;
 }
 
 // koffi calls fastcall/thiscall only through functions it binds by name from a library it opened
 // (koffi.proto refuses them), so those go through the platform's koffi handle of the library.
-function bind(platform: Platform, native: unknown, name: string, convention: CallingConvention, returns: TypeObject, specs: ParamPlan['spec'][], address: bigint): (...args: unknown[]) => unknown {
+function bind(platform: Platform, native: unknown, name: string, convention: CallingConvention, returns: TypeObject, specs: ParamPlan['spec'][], address: bigint): Invoke {
   if (convention === 'fastcall' || convention === 'thiscall') {
     if (name.startsWith('#')) throw new AgentFailure('unsupported', 'KoffiError', `${convention} calls by ordinal are not supported`);
-    return platform.koffiLibrary(native).func(`__${convention}`, name, returns, specs) as (...args: unknown[]) => unknown;
+    return platform.koffiLibrary(native).func(`__${convention}`, name, returns, specs) as Invoke;
   }
   const proto = koffi.proto(`__${convention}`, null, returns, specs);
   return (...args) => koffi.call(address, proto, ...args);
 }
 
-function parse(params: CallParams): { prototype: Prototype; registry: TypeRegistry } {
+function parse(params: CallParams): Shape {
   const split = splitSource(params.prototype);
   const declarations = [params.declarations ?? '', split.declarations].filter((d) => d.trim() !== '').join(';\n');
   return guard(() => {

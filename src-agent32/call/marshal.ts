@@ -32,11 +32,18 @@ const INT_LIMITS: Record<string, [bigint, bigint]> = {
   Int32: [-(2n ** 31n), 2n ** 31n - 1n], UInt32: [0n, 2n ** 32n - 1n],
   Int64: [-(2n ** 63n), 2n ** 63n - 1n], UInt64: [0n, 2n ** 64n - 1n],
 };
+const NUMBER_LIMITS: Record<string, [number, number] | undefined> = Object.fromEntries(
+  Object.entries(INT_LIMITS).filter(([p]) => !p.endsWith('64')).map(([p, [min, max]]) => [p, [Number(min), Number(max)]]),
+);
 
 /** Types declared for a call, by name; enums keep their members so names can be passed. */
 export class TypeRegistry {
   private readonly types = new Map<string, TypeObject>();
   private readonly enums = new Map<string, Record<string, number>>();
+  // koffi keeps every type it creates for the life of the process: derived types are made once.
+  private readonly pointers = new Map<string, TypeObject>();
+  private readonly directions = new Map<string, KoffiSpec>();
+  private readonly builtins = new Map<string, TypeObject>();
 
   constructor(declarations: Declaration[]) {
     for (const d of declarations) this.declare(d);
@@ -72,10 +79,12 @@ export class TypeRegistry {
   }
 
   base(name: string): TypeObject {
-    const declared = this.types.get(name);
+    const declared = this.types.get(name) ?? this.builtins.get(name);
     if (declared) return declared;
     try {
-      return koffi.type(name);
+      const builtin = koffi.type(name);
+      this.builtins.set(name, builtin);
+      return builtin;
     } catch {
       throw new PrototypeError(`unknown type "${name}" (declare it, e.g. "struct ${name} { int x; };")`);
     }
@@ -83,21 +92,45 @@ export class TypeRegistry {
 
   koffiType(ref: TypeRef): TypeObject {
     const r = this.normalize(ref);
-    const base = this.base(r.base);
-    return r.pointers === 0 ? base : koffi.pointer(base, r.pointers);
+    return r.pointers === 0 ? this.base(r.base) : this.pointerTo(r.base, r.pointers);
+  }
+
+  pointerTo(base: string, pointers: number): TypeObject {
+    const key = `${base} ${pointers}`;
+    let type = this.pointers.get(key);
+    if (!type) {
+      type = koffi.pointer(this.base(base), pointers);
+      this.pointers.set(key, type);
+    }
+    return type;
+  }
+
+  /** A pointer parameter koffi writes back into the holder after the call. */
+  directed(base: string, direction: 'out' | 'inout'): KoffiSpec {
+    const key = `${direction} ${base}`;
+    let spec = this.directions.get(key);
+    if (!spec) {
+      spec = (direction === 'out' ? koffi.out : koffi.inout)(this.pointerTo(base, 1));
+      this.directions.set(key, spec);
+    }
+    return spec;
   }
 }
 
 export interface ParamPlan {
   spec: KoffiSpec;
+  /** Same key, same spec (for a given parameter type): bound functions are reused by it. */
+  specKey: string;
   value: unknown;
   /** Bytes this argument takes on the x86 stack (for stdcall decoration). */
   stackBytes: number;
   readBack: (() => JsonValue) | null;
 }
 
+const POINTER_BYTES = koffi.sizeof('void *');
+
 export function stackBytesOf(registry: TypeRegistry, ref: TypeRef): number {
-  const size = ref.pointers > 0 ? koffi.sizeof('void *') : koffi.sizeof(registry.koffiType(ref));
+  const size = ref.pointers > 0 ? POINTER_BYTES : registry.koffiType(ref).size;
   return Math.ceil(size / 4) * 4;
 }
 
@@ -105,18 +138,19 @@ export function planParam(registry: TypeRegistry, param: Param, arg: JsonValue, 
   const ref = registry.normalize(param.type);
   const label = `argument ${index + 1}${param.name ? ` (${param.name})` : ''}`;
   const stackBytes = stackBytesOf(registry, ref);
-  if (ref.pointers === 0) return { spec: registry.koffiType(ref), value: toScalar(registry, ref, arg, label), stackBytes, readBack: null };
+  if (ref.pointers === 0) return { spec: registry.koffiType(ref), specKey: 'v', value: toScalar(registry, ref, arg, label), stackBytes, readBack: null };
   if (isBufferSpec(arg)) return planBuffer(ref, arg, label, stackBytes);
-  if (arg === null && param.direction !== 'out') return { spec: 'void *', value: null, stackBytes, readBack: null };
+  if (arg === null && param.direction !== 'out') return { spec: 'void *', specKey: 'p', value: null, stackBytes, readBack: null };
   if (typeof arg === 'string' && /^0x[0-9a-f]+$/i.test(arg) && !isCharBase(ref)) {
-    return { spec: 'void *', value: BigInt(arg), stackBytes, readBack: null };
+    return { spec: 'void *', specKey: 'p', value: BigInt(arg), stackBytes, readBack: null };
   }
   if (ref.pointers === 1 && isCharBase(ref) && typeof arg === 'string') {
-    return { spec: stringSpec(ref), value: arg, stackBytes, readBack: null };
+    return { spec: stringSpec(ref), specKey: 's', value: arg, stackBytes, readBack: null };
   }
   if (Array.isArray(arg)) {
-    const element = registry.koffiType({ ...ref, pointers: ref.pointers - 1 });
-    return { spec: koffi.pointer(element), value: arg.map((a, i) => toValue(registry, { ...ref, pointers: ref.pointers - 1 }, a, `${label}[${i}]`)), stackBytes, readBack: null };
+    const element = { ...ref, pointers: ref.pointers - 1 };
+    const value = arg.map((a, i) => toValue(registry, element, a, `${label}[${i}]`));
+    return { spec: registry.pointerTo(ref.base, ref.pointers), specKey: 'a', value, stackBytes, readBack: null };
   }
   return planReference(registry, ref, param, arg, label, stackBytes);
 }
@@ -130,10 +164,9 @@ function planReference(registry: TypeRegistry, ref: TypeRef, param: Param, arg: 
   const isRecordType = type.primitive === 'Record' || type.primitive === 'Union';
   const initial = arg === null ? (isRecordType ? {} : 0) : toScalar(registry, target, arg, label);
   const holder: unknown = isRecordType ? initial : [initial];
-  const pointer = koffi.pointer(type);
-  const spec = direction === 'in' ? pointer : direction === 'out' ? koffi.out(pointer) : koffi.inout(pointer);
+  const spec = direction === 'in' ? registry.pointerTo(ref.base, 1) : registry.directed(ref.base, direction);
   const readBack = direction === 'in' ? null : () => toJson(isRecordType ? holder : (holder as unknown[])[0]);
-  return { spec, value: holder, stackBytes, readBack };
+  return { spec, specKey: direction, value: holder, stackBytes, readBack };
 }
 
 interface BufferSpec {
@@ -158,7 +191,7 @@ function planBuffer(ref: TypeRef, arg: { [key: string]: JsonValue }, label: stri
   initial.copy(buffer);
   const readOnly = ref.isConst;
   const readBack = readOnly ? null : () => bufferJson(buffer, isCharBase(ref) ? (wide ? 'utf16le' : 'utf8') : null);
-  return { spec: 'void *', value: buffer, stackBytes, readBack };
+  return { spec: 'void *', specKey: 'p', value: buffer, stackBytes, readBack };
 }
 
 function bufferJson(buffer: Buffer, encoding: 'utf8' | 'utf16le' | null): JsonValue {
@@ -257,6 +290,8 @@ function memberValue(type: TypeObject, v: JsonValue, label: string): unknown {
 }
 
 function toInteger(arg: JsonValue, primitive: string, label: string, name: string): number | bigint {
+  const fast = NUMBER_LIMITS[primitive];
+  if (fast && typeof arg === 'number' && Number.isInteger(arg) && arg >= fast[0] && arg <= fast[1]) return arg;
   let value: bigint;
   if (typeof arg === 'number' && Number.isInteger(arg)) value = BigInt(arg);
   else if (typeof arg === 'string' && /^-?(0x[0-9a-f]+|\d+)$/i.test(arg.trim())) value = parseBigInt(arg.trim());

@@ -26,12 +26,16 @@ export interface ResolvedSymbol {
 
 /** Where the redirected standard output/error end up; the worker reads `reader`. */
 export interface CapturePipe {
-  reader: { kind: 'fd'; fd: number } | { kind: 'handle'; handle: string };
+  reader: { kind: 'fd'; fd: number; libc: string } | { kind: 'handle'; handle: string };
   writeSentinel(bytes: Buffer): void;
+  /** Bytes written and not yet read; absent where that cannot be asked. */
+  unreadBytes?(): number;
 }
 
 export interface Platform {
   readonly arch: string;
+  /** Waits until the descriptor has input (or end of stream); absent where descriptors cannot be polled. */
+  waitReadable?(fd: number, timeoutMs: number): boolean;
   /** Writes protocol bytes to the private duplicate of the original stdout. */
   writeOut(bytes: Buffer): number;
   load(path: string, flags: number | undefined, searchDirs: string[]): LoadedLibrary;

@@ -5,17 +5,30 @@ import type { LibraryHandle } from 'koffi';
 import type { ModuleInfo } from '../protocol/messages.ts';
 import { AgentFailure, type CapturePipe, type LoadedLibrary, type Platform, type ResolvedSymbol, hexAddress } from './platform.ts';
 
-const libc = koffi.load(process.platform === 'darwin' ? 'libc.dylib' : 'libc.so.6');
+const LIBC = process.platform === 'darwin' ? 'libc.dylib' : 'libc.so.6';
+const libc = koffi.load(LIBC);
 const pipe = libc.func('int pipe(void *fds)');
 const dup = libc.func('int dup(int fd)');
 const dup2 = libc.func('int dup2(int from, int to)');
 const fflush = libc.func('int fflush(void *stream)');
+const POLLIN = 1;
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 const exitNow = libc.func('void _exit(int code)');
+const poll = libc.func('int poll(void *fds, unsigned long count, int timeout)');
+// ioctl is variadic; declared with fixed arguments it is called correctly only by x86 ABIs.
+const FIONREAD = process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'ia32') ? 0x541b : null;
+const ioctlInt = FIONREAD === null ? null : libc.func('int ioctl(int fd, unsigned long request, void *value)');
 
 export class PosixPlatform implements Platform {
   readonly arch = process.arch;
   private outFd = 1;
+  private readonly pollFd = Buffer.alloc(8);
+
+  waitReadable(fd: number, timeoutMs: number): boolean {
+    this.pollFd.writeInt32LE(fd, 0);
+    this.pollFd.writeInt16LE(POLLIN, 4);
+    return poll(this.pollFd, 1, timeoutMs) > 0;
+  }
 
   writeOut(bytes: Buffer): number {
     for (;;) {
@@ -110,7 +123,13 @@ function redirect(target: number): CapturePipe {
   if (pipe(fds) !== 0) throw new Error('pipe() failed');
   const [readFd, writeFd] = [fds.readInt32LE(0), fds.readInt32LE(4)];
   if (dup2(writeFd, target) < 0) throw new Error(`dup2 onto ${target} failed`);
-  return { reader: { kind: 'fd', fd: readFd }, writeSentinel: (bytes) => void fs.writeSync(writeFd, bytes) };
+  const pipeEnd: CapturePipe = { reader: { kind: 'fd', fd: readFd, libc: LIBC }, writeSentinel: (bytes) => void fs.writeSync(writeFd, bytes) };
+  if (ioctlInt) {
+    // A plain buffer: koffi's _Out_ conversion of a JS array cost more than the ioctl itself.
+    const count = new Int32Array(1);
+    pipeEnd.unreadBytes = () => (ioctlInt(readFd, FIONREAD, count) === 0 ? count[0]! : -1);
+  }
+  return pipeEnd;
 }
 
 function realPath(path: string): string {

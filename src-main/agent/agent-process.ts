@@ -101,6 +101,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   private exitInfo: AgentExit | null = null;
   private readonly exited: Promise<AgentExit>;
   private onHandshake: ((h: Handshake) => void) | null = null;
+  private outgoing: Buffer[] = [];
 
   private constructor(readonly runtime: AgentRuntime, private readonly child: ChildProcess) {
     super();
@@ -153,8 +154,17 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     const id = this.nextId++;
     if (this.exitInfo) return { id, reply: Promise.resolve({ kind: 'exit', exit: this.exitInfo }) };
     const reply = new Promise<Reply<O>>((settle) => this.pending.set(id, { op, settle: settle as (r: Reply<Op>) => void }));
-    this.child.stdin!.write(encodeFrame({ type: 'request', id, op, params }));
+    // Replies settle in a burst (one chunk from the agent) and each frees a slot the supervisor
+    // fills at once: the frames sent from those reactions leave together, in one write.
+    if (this.outgoing.push(encodeFrame({ type: 'request', id, op, params })) === 1) queueMicrotask(() => this.flush());
     return { id, reply };
+  }
+
+  private flush(): void {
+    const frames = this.outgoing;
+    if (frames.length === 0) return;
+    this.outgoing = [];
+    if (!this.exitInfo && this.child.stdin!.writable) this.child.stdin!.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
   }
 
   /** Holds writes until uncork(), so a burst of requests goes out in one write. */
@@ -177,6 +187,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   async dispose(graceMs = 1000): Promise<AgentExit> {
     if (!this.exitInfo) {
       this.killedBy ??= 'dispose';
+      this.flush();
       this.child.stdin!.end();
       const timer = setTimeout(() => this.kill('dispose'), graceMs);
       timer.unref();

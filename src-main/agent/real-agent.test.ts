@@ -96,7 +96,7 @@ describe('real native agent (linux-x64)', { skip: nativeSkip }, () => {
       assert.ok(await waitFor(() => descendantPids().length === 0), `left: ${descendantPids().join(', ')}`);
     }));
 
-  it('keeps host heap and agent RSS flat over 50,000 calls', { timeout: 120_000, todo: 'known leak: the agent grows ~2 KiB of RSS per call (koffi function set up per request); fix pending in src-agent32' }, () =>
+  it('keeps host heap and agent RSS flat over 50,000 calls', { timeout: 120_000 }, () =>
     withSupervisor(opts({ maxQueue: 5000 }), async (s) => {
       const batch = async () => {
         const outcomes = await Promise.all(Array.from({ length: 2000 }, (_, i) => s.call(lib, 'int add(int a, int b)', [i, 1])));
