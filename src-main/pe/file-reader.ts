@@ -3,6 +3,12 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 const PAGE_SIZE = 64 * 1024;
 const MAX_CACHED_PAGES = 64;
 
+// Page buffers of closed readers, reused by the next: a folder scan would otherwise allocate
+// (and collect) several 64 KiB buffers per file. Only closed readers give pages back, because
+// a parse may still hold views of a page evicted while it runs.
+const pagePool: Buffer[] = [];
+const MAX_POOLED_PAGES = 64;
+
 /**
  * Reads a file by ranges through a small page cache, so that a large DLL is never read whole:
  * memory stays at most MAX_CACHED_PAGES pages whatever the file's size.
@@ -10,6 +16,7 @@ const MAX_CACHED_PAGES = 64;
 export class FileReader {
   readonly size: number;
   private readonly pages = new Map<number, Buffer>();
+  private readonly pageBuffers = new Map<number, Buffer>();
 
   private constructor(private fd: number | null, size: number, private readonly memory: Buffer | null) {
     this.size = size;
@@ -34,6 +41,8 @@ export class FileReader {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+    for (const buffer of this.pageBuffers.values()) if (pagePool.length < MAX_POOLED_PAGES) pagePool.push(buffer);
+    this.pageBuffers.clear();
     this.pages.clear();
   }
 
@@ -87,6 +96,14 @@ export class FileReader {
 
   /** A NUL-terminated string of at most maxLength bytes; null when no terminator is found. */
   cString(offset: number, maxLength: number, encoding: BufferEncoding = 'latin1'): string | null {
+    if (!this.memory && Number.isSafeInteger(offset) && offset >= 0 && offset < this.size) {
+      // Most names end inside the page they start in: decode them in place, without a copy.
+      const index = Math.floor(offset / PAGE_SIZE);
+      const page = this.page(index);
+      const start = offset - index * PAGE_SIZE;
+      const end = page.indexOf(0, start);
+      if (end >= 0) return end - start <= maxLength ? page.toString(encoding, start, end) : null;
+    }
     const chunk = this.bytes(offset, maxLength + 1);
     const end = chunk.indexOf(0);
     return end < 0 ? null : chunk.toString(encoding, 0, end);
@@ -100,21 +117,32 @@ export class FileReader {
       return cached;
     }
     const start = index * PAGE_SIZE;
-    const page = this.readDirect(start, Math.min(PAGE_SIZE, this.size - start));
-    if (this.pages.size >= MAX_CACHED_PAGES) this.pages.delete(this.pages.keys().next().value!);
+    if (this.pages.size >= MAX_CACHED_PAGES) {
+      const evicted = this.pages.keys().next().value!;
+      this.pages.delete(evicted);
+      this.pageBuffers.delete(evicted);
+    }
+    const buffer = pagePool.pop() ?? Buffer.allocUnsafe(PAGE_SIZE);
+    const page = buffer.subarray(0, this.readInto(buffer, start, Math.min(PAGE_SIZE, this.size - start)));
     this.pages.set(index, page);
+    this.pageBuffers.set(index, buffer);
     return page;
   }
 
   private readDirect(offset: number, length: number): Buffer {
-    if (this.fd === null) throw new Error('FileReader used after close');
     const out = Buffer.allocUnsafe(length);
+    const done = this.readInto(out, offset, length);
+    return done === length ? out : out.subarray(0, done);
+  }
+
+  private readInto(out: Buffer, offset: number, length: number): number {
+    if (this.fd === null) throw new Error('FileReader used after close');
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, out, done, length - done, offset + done);
       if (n <= 0) break;
       done += n;
     }
-    return done === length ? out : out.subarray(0, done);
+    return done;
   }
 }
