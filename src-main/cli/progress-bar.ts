@@ -15,7 +15,7 @@ export class ProgressBar {
     const width = 24;
     const filled = Math.round((done / this.total) * width);
     const columns = this.stream.columns ?? 80;
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.total} ${label}`;
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.total} ${label.replace(/[\x00-\x1f\x7f\x9b]/g, '?')}`;
     this.stream.write(`\r${line.slice(0, columns - 1).padEnd(Math.min(columns - 1, line.length))}\x1b[K`);
   }
 

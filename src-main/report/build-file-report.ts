@@ -122,6 +122,6 @@ export function buildFileReport(file: string, parts: AnalysisParts): FileReport 
 }
 
 /** The report of a file that could not be analysed. */
-export function failedFileReport(file: string, status: 'not-pe' | 'unreadable', error: string, size: number | null, findings: FileReport['findings'] = []): FileReport {
+export function failedFileReport(file: string, status: 'not-pe' | 'unreadable' | 'failed', error: string, size: number | null, findings: FileReport['findings'] = []): FileReport {
   return { file, size, status, error, machine: null, summary: null, verdicts: {}, findings, exports: [], imports: [], delayImports: [], dependencies: {} };
 }

@@ -4,8 +4,10 @@ import { HOST_LABELS, contextText, factRows, hex, orderedFindings, realLoaderTex
 
 /** Escapes text for a Markdown table cell or line. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_[\]|<>#])/g, '\\$1').replace(/\r?\n/g, ' ');
+  return text.replace(/([\\`*_[\]|<>#])/g, '\\$1').replace(/\r\n?|[\n\u2028\u2029]/g, ' ');
 }
+
+const oneLine = (text: string): string => text.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, ' ');
 
 function fileMarkdown(report: FileReport): string {
   const out = [`## ${escapeMarkdown(report.file)}`, ''];
@@ -29,7 +31,8 @@ function fileMarkdown(report: FileReport): string {
   out.push('', '### File', '', '| | |', '|---|---|');
   for (const [label, value] of factRows(report)) out.push(`| ${label} | ${escapeMarkdown(value)} |`);
   for (const [arch, tree] of Object.entries(report.dependencies)) {
-    if (tree) out.push('', `### Dependencies (${arch})`, '', '```', ...treeLines(tree), '```');
+    // An indented code block: names from the file cannot close it the way they could a fence.
+    if (tree) out.push('', `### Dependencies (${arch})`, '', ...treeLines(tree).map((line) => `    ${oneLine(line)}`));
   }
   out.push('', `### Exports (${report.exports.length})`, '', '| Ordinal | Name | Undecorated | RVA / forwarder |', '|---|---|---|---|');
   for (const e of report.exports) {

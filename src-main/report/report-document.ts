@@ -81,7 +81,8 @@ export interface RealLoaderRow {
 export interface FileReport {
   file: string;
   size: number | null;
-  status: 'analysed' | 'not-pe' | 'unreadable';
+  /** 'failed': an internal error in Thunk; the message says so and the run goes on. */
+  status: 'analysed' | 'not-pe' | 'unreadable' | 'failed';
   error: string | null;
   machine: MachineName | null;
   summary: FileSummary | null;
@@ -105,9 +106,12 @@ export interface ReportDocument {
 /** The single-file document shape: the file's fields at top level, as the CLI prints for one file. */
 export type SingleFileDocument = Omit<ReportDocument, 'results'> & FileReport;
 
-/** One document for one file (fields at top level), one with results[] for several. */
-export function documentJson(document: ReportDocument): ReportDocument | SingleFileDocument {
-  if (document.results.length !== 1) return document;
+/**
+ * One document for one file (fields at top level), one with results[] for several. The shape
+ * follows what was analysed, not what a filter left, so scripts always know which to parse.
+ */
+export function documentJson(document: ReportDocument, singleFile = document.results.length === 1): ReportDocument | SingleFileDocument {
+  if (!singleFile || document.results.length !== 1) return document;
   const { results, ...head } = document;
   return { ...head, ...results[0]! };
 }

@@ -4,6 +4,11 @@ import { HOST_LABELS, contextText, factRows, orderedFindings, realLoaderText, tr
 
 const ICONS = { error: '✗', warning: '!', info: 'i' } as const;
 
+/** Names come from untrusted files: no escape sequences or carriage returns reach the terminal. */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, '?');
+}
+
 /** The readable terminal summary of one file. */
 export function fileText(report: FileReport, options: { problemsOnly?: boolean } = {}): string {
   const lines = [`${report.file}`];
@@ -47,5 +52,5 @@ export function documentText(document: ReportDocument, options: { problemsOnly?:
   if (blocks.length === 0) blocks.push(`No problems found in ${document.results.length} file(s).`);
   const unchecked = document.results.filter((r) => r.findings.some((f) => CONTEXT_NOTICE_CODES.has(f.code))).length;
   if (options.problemsOnly && unchecked > 0) blocks.push(`Note: system DLLs were not checked for ${unchecked} file(s): no Windows folder (give --windows-dir).`);
-  return `${blocks.join('\n\n')}\n`;
+  return terminalSafe(`${blocks.join('\n\n')}\n`);
 }

@@ -41,6 +41,7 @@ export function analyseFile(path: string, options: TriageOptions): FileReport {
       }]);
     }
     if (error instanceof FileAccessError) return failedFileReport(path, 'unreadable', error.message, null);
-    throw error;
+    // A bug in Thunk on one file must not cost the user the report on all the others.
+    return failedFileReport(path, 'failed', `${path}: Thunk failed to analyse this file (${(error as Error)?.message ?? String(error)}); please report it with the file`, sizeOf(path));
   }
 }

@@ -4,7 +4,8 @@ import { locateRuntime, RuntimeMissingError } from '../agent/runtime-locator.ts'
 import { Supervisor } from '../agent/supervisor.ts';
 import { fixturePath } from '../test-support/fixtures.ts';
 import { analyseFile } from './analyse-file.ts';
-import { checkWithRealLoader } from './real-loader-check.ts';
+import { checkWithRealLoader, loaderRequestFor } from './real-loader-check.ts';
+import { defaultLoadContext } from '../resolver/default-load-context.ts';
 
 function missingRuntime(): string | false {
   for (const arch of ['win32-ia32', 'win32-x64'] as const) {
@@ -24,7 +25,7 @@ after(() => supervisor?.dispose());
 
 async function triageWithLoader(name: string, arch: 'x86' | 'x64') {
   const report = analyseFile(fixturePath(name, arch), { hosts: [arch], searchDirs: [] });
-  await checkWithRealLoader([report], supervisor!, []);
+  await checkWithRealLoader([report], supervisor!);
   return report;
 }
 
@@ -65,4 +66,12 @@ test('a missing imported function: Windows says 127; under Wine the load succeed
   assert.equal(real.loads, true);
   const finding = report.findings.find((f) => f.code === 'THK-REAL-LOADER-DISAGREES');
   assert.match(finding!.explanation, /Wine binds a missing imported function to a stub/);
+});
+
+test('the loader request reproduces the predicted context, or says it cannot', () => {
+  const dll = '/opt/app/plugins/vendor.dll';
+  assert.deepEqual(loaderRequestFor(dll, defaultLoadContext(dll, 'x64')), { flags: 0x8, searchDirs: [] });
+  assert.deepEqual(loaderRequestFor(dll, defaultLoadContext(dll, 'x64', { loadMethod: 'search-flags', searchFlags: ['dll-load-dir', 'system32'], extraDirs: ['/opt/libs'] })), { flags: 0x900, searchDirs: ['/opt/libs'] });
+  assert.equal(loaderRequestFor(dll, defaultLoadContext(dll, 'x64', { applicationDir: '/opt/app' })), null);
+  assert.deepEqual(loaderRequestFor(dll, defaultLoadContext(dll, 'x64', { applicationDir: '/opt/app', loadMethod: 'altered-search-path' })), { flags: 0x8, searchDirs: [] });
 });

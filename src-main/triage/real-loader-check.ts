@@ -1,14 +1,36 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Supervisor } from '../agent/supervisor.ts';
 import type { Outcome } from '../agent/outcome.ts';
 import type { LoadResult } from '../../src-agent32/protocol/messages.ts';
-import type { HostArch } from '../resolver/load-context.ts';
+import type { HostArch, LoadContext, SearchFlag } from '../resolver/load-context.ts';
 import type { FileReport, RealLoaderRow, VerdictRow } from '../report/report-document.ts';
 
 const AGENT_ARCH = { x86: 'win32-ia32', x64: 'win32-x64' } as const;
-// The agent's application folder is its runtime's, not the DLL's: LOAD_WITH_ALTERED_SEARCH_PATH
-// makes the loader look beside the DLL first, which is what the default static context assumes.
 const LOAD_WITH_ALTERED_SEARCH_PATH = 0x8;
+const SEARCH_FLAG_BITS: Record<SearchFlag, number> = {
+  'dll-load-dir': 0x100, 'application-dir': 0x200, 'user-dirs': 0x400, system32: 0x800, 'default-dirs': 0x1000,
+};
+
+/** How to ask the agent's loader for the context the prediction was made in, or null when it cannot be reproduced. */
+interface LoaderRequest {
+  flags: number;
+  searchDirs: string[];
+}
+
+/**
+ * The agent's application folder is its runtime's, not the host's. LOAD_WITH_ALTERED_SEARCH_PATH
+ * looks beside the DLL first, which reproduces the default context (the DLL's folder as the
+ * application folder); a different application folder with plain LoadLibrary cannot be reproduced.
+ */
+export function loaderRequestFor(file: string, context: LoadContext): LoaderRequest | null {
+  const ownFolder = context.applicationDir === dirname(resolve(file));
+  if (context.loadMethod === 'search-flags') {
+    const flags = context.searchFlags.reduce((bits, flag) => bits | SEARCH_FLAG_BITS[flag], 0);
+    return { flags: flags || SEARCH_FLAG_BITS['default-dirs'], searchDirs: context.extraDirs };
+  }
+  if (context.loadMethod === 'altered-search-path' || ownFolder) return { flags: LOAD_WITH_ALTERED_SEARCH_PATH, searchDirs: context.extraDirs };
+  return null;
+}
 
 function rowFrom(outcome: Outcome<LoadResult>, predicted: VerdictRow): RealLoaderRow {
   const runtime = outcome.agent?.runtime ?? null;
@@ -17,7 +39,8 @@ function rowFrom(outcome: Outcome<LoadResult>, predicted: VerdictRow): RealLoade
   }
   if (outcome.kind === 'crash') {
     const error = { code: outcome.crash.code ?? -1, name: outcome.crash.name, message: `the process crashed while loading (${outcome.crash.module ?? 'unknown module'})` };
-    return { loads: false, error, runtime, agreesWithPrediction: !predicted.loads, modules: [] };
+    // A crash is never the failure a static prediction names: always worth a look.
+    return { loads: false, error, runtime, agreesWithPrediction: false, modules: [] };
   }
   const e = outcome.error;
   if (e.osCode === undefined) return { loads: null, error: { code: -1, name: e.code, message: e.message }, runtime, agreesWithPrediction: null, modules: [] };
@@ -50,14 +73,16 @@ function disagreement(file: FileReport, host: HostArch, row: RealLoaderRow, pred
  * Asks the real Windows loader (in an agent of each bitness the DLL is built for) whether each
  * analysed file loads, records it beside the prediction, and flags disagreements.
  */
-export async function checkWithRealLoader(reports: FileReport[], supervisor: Supervisor, searchDirs: string[]): Promise<void> {
+export async function checkWithRealLoader(reports: FileReport[], supervisor: Supervisor): Promise<void> {
   for (const report of reports) {
     if (report.status !== 'analysed') continue;
     report.realLoader = {};
     for (const [host, predicted] of Object.entries(report.verdicts) as [HostArch, VerdictRow][]) {
       if (!predicted.builtForHost) continue;
-      const outcome = await supervisor.load(resolve(report.file), { arch: AGENT_ARCH[host], flags: LOAD_WITH_ALTERED_SEARCH_PATH, searchDirs });
+      const request = loaderRequestFor(report.file, predicted.context);
+      const outcome = await supervisor.load(resolve(report.file), { arch: AGENT_ARCH[host], flags: request?.flags ?? LOAD_WITH_ALTERED_SEARCH_PATH, searchDirs: request?.searchDirs ?? predicted.context.extraDirs });
       const row = rowFrom(outcome, predicted);
+      if (!request) row.agreesWithPrediction = null; // a different application folder: not comparable
       report.realLoader[host] = row;
       if (row.agreesWithPrediction === false) report.findings.push(disagreement(report, host, row, predicted));
       if (outcome.kind === 'result') await supervisor.unload(resolve(report.file), { arch: AGENT_ARCH[host] });

@@ -8,7 +8,7 @@ import { EXIT, UsageError } from '../usage-error.ts';
 import { toJson } from '../write-output.ts';
 import { VERSION } from '../version.ts';
 
-export const LOAD_USAGE = `Usage: thunk load <dll> [--arch auto|x86|x64] [--json]
+export const LOAD_USAGE = `Usage: thunk load <dll> [--arch auto|x86|x64] [--timeout MS] [--json]
 
 Loads the DLL for real, in a disposable agent process of its bitness (under Wine on Linux), and
 reports what the loader said: the base address and the modules it brought in, or the Windows error

@@ -122,3 +122,21 @@ test('an unreadable file (permission denied) exits 3', { skip: process.getuid?.(
   assert.equal(run.status, 3);
   assert.match(run.stdout, /permission denied/);
 });
+
+test('--problems-only --json keeps the several-files shape when one file is left', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'thunk-one-problem-'));
+  copyFileSync(fixturePath('calling-conventions', 'x64'), join(folder, 'fine.dll'));
+  copyFileSync(fixturePath('needs-missing-dep', 'x64'), join(folder, 'broken.dll'));
+  const doc = JSON.parse(runCli(['triage', folder, '--problems-only', '--json']).stdout);
+  assert.deepEqual(doc.results.map((r: { file: string }) => r.file), [join(folder, 'broken.dll')]);
+  assert.equal(doc.machine, undefined);
+});
+
+test('text output replaces terminal control characters from file names', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'thunk-ctl-'));
+  const name = join(folder, 'esc\u001b[31mred.dll');
+  writeFileSync(name, 'not a dll');
+  const run = runCli(['triage', name]);
+  assert.doesNotMatch(run.stdout, /\u001b/);
+  assert.match(run.stdout, /esc\?\[31mred\.dll/);
+});

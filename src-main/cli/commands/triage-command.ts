@@ -83,10 +83,10 @@ export function triageDocument(inputs: string[], options: TriageOptions, onProgr
   return { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString(), results };
 }
 
-async function withRealLoader(document: ReportDocument, searchDirs: string[]): Promise<void> {
+async function withRealLoader(document: ReportDocument): Promise<void> {
   const supervisor = new Supervisor({ pingIntervalMs: 0 });
   try {
-    await checkWithRealLoader(document.results, supervisor, searchDirs);
+    await checkWithRealLoader(document.results, supervisor);
   } finally {
     await supervisor.dispose();
   }
@@ -115,9 +115,9 @@ export async function runTriage(args: string[]): Promise<number> {
     bar.update(done, file);
   });
   bar?.finish();
-  if (values['real-loader']) await withRealLoader(document, options.searchDirs);
+  if (values['real-loader']) await withRealLoader(document);
   const filtered = values['problems-only'] ? { ...document, results: document.results.filter(hasReportableProblem) } : document;
-  if (values.json) writeOutput(toJson(documentJson(filtered)), values.out);
+  if (values.json) writeOutput(toJson(documentJson(filtered, document.results.length === 1)), values.out);
   else if (values.md) writeOutput(documentMarkdown(filtered), values.out);
   else if (values.html) writeOutput(documentHtml(filtered), values.out);
   else writeOutput(documentText(document, { problemsOnly: values['problems-only'], withTree: values.tree }), values.out);
