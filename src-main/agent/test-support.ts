@@ -67,6 +67,17 @@ function agentSources(): string[] {
   return files;
 }
 
+/** A skip reason when the staged runtime of an arch (or Wine for it) is missing, else false. */
+export function stagedRuntimeSkip(arch: AgentRuntime['arch']): string | false {
+  try {
+    locateRuntime(arch, { allowSource: false });
+    return false;
+  } catch (error) {
+    if (error instanceof RuntimeMissingError) return error.message;
+    throw error;
+  }
+}
+
 /** gcc-built libsupervised.so, or null with the reason. */
 export function nativeFixture(): { path: string | null; reason: string } {
   const source = join(SOURCES, 'supervised.c');

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +14,15 @@ export interface CliRun {
 
 /** Runs the built CLI (`npm run build` makes dist/cli.js) as a user would, in a child process. */
 export function runCli(args: string[], options: { cwd?: string } = {}): CliRun {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'thunk'), ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', timeout: 60_000 });
+  // Generous: a first agent start under Wine may create its prefix.
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'thunk'), ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** `thunk(a, b)` reads like the command line it runs. */
+export function thunk(...args: string[]): CliRun {
+  return runCli(args);
+}
+
+/** A skip reason when the CLI bundle has not been built, else false. */
+export const builtCliSkip: string | false = existsSync(join(ROOT, 'dist', 'cli.js')) ? false : 'dist/cli.js is missing: run `npm run build`';

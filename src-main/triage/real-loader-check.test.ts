@@ -1,25 +1,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { locateRuntime, RuntimeMissingError } from '../agent/runtime-locator.ts';
+import { stagedRuntimeSkip } from '../agent/test-support.ts';
 import { Supervisor } from '../agent/supervisor.ts';
 import { fixturePath } from '../test-support/fixtures.ts';
 import { analyseFile } from './analyse-file.ts';
 import { checkWithRealLoader, loaderRequestFor } from './real-loader-check.ts';
 import { defaultLoadContext } from '../resolver/default-load-context.ts';
 
-function missingRuntime(): string | false {
-  for (const arch of ['win32-ia32', 'win32-x64'] as const) {
-    try {
-      locateRuntime(arch);
-    } catch (error) {
-      if (error instanceof RuntimeMissingError) return `no ${arch} agent runtime: ${error.message}`;
-      throw error;
-    }
-  }
-  return false;
-}
 
-const skip = missingRuntime();
+const skip = stagedRuntimeSkip('win32-ia32') || stagedRuntimeSkip('win32-x64');
 const supervisor = skip ? null : new Supervisor({ pingIntervalMs: 0 });
 after(() => supervisor?.dispose());
 

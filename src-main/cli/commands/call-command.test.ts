@@ -1,35 +1,16 @@
 // `thunk call` through the built CLI (dist/cli.js), spawned like a user would run it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCallValue } from './call-command.ts';
-import { locateRuntime, RuntimeMissingError } from '../../agent/runtime-locator.ts';
-import { ROOT, nativeFixture, windowsFixtures } from '../../agent/test-support.ts';
+import { nativeFixture, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
+import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
 
-const bin = join(ROOT, 'bin', 'thunk');
 
-function cliSkip(): string | false {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) return 'dist/cli.js is missing: run `npm run build`';
-  return false;
-}
 
-function thunk(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
-function runtimeSkip(arch: 'linux-x64' | 'win32-ia32' | 'win32-x64'): string | false {
-  try {
-    locateRuntime(arch, { allowSource: false });
-    return false;
-  } catch (error) {
-    if (error instanceof RuntimeMissingError) return error.message;
-    throw error;
-  }
-}
 
 describe('parseCallValue', () => {
   it('reads JSON where it parses, strings otherwise, big integers as strings', () => {
@@ -43,7 +24,7 @@ describe('parseCallValue', () => {
   });
 });
 
-describe('thunk call (CLI)', { skip: cliSkip() }, () => {
+describe('thunk call (CLI)', { skip: builtCliSkip }, () => {
   it('exits 2 on usage errors', () => {
     assert.equal(thunk('call').status, 2);
     assert.equal(thunk('call', 'x.dll', 'not a prototype').status, 2);
@@ -56,7 +37,7 @@ describe('thunk call (CLI)', { skip: cliSkip() }, () => {
     assert.equal(thunk('call', join(tmpdir(), 'no-such.dll'), 'int f(void)').status, 3);
   });
 
-  const nativeSkip = runtimeSkip('linux-x64') || (nativeFixture().path ? false : nativeFixture().reason);
+  const nativeSkip = stagedRuntimeSkip('linux-x64') || (nativeFixture().path ? false : nativeFixture().reason);
   it('calls a native library: value, output, agent; negative arguments', { skip: nativeSkip }, () => {
     const lib = nativeFixture().path!;
     const run = thunk('call', lib, 'int add(int a, int b)', '5', '-7', '--json');
@@ -80,7 +61,7 @@ describe('thunk call (CLI)', { skip: cliSkip() }, () => {
   });
 
   for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as const) {
-    const skip = runtimeSkip(arch) || (windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
+    const skip = stagedRuntimeSkip(arch) || (windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
     it(`calls and crashes a ${bits} DLL under ${process.platform === 'win32' ? 'Windows' : 'Wine'}`, { skip, timeout: 120_000 }, () => {
       const dll = windowsFixtures(bits).dlls!.supervised;
       const ok = thunk('call', dll, 'int __stdcall Add(int a, int b)', '2', '3', '--json');

@@ -1,39 +1,22 @@
 // `thunk load` through the built CLI (dist/cli.js), spawned like a user would run it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { locateRuntime, RuntimeMissingError } from '../../agent/runtime-locator.ts';
-import { ROOT, nativeFixture, windowsFixtures } from '../../agent/test-support.ts';
+import { ROOT, nativeFixture, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
+import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
 
-const bin = join(ROOT, 'bin', 'thunk');
 
-function thunk(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
-function runtimeSkip(arch: 'linux-x64' | 'win32-ia32' | 'win32-x64'): string | false {
-  try {
-    locateRuntime(arch, { allowSource: false });
-    return false;
-  } catch (error) {
-    if (error instanceof RuntimeMissingError) return error.message;
-    throw error;
-  }
-}
 
-const cliSkip = existsSync(join(ROOT, 'dist', 'cli.js')) ? false : 'dist/cli.js is missing: run `npm run build`';
 
-describe('thunk load (CLI)', { skip: cliSkip }, () => {
+describe('thunk load (CLI)', { skip: builtCliSkip }, () => {
   it('exits 2 on usage errors and 1 for a file that is no DLL', () => {
     assert.equal(thunk('load').status, 2);
     assert.equal(thunk('load', 'a.dll', '--arch', 'ia64').status, 2);
     assert.equal(thunk('load', join(ROOT, 'package.json')).status, 1);
   });
 
-  const nativeSkip = runtimeSkip('linux-x64') || (nativeFixture().path ? false : nativeFixture().reason);
+  const nativeSkip = stagedRuntimeSkip('linux-x64') || (nativeFixture().path ? false : nativeFixture().reason);
   it('loads a native library', { skip: nativeSkip }, () => {
     const run = thunk('load', nativeFixture().path!, '--json');
     assert.equal(run.status, 0, run.stderr);
@@ -43,7 +26,7 @@ describe('thunk load (CLI)', { skip: cliSkip }, () => {
   });
 
   for (const [arch, bits, other] of [['win32-ia32', 'x86', 'x64'], ['win32-x64', 'x64', 'x86']] as const) {
-    const skip = runtimeSkip(arch) || (windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
+    const skip = stagedRuntimeSkip(arch) || (windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
     it(`gives ${bits} verdicts: loaded, 126, 1114, 193`, { skip, timeout: 120_000 }, () => {
       const own = windowsFixtures(bits).dlls!;
       const loaded = thunk('load', own.supervised, '--json');
