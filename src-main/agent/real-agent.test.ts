@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { type AgentArch, RuntimeMissingError, locateRuntime } from './runtime-locator.ts';
-import { descendantPids, forceGc, nativeFixture, nativeRuntime, rssKiB, waitFor, windowsFixtures } from './test-support.ts';
+import { descendantPids, memoryGrowthOver, nativeFixture, nativeRuntime, waitFor, windowsFixtures } from './test-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'thunk-real-agent-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -102,15 +102,7 @@ describe('real native agent (linux-x64)', { skip: nativeSkip }, () => {
         const outcomes = await Promise.all(Array.from({ length: 2000 }, (_, i) => s.call(lib, 'int add(int a, int b)', [i, 1])));
         for (const o of outcomes) assert.equal(o.kind, 'result');
       };
-      for (let i = 0; i < 5; i++) await batch();
-      forceGc();
-      const pid = s.status().agents[0]!.pid!;
-      const host0 = process.memoryUsage().heapUsed;
-      const agent0 = rssKiB(pid);
-      for (let i = 0; i < 25; i++) await batch();
-      forceGc();
-      const hostMiB = (process.memoryUsage().heapUsed - host0) / 2 ** 20;
-      const agentMiB = (rssKiB(pid) - agent0) / 1024;
+      const { hostMiB, agentMiB } = await memoryGrowthOver(batch, () => s.status().agents[0]!.pid!);
       console.log(`# 50,000 calls: host heap ${hostMiB.toFixed(1)} MiB, agent RSS ${agentMiB.toFixed(1)} MiB`);
       assert.ok(hostMiB < 16, `host heap grew ${hostMiB.toFixed(1)} MiB`);
       assert.ok(agentMiB < 32, `agent RSS grew ${agentMiB.toFixed(1)} MiB`);

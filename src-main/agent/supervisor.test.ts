@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
-import { descendantPids, fakeRuntime, forceGc, rssKiB, waitFor } from './test-support.ts';
+import { descendantPids, fakeRuntime, memoryGrowthOver, waitFor } from './test-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'thunk-supervisor-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -212,15 +212,7 @@ describe('supervisor with a stand-in agent', () => {
         const calls = Array.from({ length: 2000 }, (_, i) => s.call(path, 'int add(int, int)', [i, 1], { arch }));
         for (const o of await Promise.all(calls)) assert.equal(o.kind, 'result');
       };
-      for (let i = 0; i < 5; i++) await batch();
-      forceGc();
-      const pid = s.status().agents[0]!.pid!;
-      const host0 = process.memoryUsage().heapUsed;
-      const agent0 = rssKiB(pid);
-      for (let i = 0; i < 25; i++) await batch();
-      forceGc();
-      const hostGrowthMiB = (process.memoryUsage().heapUsed - host0) / 2 ** 20;
-      const agentGrowthMiB = (rssKiB(pid) - agent0) / 1024;
+      const { hostMiB: hostGrowthMiB, agentMiB: agentGrowthMiB } = await memoryGrowthOver(batch, () => s.status().agents[0]!.pid!);
       assert.ok(hostGrowthMiB < 16, `host heap grew ${hostGrowthMiB.toFixed(1)} MiB over 50,000 calls`);
       assert.ok(agentGrowthMiB < 16, `agent RSS grew ${agentGrowthMiB.toFixed(1)} MiB over 50,000 calls`);
     }));
