@@ -1,6 +1,9 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { Finding, Severity } from './finding.ts';
 
+/** How findings name a host's bitness. */
+export const BITS: Record<HostArch, string> = { x86: '32-bit', x64: '64-bit' };
+
 /** Stable finding codes: reports, tests and support scripts key on these. */
 export const FINDING_CODES = {
   wrongBitness: 'THK-WRONG-BITNESS',

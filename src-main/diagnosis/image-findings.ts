@@ -1,4 +1,5 @@
 import type { PeImage } from '../pe/pe-image.ts';
+import { DIRECTORY } from '../pe/optional-header.ts';
 import type { Finding } from './finding.ts';
 import { FINDING_CODES, finding, type FindingCode } from './findings.ts';
 
@@ -29,13 +30,13 @@ export function hardeningFindings(image: PeImage): Finding[] {
 
 // Known only when the load config was read or is absent; an unread one says nothing.
 function lacksSafeSeh(image: PeImage): boolean {
-  if (dataDirectorySize(image, 10) === 0) return true;
+  if (dataDirectorySize(image, DIRECTORY.loadConfig) === 0) return true;
   return image.loadConfig !== null && !image.loadConfig.safeSehHandlerCount;
 }
 
 /** No Authenticode signature (known when the certificate directory is empty or was read). */
 export function signatureFindings(image: PeImage): Finding[] {
-  const unsigned = dataDirectorySize(image, 4) === 0 || (image.certificates !== null && !image.certificates.authenticode);
+  const unsigned = dataDirectorySize(image, DIRECTORY.certificate) === 0 || (image.certificates !== null && !image.certificates.authenticode);
   if (!unsigned) return [];
   return [finding({
     code: FINDING_CODES.unsigned, severity: 'info', title: 'No Authenticode signature',

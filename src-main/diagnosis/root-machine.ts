@@ -4,7 +4,7 @@ import { hostMachine } from '../resolver/machine-compat.ts';
 import type { Finding } from './finding.ts';
 import type { LoaderError } from './verdict.ts';
 import { LOADER_ERRORS } from './error-codes.ts';
-import { FINDING_CODES, finding } from './findings.ts';
+import { BITS, FINDING_CODES, finding } from './findings.ts';
 
 /** Why the root image itself cannot be mapped into a host, as the verdict's root cause. */
 export interface RootFailure {
@@ -13,7 +13,6 @@ export interface RootFailure {
   finding: Finding;
 }
 
-const BITS: Record<HostArch, string> = { x86: '32-bit', x64: '64-bit' };
 const OTHER: Record<HostArch, HostArch> = { x86: 'x64', x64: 'x86' };
 
 const MACHINE_NOTES: Partial<Record<PeImage['machine'], string>> = {

@@ -4,7 +4,7 @@ import type { TreeResult } from '../resolver/dependency-tree.ts';
 import type { Finding } from './finding.ts';
 import type { LoaderError } from './verdict.ts';
 import { LOADER_ERRORS } from './error-codes.ts';
-import { FINDING_CODES, finding } from './findings.ts';
+import { BITS, FINDING_CODES, finding } from './findings.ts';
 import { collectProblems, formatChain, type TreeProblem } from './tree-problems.ts';
 
 /** The first fatal problem of a tree as the verdict states it. */
@@ -13,7 +13,6 @@ export interface TreeFailure {
   rootCause: string;
 }
 
-const BITS: Record<HostArch, string> = { x86: '32-bit', x64: '64-bit' };
 
 function searched(result: TreeResult): string {
   return result.locator.locations.map((l) => `${l.dir} (${l.strategy})`).join('; ') || 'no folders';

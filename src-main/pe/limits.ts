@@ -28,6 +28,5 @@ export const LIMITS = {
   certificateBlobBytes: 8 * 1024 * 1024,
   certificatesPerBlob: 512,
   checksumChunkBytes: 64 * 1024,
-  safeSehHandlers: 65536,
   entropyBytes: 64 * 1024 * 1024,
 } as const;

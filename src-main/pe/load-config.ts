@@ -1,5 +1,6 @@
 import type { ParseContext } from './parse-context.ts';
 import type { DataDirectory, LoadConfigInfo } from './pe-image.ts';
+import { flagNames } from './file-header.ts';
 
 const STRUCTURE = 'load config';
 // Far beyond every field Thunk reads; the struct grows with each Windows release.
@@ -33,7 +34,7 @@ const GUARD_FLAGS: readonly (readonly [number, string])[] = [
 
 /** IMAGE_GUARD_* names of the set GuardFlags bits (the top nibble is the CF table stride, not a flag). */
 export function guardFlagNames(flags: number): string[] {
-  return GUARD_FLAGS.filter(([bit]) => (flags & bit) !== 0).map(([, name]) => name);
+  return flagNames(flags, GUARD_FLAGS);
 }
 
 /** Reads IMAGE_LOAD_CONFIG_DIRECTORY32/64 as far as its own Size field says. */

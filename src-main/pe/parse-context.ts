@@ -23,11 +23,9 @@ export class AddressSpace {
   /** File offset of an RVA, or null when no section (nor the headers) backs it with file data. */
   rvaToOffset(rva: number): number | null {
     if (!Number.isSafeInteger(rva) || rva < 0) return null;
-    for (const section of this.sections) {
-      const start = section.virtualAddress;
-      const virtualSpan = Math.max(section.virtualSize, section.sizeOfRawData);
-      if (rva < start || rva >= start + virtualSpan) continue;
-      const delta = rva - start;
+    const section = this.sectionOf(rva);
+    if (section) {
+      const delta = rva - section.virtualAddress;
       if (delta >= this.rawSize(section)) return null;
       const offset = this.rawPointer(section) + delta;
       return offset < this.fileSize ? offset : null;

@@ -53,7 +53,8 @@ const ACCESS_MESSAGES: Record<string, string> = {
   EBUSY: 'the file is locked by another process: close it there or copy it first',
 };
 
-function openReader(path: string): FileReader {
+/** Opens a file for ranged reads, turning OS errors into a FileAccessError a user can act on. */
+export function openReader(path: string): FileReader {
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     return FileReader.open(path);
@@ -153,7 +154,7 @@ function findOverlay(image: PeImage): PeImage['overlay'] {
   for (const section of image.sections) {
     if (section.sizeOfRawData > 0) end = Math.max(end, section.pointerToRawData + section.sizeOfRawData);
   }
-  const certificates = image.optionalHeader?.dataDirectories[4];
+  const certificates = image.optionalHeader?.dataDirectories[DIRECTORY.certificate];
   // The certificate table sits at the end by convention and is not overlay data.
   const limit = certificates && certificates.rva >= end && certificates.size > 0 ? certificates.rva : image.fileSize;
   return limit > end ? { offset: end, size: limit - end } : null;

@@ -4,7 +4,6 @@ import type { RichEntry, RichHeader } from './pe-image.ts';
 import { LIMITS } from './limits.ts';
 
 const STUB_START = 0x80;
-const RICH = 0x68636952; // "Rich"
 const DANS = 0x536e6144; // "DanS"
 const STRUCTURE = 'Rich header';
 

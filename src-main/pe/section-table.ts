@@ -29,8 +29,8 @@ export function entropyOf(histogram: Uint32Array, total: number): number {
   return entropy;
 }
 
-function sectionEntropy(reader: FileReader, offset: number, size: number): number | null {
-  const length = Math.min(size, reader.size - offset, LIMITS.entropyBytes);
+// The caller clamps `length` to the file, the cap and the entropy budget.
+function sectionEntropy(reader: FileReader, offset: number, length: number): number | null {
   if (length <= 0) return null;
   const histogram = new Uint32Array(256);
   const chunk = 1 << 20;

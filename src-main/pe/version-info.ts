@@ -1,6 +1,7 @@
 import type { IssueLog } from './parse-issues.ts';
 import type { VersionInfo } from './pe-image.ts';
 import { LIMITS } from './limits.ts';
+import { flagNames } from './file-header.ts';
 
 const STRUCTURE = 'version resource';
 const FIXED_SIGNATURE = 0xfeef04bd;
@@ -75,7 +76,7 @@ function applyFixed(info: VersionInfo, fixed: Buffer, issues: IssueLog): void {
   const flags = fixed.readUInt32LE(28) & fixed.readUInt32LE(24);
   info.fileVersion = version(fixed.readUInt32LE(8), fixed.readUInt32LE(12));
   info.productVersion = version(fixed.readUInt32LE(16), fixed.readUInt32LE(20));
-  info.fileFlags = FILE_FLAGS.filter(([bit]) => (flags & bit) !== 0).map(([, name]) => name);
+  info.fileFlags = flagNames(flags, FILE_FLAGS);
   info.fileOs = fixed.readUInt32LE(32);
   info.fileType = fixed.readUInt32LE(36);
 }

@@ -1,5 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { parsePeFile } from '../pe/parse-pe.ts';
+import { openReader, parsePe } from '../pe/parse-pe.ts';
 
 /** One API set of a schema: its hosts, the default first. */
 export interface ApiSetEntry {
@@ -67,24 +66,18 @@ function readEntry(buffer: Buffer, at: number): ApiSetEntry {
   return { name, hashedName, hosts };
 }
 
-function readRange(path: string, offset: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const out = Buffer.alloc(length);
-    const read = readSync(fd, out, 0, length, offset);
-    return out.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Reads the `.apiset` section of an apisetschema.dll. Throws when it has none or it is malformed. */
 export function loadApiSetSchema(path: string): ApiSetSchema {
-  const image = parsePeFile(path, { details: false, entropy: false });
-  const section = image.sections.find((s) => s.name === '.apiset');
-  if (!section) throw new Error(`${path} has no .apiset section`);
-  const size = Math.min(section.sizeOfRawData, section.virtualSize || section.sizeOfRawData);
-  return parseApiSetNamespace(readRange(path, section.pointerToRawData, size));
+  const reader = openReader(path);
+  try {
+    const section = parsePe(reader, path, { details: false, entropy: false }).sections.find((s) => s.name === '.apiset');
+    if (!section) throw new Error(`${path} has no .apiset section`);
+    const size = Math.min(section.sizeOfRawData, section.virtualSize || section.sizeOfRawData);
+    // Copied: the reader's pages are reused once it is closed.
+    return parseApiSetNamespace(Buffer.from(reader.bytes(section.pointerToRawData, size)));
+  } finally {
+    reader.close();
+  }
 }
 
 /**

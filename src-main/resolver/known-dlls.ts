@@ -49,17 +49,6 @@ export interface KnownDlls {
 
 /** The KnownDLLs for a Windows folder: a Wine prefix's system.reg when it has the key, else the default list. */
 export function knownDllsFor(windowsDir: string | null): KnownDlls {
-  const cached = knownDllsByDir.get(windowsDir);
-  if (cached) return cached;
-  const found = readKnownDlls(windowsDir);
-  // A registry is megabytes of text: read it once per Windows folder, not once per DLL triaged.
-  if (knownDllsByDir.size < 16) knownDllsByDir.set(windowsDir, found);
-  return found;
-}
-
-const knownDllsByDir = new Map<string | null, KnownDlls>();
-
-function readKnownDlls(windowsDir: string | null): KnownDlls {
   const prefix = windowsDir ? winePrefixOf(windowsDir) : null;
   if (prefix) {
     const path = join(prefix, 'system.reg');

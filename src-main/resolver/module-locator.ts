@@ -25,14 +25,24 @@ export interface Located {
   sxsOnlyAssembly: string | null;
 }
 
-/** Shared by every tree of one diagnosis: parsed modules and folder listings. */
+/**
+ * Shared by every tree of a run: parsed modules, folder listings, and per Windows folder the
+ * KnownDLLs (a registry is megabytes of text) and the API set schema, so each is read once.
+ */
 export interface ResolverCaches {
   modules: ModuleCache;
   index: DirectoryIndex;
+  knownDlls: Map<string | null, KnownDlls>;
+  apiSets: Map<string, ApiSetState>;
 }
 
 export function createCaches(): ResolverCaches {
-  return { modules: new ModuleCache(), index: new DirectoryIndex() };
+  return { modules: new ModuleCache(), index: new DirectoryIndex(), knownDlls: new Map(), apiSets: new Map() };
+}
+
+function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  if (!map.has(key)) map.set(key, make());
+  return map.get(key)!;
 }
 
 /** API set schema state for a context: the schema, or why there is none. */
@@ -55,7 +65,8 @@ export class ModuleLocator {
   constructor(readonly context: LoadContext, readonly rootPath: string, readonly caches: ResolverCaches = createCaches()) {
     this.dirs = context.windowsDir ? windowsDirsFor(caches.index, context.windowsDir, context.hostArch) : null;
     this.locations = searchLocations(context, this.dirs, rootPath);
-    this.knownDlls = knownDllsFor(this.dirs?.windowsDir ?? null);
+    const windowsDir = this.dirs?.windowsDir ?? null;
+    this.knownDlls = cached(caches.knownDlls, windowsDir, () => knownDllsFor(windowsDir));
     this.apiSets = this.loadApiSets();
   }
 
@@ -64,11 +75,13 @@ export class ModuleLocator {
     if (!systemDir) return { schema: null, reason: 'no system folder known (give --windows-dir)' };
     const path = this.caches.index.find(systemDir, 'apisetschema.dll');
     if (!path) return { schema: null, reason: `no apisetschema.dll in ${systemDir}` };
-    try {
-      return { schema: loadApiSetSchema(path), path };
-    } catch (error) {
-      return { schema: null, reason: (error as Error).message };
-    }
+    return cached(this.caches.apiSets, path, (): ApiSetState => {
+      try {
+        return { schema: loadApiSetSchema(path), path };
+      } catch (error) {
+        return { schema: null, reason: (error as Error).message };
+      }
+    });
   }
 
   /** Resolves the root's manifest dependencies; their files are redirected before the search path. */
