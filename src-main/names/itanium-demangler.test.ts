@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { demangleItanium } from './itanium-demangler.ts';
+import { findTool } from '../test-support/tools.ts';
 
 /** Expectations checked by hand against GNU c++filt 2.40. */
 const CASES: [string, string][] = [
@@ -61,15 +62,6 @@ test('malformed and hostile names give null without throwing', () => {
   for (const raw of hostile) assert.equal(demangleItanium(raw), null, raw.slice(0, 40));
 });
 
-function findTool(names: string[]): string | null {
-  for (const name of names) {
-    if (name.includes('/') && existsSync(name)) return name;
-    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-      if (dir && existsSync(join(dir, name))) return join(dir, name);
-    }
-  }
-  return null;
-}
 
 /** MinGW's libstdc++-6.dll builds (32- and 64-bit, posix and win32 threads). */
 function libstdcxxDlls(): string[] {

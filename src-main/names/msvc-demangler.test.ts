@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { demangleMsvc } from './msvc-demangler.ts';
+import { findTool } from '../test-support/tools.ts';
 
 /** Expectations checked by hand against llvm-undname-14. */
 const CASES: [string, string][] = [
@@ -93,15 +94,6 @@ test('back-references cannot blow the output up', () => {
   assert.ok(performance.now() - started < 2000);
 });
 
-function findTool(names: string[]): string | null {
-  for (const name of names) {
-    if (name.includes('/') && existsSync(name)) return name;
-    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-      if (dir && existsSync(join(dir, name))) return join(dir, name);
-    }
-  }
-  return null;
-}
 
 const WINE_DIRS = ['/usr/lib/x86_64-linux-gnu/wine/x86_64-windows', '/usr/lib/i386-linux-gnu/wine/i386-windows'];
 const CRT_DLL = /^(msvcp.*|msvcr.*|msvcirt|msvcm.*|ucrtbase|mfc.*|concrt.*|vcruntime.*)\.dll$/i;

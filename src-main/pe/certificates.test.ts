@@ -9,8 +9,9 @@ import type { DataDirectory } from './pe-image.ts';
 import { countPkcs7Certificates, readCertificates } from './certificates.ts';
 import { parsePeFile } from './parse-pe.ts';
 import { headerContextOf } from '../test-support/header-context.ts';
+import { PYTHON, findTool } from '../test-support/tools.ts';
 
-const PYTHON = '/usr/bin/python3';
+
 // pefile locates the table (directory 4, a file offset); struct reads the WIN_CERTIFICATE header there.
 const ORACLE = `
 import json, struct, sys, pefile
@@ -28,17 +29,9 @@ function run(command: string, args: string[]): string {
   return execFileSync(command, args, { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function onPath(tool: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // osslsigncode is not in every Debian archive this runs against; without it nothing can sign.
-const signingTool = ['osslsigncode', 'openssl', 'x86_64-w64-mingw32-gcc'].find((tool) => !onPath(tool));
+const signingTool = ['osslsigncode', 'openssl', 'x86_64-w64-mingw32-gcc'].find((tool) => !findTool([tool]));
 const signingSkip = signingTool ? `${signingTool} is not installed, so no test DLL can be Authenticode-signed here` : false;
 
 before(() => {

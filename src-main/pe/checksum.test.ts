@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileReader } from './file-reader.ts';
 import { readChecksum } from './checksum.ts';
+import { PYTHON } from '../test-support/tools.ts';
 
-// Debian's python3 has pefile; the python3 on PATH may not.
-const PYTHON = '/usr/bin/python3';
 const ORACLE = `
 import json, sys, pefile
 pe = pefile.PE(sys.argv[1], fast_load=True)

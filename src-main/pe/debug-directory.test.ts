@@ -8,8 +8,9 @@ import { type ParseContext } from './parse-context.ts';
 import type { DataDirectory } from './pe-image.ts';
 import { debugTypeName, readDebugDirectory } from './debug-directory.ts';
 import { headerContextOf } from '../test-support/header-context.ts';
+import { PYTHON } from '../test-support/tools.ts';
 
-const PYTHON = '/usr/bin/python3';
+
 const ORACLE = `
 import json, sys, uuid, pefile
 pe = pefile.PE(sys.argv[1])

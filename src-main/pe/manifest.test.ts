@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeManifest, parseManifest } from './manifest.ts';
 import { parsePeFile } from './parse-pe.ts';
+import { PYTHON } from '../test-support/tools.ts';
 
-const PYTHON = '/usr/bin/python3';
+
 // pefile extracts the RT_MANIFEST bytes; ElementTree (a real XML parser) reads them.
 const ORACLE = `
 import json, sys, pefile, xml.etree.ElementTree as ET

@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { parsePeFile } from './parse-pe.ts';
 import type { ImportModule, PeImage } from './pe-image.ts';
 import { FIXTURE_ARCHES, fixtureDir, type FixtureArch } from '../test-support/fixtures.ts';
+import { PYTHON } from '../test-support/tools.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const PYTHON = '/usr/bin/python3';
+
 const PEFILE_DUMP = join(ROOT, 'scripts', 'oracles', 'pefile-dump.py');
 const READOBJ = 'llvm-readobj-14';
 const OBJDUMP = 'x86_64-w64-mingw32-objdump';

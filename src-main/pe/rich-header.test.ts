@@ -5,8 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { FileReader } from './file-reader.ts';
 import { IssueLog } from './parse-issues.ts';
 import { readRichHeader } from './rich-header.ts';
+import { PYTHON } from '../test-support/tools.ts';
 
-const PYTHON = '/usr/bin/python3';
+
 const ORACLE = `
 import json, sys, pefile
 pe = pefile.PE(sys.argv[1], fast_load=True)

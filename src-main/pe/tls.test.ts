@@ -8,8 +8,9 @@ import { type ParseContext } from './parse-context.ts';
 import type { DataDirectory, Section } from './pe-image.ts';
 import { readTls } from './tls.ts';
 import { headerContextOf } from '../test-support/header-context.ts';
+import { PYTHON } from '../test-support/tools.ts';
 
-const PYTHON = '/usr/bin/python3';
+
 // pefile reads the directory; the callback array is walked with its RVA accessors.
 const ORACLE = `
 import json, sys, pefile

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { IssueLog } from './parse-issues.ts';
 import { parseVersionInfo } from './version-info.ts';
 import { parsePeFile } from './parse-pe.ts';
+import { PYTHON } from '../test-support/tools.ts';
 
-const PYTHON = '/usr/bin/python3';
+
 const ORACLE = `
 import json, sys, pefile
 pe = pefile.PE(sys.argv[1], fast_load=True)
