@@ -66,7 +66,6 @@ class TreeBuilder {
   private readonly forwards: { owner: Located; target: Located; delayLoad: boolean }[] = [];
   private count = 0;
   private truncated = false;
-  private currentDelay = false;
 
   constructor(private readonly locator: ModuleLocator, private readonly maxDepth: number, private readonly maxNodes: number) {}
 
@@ -120,10 +119,7 @@ class TreeBuilder {
     const importer = moduleName(parent.located);
     for (const module of imports) {
       const child = this.locator.locate(module.dll, importer);
-      const previous = this.currentDelay;
-      this.currentDelay = delayLoad;
-      const missing = this.missingImports(importer, module, child);
-      this.currentDelay = previous;
+      const missing = this.missingImports(importer, module, child, delayLoad);
       const node = this.visit(child, delayLoad, parent.depth + 1, missing);
       if (!node) {
         parent.node.truncated = true;
@@ -133,9 +129,9 @@ class TreeBuilder {
     }
   }
 
-  private missingImports(importer: string, module: ImportModule, child: Located): MissingImport[] {
+  private missingImports(importer: string, module: ImportModule, child: Located, delayLoad: boolean): MissingImport[] {
     if (!child.image) return [];
-    const resolver = { locate: (name: string, from: string | null) => this.locator.locate(name, from), onForward: (owner: Located, target: Located) => this.forwards.push({ owner, target, delayLoad: this.currentDelay }) };
+    const resolver = { locate: (name: string, from: string | null) => this.locator.locate(name, from), onForward: (owner: Located, target: Located) => this.forwards.push({ owner, target, delayLoad }) };
     const missing: MissingImport[] = [];
     for (const fn of module.functions) {
       const ref = importRef(fn);
