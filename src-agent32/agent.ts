@@ -149,8 +149,9 @@ export function forwardOutput(ctx: Pick<AgentContext, 'send'>, callId: number | 
 
 function errorResponse(id: number, error: unknown): ErrorResponse {
   if (error instanceof AgentFailure) {
+    // Absent osCode/advice are dropped by encodeFrame's JSON.stringify.
     const e = { code: error.code, name: error.errorName, message: error.message, osCode: error.osCode, advice: error.advice };
-    return { type: 'response', id, ok: false, error: JSON.parse(JSON.stringify(e)) };
+    return { type: 'response', id, ok: false, error: e };
   }
   const err = error as Error;
   return { type: 'response', id, ok: false, error: { code: 'call-failed', name: err?.name ?? 'Error', message: String(err?.message ?? error) } };

@@ -122,8 +122,6 @@ export interface ParamPlan {
   /** Same key, same spec (for a given parameter type): bound functions are reused by it. */
   specKey: string;
   value: unknown;
-  /** Bytes this argument takes on the x86 stack (for stdcall decoration). */
-  stackBytes: number;
   readBack: (() => JsonValue) | null;
 }
 
@@ -134,39 +132,41 @@ export function stackBytesOf(registry: TypeRegistry, ref: TypeRef): number {
   return Math.ceil(size / 4) * 4;
 }
 
+/** Names the argument in an error message; built only when one is thrown. */
+type Label = () => string;
+
 export function planParam(registry: TypeRegistry, param: Param, arg: JsonValue, index: number): ParamPlan {
   const ref = registry.normalize(param.type);
-  const label = `argument ${index + 1}${param.name ? ` (${param.name})` : ''}`;
-  const stackBytes = stackBytesOf(registry, ref);
-  if (ref.pointers === 0) return { spec: registry.koffiType(ref), specKey: 'v', value: toScalar(registry, ref, arg, label), stackBytes, readBack: null };
-  if (isBufferSpec(arg)) return planBuffer(ref, arg, label, stackBytes);
-  if (arg === null && param.direction !== 'out') return { spec: 'void *', specKey: 'p', value: null, stackBytes, readBack: null };
+  const label: Label = () => `argument ${index + 1}${param.name ? ` (${param.name})` : ''}`;
+  if (ref.pointers === 0) return { spec: registry.koffiType(ref), specKey: 'v', value: toScalar(registry, ref, arg, label), readBack: null };
+  if (isBufferSpec(arg)) return planBuffer(ref, arg, label);
+  if (arg === null && param.direction !== 'out') return { spec: 'void *', specKey: 'p', value: null, readBack: null };
   if (typeof arg === 'string' && /^0x[0-9a-f]+$/i.test(arg) && !isCharBase(ref)) {
-    return { spec: 'void *', specKey: 'p', value: BigInt(arg), stackBytes, readBack: null };
+    return { spec: 'void *', specKey: 'p', value: BigInt(arg), readBack: null };
   }
   if (ref.pointers === 1 && isCharBase(ref) && typeof arg === 'string') {
-    return { spec: stringSpec(ref), specKey: 's', value: arg, stackBytes, readBack: null };
+    return { spec: stringSpec(ref), specKey: 's', value: arg, readBack: null };
   }
   if (Array.isArray(arg)) {
     const element = { ...ref, pointers: ref.pointers - 1 };
-    const value = arg.map((a, i) => toValue(registry, element, a, `${label}[${i}]`));
-    return { spec: registry.pointerTo(ref.base, ref.pointers), specKey: 'a', value, stackBytes, readBack: null };
+    const value = arg.map((a, i) => toValue(registry, element, a, () => `${label()}[${i}]`));
+    return { spec: registry.pointerTo(ref.base, ref.pointers), specKey: 'a', value, readBack: null };
   }
-  return planReference(registry, ref, param, arg, label, stackBytes);
+  return planReference(registry, ref, param, arg, label);
 }
 
-function planReference(registry: TypeRegistry, ref: TypeRef, param: Param, arg: JsonValue, label: string, stackBytes: number): ParamPlan {
-  if (ref.pointers !== 1) throw new ArgumentError(`${label}: pass a buffer {"size": n}, an address "0x..." or null for a ${ref.pointers}-level pointer`);
+function planReference(registry: TypeRegistry, ref: TypeRef, param: Param, arg: JsonValue, label: Label): ParamPlan {
+  if (ref.pointers !== 1) throw new ArgumentError(`${label()}: pass a buffer {"size": n}, an address "0x..." or null for a ${ref.pointers}-level pointer`);
   const target = { ...ref, pointers: 0 };
   const type = registry.koffiType(target);
-  if (type.primitive === 'Void') throw new ArgumentError(`${label}: pass a buffer {"hex": ...} / {"size": n}, an address or null for void *`);
+  if (type.primitive === 'Void') throw new ArgumentError(`${label()}: pass a buffer {"hex": ...} / {"size": n}, an address or null for void *`);
   const direction = param.direction === 'default' ? (ref.isConst ? 'in' : 'inout') : param.direction;
   const isRecordType = type.primitive === 'Record' || type.primitive === 'Union';
   const initial = arg === null ? (isRecordType ? {} : 0) : toScalar(registry, target, arg, label);
   const holder: unknown = isRecordType ? initial : [initial];
   const spec = direction === 'in' ? registry.pointerTo(ref.base, 1) : registry.directed(ref.base, direction);
   const readBack = direction === 'in' ? null : () => toJson(isRecordType ? holder : (holder as unknown[])[0]);
-  return { spec, specKey: direction, value: holder, stackBytes, readBack };
+  return { spec, specKey: direction, value: holder, readBack };
 }
 
 interface BufferSpec {
@@ -179,11 +179,11 @@ function isBufferSpec(arg: JsonValue): arg is { [key: string]: JsonValue } {
   return isRecord(arg) && ('hex' in arg || 'size' in arg || 'text' in arg) && Object.keys(arg).every((k) => ['hex', 'text', 'size'].includes(k));
 }
 
-function planBuffer(ref: TypeRef, arg: { [key: string]: JsonValue }, label: string, stackBytes: number): ParamPlan {
+function planBuffer(ref: TypeRef, arg: { [key: string]: JsonValue }, label: Label): ParamPlan {
   const spec = arg as BufferSpec;
-  if (spec.hex !== undefined && (typeof spec.hex !== 'string' || !/^([0-9a-f]{2})*$/i.test(spec.hex))) throw new ArgumentError(`${label}: "hex" must be an even-length hex string`);
-  if (spec.text !== undefined && typeof spec.text !== 'string') throw new ArgumentError(`${label}: "text" must be a string`);
-  if (spec.size !== undefined && (!Number.isSafeInteger(spec.size) || spec.size < 0 || spec.size > 64 * 1024 * 1024)) throw new ArgumentError(`${label}: "size" must be an integer in [0, 64 MiB]`);
+  if (spec.hex !== undefined && (typeof spec.hex !== 'string' || !/^([0-9a-f]{2})*$/i.test(spec.hex))) throw new ArgumentError(`${label()}: "hex" must be an even-length hex string`);
+  if (spec.text !== undefined && typeof spec.text !== 'string') throw new ArgumentError(`${label()}: "text" must be a string`);
+  if (spec.size !== undefined && (!Number.isSafeInteger(spec.size) || spec.size < 0 || spec.size > 64 * 1024 * 1024)) throw new ArgumentError(`${label()}: "size" must be an integer in [0, 64 MiB]`);
   const wide = isWide(ref);
   const initial = spec.hex !== undefined ? Buffer.from(spec.hex, 'hex') : Buffer.from(spec.text ?? '', wide ? 'utf16le' : 'utf8');
   const size = Math.max(spec.size ?? 0, initial.length + (spec.text !== undefined ? (wide ? 2 : 1) : 0));
@@ -191,7 +191,7 @@ function planBuffer(ref: TypeRef, arg: { [key: string]: JsonValue }, label: stri
   initial.copy(buffer);
   const readOnly = ref.isConst;
   const readBack = readOnly ? null : () => bufferJson(buffer, isCharBase(ref) ? (wide ? 'utf16le' : 'utf8') : null);
-  return { spec: 'void *', specKey: 'p', value: buffer, stackBytes, readBack };
+  return { spec: 'void *', specKey: 'p', value: buffer, readBack };
 }
 
 function bufferJson(buffer: Buffer, encoding: 'utf8' | 'utf16le' | null): JsonValue {
@@ -223,82 +223,82 @@ function stringSpec(ref: TypeRef): string {
   return 'char *';
 }
 
-function toValue(registry: TypeRegistry, ref: TypeRef, arg: JsonValue, label: string): unknown {
+function toValue(registry: TypeRegistry, ref: TypeRef, arg: JsonValue, label: Label): unknown {
   if (ref.pointers > 0) {
     if (arg === null) return null;
     if (typeof arg === 'string' && /^0x[0-9a-f]+$/i.test(arg)) return BigInt(arg);
     if (typeof arg === 'string' && isCharBase({ ...ref, pointers: 0 })) return arg;
-    throw new ArgumentError(`${label}: expected an address "0x..." or null`);
+    throw new ArgumentError(`${label()}: expected an address "0x..." or null`);
   }
   return toScalar(registry, ref, arg, label);
 }
 
-function toScalar(registry: TypeRegistry, ref: TypeRef, arg: JsonValue, label: string): unknown {
+function toScalar(registry: TypeRegistry, ref: TypeRef, arg: JsonValue, label: Label): unknown {
   const type = registry.koffiType(ref);
   const enumValues = registry.enumValues(ref.base);
   if (enumValues && typeof arg === 'string') {
-    if (!(arg in enumValues)) throw new ArgumentError(`${label}: "${arg}" is not a member of ${ref.base} (${Object.keys(enumValues).join(', ')})`);
+    if (!(arg in enumValues)) throw new ArgumentError(`${label()}: "${arg}" is not a member of ${ref.base} (${Object.keys(enumValues).join(', ')})`);
     return enumValues[arg];
   }
   const p = type.primitive;
   if (p in INT_LIMITS) return toInteger(arg, p, label, type.name);
   if (p === 'Float32' || p === 'Float64') {
-    if (typeof arg !== 'number') throw new ArgumentError(`${label}: expected a number for ${type.name}`);
+    if (typeof arg !== 'number') throw new ArgumentError(`${label()}: expected a number for ${type.name}`);
     return arg;
   }
   if (p === 'Bool') {
-    if (typeof arg !== 'boolean' && arg !== 0 && arg !== 1) throw new ArgumentError(`${label}: expected true/false for bool`);
+    if (typeof arg !== 'boolean' && arg !== 0 && arg !== 1) throw new ArgumentError(`${label()}: expected true/false for bool`);
     return Boolean(arg);
   }
   if (p === 'Record' || p === 'Union') {
-    if (!isRecord(arg)) throw new ArgumentError(`${label}: expected an object for ${type.name}`);
+    if (!isRecord(arg)) throw new ArgumentError(`${label()}: expected an object for ${type.name}`);
     return recordValue(type, arg, label);
   }
   if (p === 'Array') {
     if (typeof arg === 'string' || Array.isArray(arg)) return arg;
-    throw new ArgumentError(`${label}: expected an array or string for ${type.name}`);
+    throw new ArgumentError(`${label()}: expected an array or string for ${type.name}`);
   }
   if (p === 'Pointer' || p.startsWith('String')) return toPointerish(arg, label, type.name);
-  throw new ArgumentError(`${label}: cannot pass a value of type ${type.name}`);
+  throw new ArgumentError(`${label()}: cannot pass a value of type ${type.name}`);
 }
 
-function toPointerish(arg: JsonValue, label: string, name: string): unknown {
+function toPointerish(arg: JsonValue, label: Label, name: string): unknown {
   if (arg === null || typeof arg === 'string') return typeof arg === 'string' && /^0x[0-9a-f]+$/i.test(arg) && !name.includes('char') ? BigInt(arg) : arg;
-  throw new ArgumentError(`${label}: expected a string, an address "0x..." or null for ${name}`);
+  throw new ArgumentError(`${label()}: expected a string, an address "0x..." or null for ${name}`);
 }
 
-function recordValue(type: TypeObject, arg: { [key: string]: JsonValue }, label: string): unknown {
+function recordValue(type: TypeObject, arg: { [key: string]: JsonValue }, label: Label): unknown {
   const members = (type as unknown as { members?: Record<string, { type: TypeObject }> }).members ?? {};
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(arg)) {
     const member = members[k];
-    if (!member) throw new ArgumentError(`${label}: ${type.name} has no member "${k}" (members: ${Object.keys(members).join(', ')})`);
-    out[k] = memberValue(member.type, v, `${label}.${k}`);
+    if (!member) throw new ArgumentError(`${label()}: ${type.name} has no member "${k}" (members: ${Object.keys(members).join(', ')})`);
+    out[k] = memberValue(member.type, v, () => `${label()}.${k}`);
   }
   return out;
 }
 
-function memberValue(type: TypeObject, v: JsonValue, label: string): unknown {
+function memberValue(type: TypeObject, v: JsonValue, label: Label): unknown {
   const p = type.primitive;
   if (p in INT_LIMITS) return toInteger(v, p, label, type.name);
   if (p === 'Record' || p === 'Union') {
-    if (!isRecord(v)) throw new ArgumentError(`${label}: expected an object for ${type.name}`);
+    if (!isRecord(v)) throw new ArgumentError(`${label()}: expected an object for ${type.name}`);
     return recordValue(type, v, label);
   }
   if (p === 'Pointer' || p.startsWith('String')) return toPointerish(v, label, type.name);
   return v;
 }
 
-function toInteger(arg: JsonValue, primitive: string, label: string, name: string): number | bigint {
+function toInteger(arg: JsonValue, primitive: string, label: Label, name: string): number | bigint {
   const fast = NUMBER_LIMITS[primitive];
   if (fast && typeof arg === 'number' && Number.isInteger(arg) && arg >= fast[0] && arg <= fast[1]) return arg;
   let value: bigint;
   if (typeof arg === 'number' && Number.isInteger(arg)) value = BigInt(arg);
   else if (typeof arg === 'string' && /^-?(0x[0-9a-f]+|\d+)$/i.test(arg.trim())) value = parseBigInt(arg.trim());
   else if (typeof arg === 'boolean') value = arg ? 1n : 0n;
-  else throw new ArgumentError(`${label}: expected an integer for ${name}, got ${JSON.stringify(arg)}`);
+  else throw new ArgumentError(`${label()}: expected an integer for ${name}, got ${JSON.stringify(arg)}`);
   const [min, max] = INT_LIMITS[primitive];
-  if (value < min || value > max) throw new ArgumentError(`${label}: ${value} does not fit in ${name} [${min}, ${max}]`);
+  if (value < min || value > max) throw new ArgumentError(`${label()}: ${value} does not fit in ${name} [${min}, ${max}]`);
   return primitive.endsWith('64') ? value : Number(value);
 }
 

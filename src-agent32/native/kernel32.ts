@@ -22,12 +22,8 @@ export const SetStdHandle = fn('int __stdcall SetStdHandle(uint32_t which, void 
 export const CreatePipe = fn('int __stdcall CreatePipe(_Out_ void **read, _Out_ void **write, void *attrs, uint32_t size)');
 export const WriteFile = fn('int __stdcall WriteFile(void *file, void *buf, uint32_t len, _Out_ uint32_t *written, void *overlapped)');
 export const DuplicateHandle = fn('int __stdcall DuplicateHandle(void *srcProcess, void *src, void *dstProcess, _Out_ void **dst, uint32_t access, int inherit, uint32_t options)');
-export const GetCurrentThreadStackLimits = fn('void __stdcall GetCurrentThreadStackLimits(_Out_ uintptr_t *low, _Out_ uintptr_t *high)');
-export const SetThreadStackGuarantee = fn('int __stdcall SetThreadStackGuarantee(_Inout_ uint32_t *size)');
 export const AddVectoredExceptionHandler = fn('void * __stdcall AddVectoredExceptionHandler(uint32_t first, void *handler)');
 export const TerminateProcess = fn('int __stdcall TerminateProcess(void *process, uint32_t code)');
-export const HeapAlloc = fn('void * __stdcall HeapAlloc(void *heap, uint32_t flags, uintptr_t size)');
-export const GetProcessHeap = fn('void * __stdcall GetProcessHeap()');
 
 export const STD_OUTPUT_HANDLE = 0xfffffff5;
 export const STD_ERROR_HANDLE = 0xfffffff4;

@@ -34,14 +34,15 @@ export class FrameTooLargeError extends Error {
 }
 
 export function encodeFrame(message: unknown, maxBytes = DEFAULT_MAX_FRAME_BYTES): Buffer {
-  const payload = Buffer.from(JSON.stringify(message), 'utf8');
-  if (payload.length > maxBytes) throw new FrameTooLargeError(payload.length, maxBytes);
-  const frame = Buffer.allocUnsafe(HEADER_BYTES + payload.length + TRAILER_BYTES);
+  const json = JSON.stringify(message);
+  const length = Buffer.byteLength(json, 'utf8');
+  if (length > maxBytes) throw new FrameTooLargeError(length, maxBytes);
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + length + TRAILER_BYTES);
   FRAME_MAGIC.copy(frame, 0);
   frame.writeUInt8(FRAME_VERSION, 4);
-  frame.writeUInt32LE(payload.length, 5);
-  payload.copy(frame, HEADER_BYTES);
-  frame.writeUInt32LE(crc32(payload), HEADER_BYTES + payload.length);
+  frame.writeUInt32LE(length, 5);
+  frame.write(json, HEADER_BYTES, length, 'utf8');
+  frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES, HEADER_BYTES + length)), HEADER_BYTES + length);
   return frame;
 }
 

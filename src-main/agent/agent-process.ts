@@ -18,7 +18,7 @@ import {
   validateResult,
 } from '../../src-agent32/protocol/messages.ts';
 import { decodeExitCode } from '../../src-agent32/protocol/ntstatus.ts';
-import type { AgentArch, AgentRuntime } from './runtime-locator.ts';
+import type { AgentRuntime } from './runtime-locator.ts';
 
 export type ParamsOf<O extends Op> = Extract<Request, { op: O }>['params'];
 
@@ -47,11 +47,9 @@ export interface AgentExit {
 export interface AgentProcessEvents {
   log: [LogEvent];
   progress: [ProgressEvent];
-  crash: [CrashEvent];
   exit: [AgentExit];
   /** Bytes on the frame channel that were not frames (a DLL writing to the agent's stdout). */
   garbage: [string];
-  protocolError: [string];
 }
 
 export type SpawnAgent = (runtime: AgentRuntime) => ChildProcess;
@@ -132,23 +130,6 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     return this.child.pid ?? null;
   }
 
-  get arch(): AgentArch {
-    return this.runtime.arch;
-  }
-
-  get alive(): boolean {
-    return this.exitInfo === null;
-  }
-
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
-  /** Resolves when the process is gone, with how it ended. */
-  whenExited(): Promise<AgentExit> {
-    return this.exited;
-  }
-
   /** Sends a request; the reply is the response, or how the agent ended before answering. */
   request<O extends Op>(op: O, params: ParamsOf<O> | EmptyParams = {}): { id: number; reply: Promise<Reply<O>> } {
     const id = this.nextId++;
@@ -165,15 +146,6 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     if (frames.length === 0) return;
     this.outgoing = [];
     if (!this.exitInfo && this.child.stdin!.writable) this.child.stdin!.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
-  }
-
-  /** Holds writes until uncork(), so a burst of requests goes out in one write. */
-  cork(): void {
-    this.child.stdin!.cork();
-  }
-
-  uncork(): void {
-    this.child.stdin!.uncork();
   }
 
   /** Ends the agent now (SIGKILL); `reason` is reported in the exit. */
@@ -214,24 +186,25 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     });
   }
 
+  // Bad frames and malformed or unmatched messages are dropped: a request they should have
+  // answered ends by its deadline or by the agent's exit.
   private onData(chunk: Buffer): void {
     for (const item of this.decoder.push(chunk)) {
       if (item.kind === 'frame') this.onMessage(item.message);
       else if (item.kind === 'garbage') this.emit('garbage', item.bytes.toString('utf8'));
-      else this.emit('protocolError', `${item.error}: ${item.detail}`);
     }
   }
 
   private onMessage(raw: unknown): void {
     const checked = validateAgentMessage(raw);
-    if (!checked.ok) return void this.emit('protocolError', `invalid message from the agent: ${checked.error}`);
+    if (!checked.ok) return;
     const message = checked.value;
     if (message.type === 'handshake') {
       this.onHandshake?.(message);
       this.onHandshake = null;
     } else if (message.type === 'response') {
       const pending = this.pending.get(message.id);
-      if (!pending) return void this.emit('protocolError', `response to unknown request ${message.id}`);
+      if (!pending) return;
       this.pending.delete(message.id);
       pending.settle(this.toReply(pending.op, message));
     } else if (message.event === 'log') {
@@ -240,7 +213,6 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
       this.emit('progress', message);
     } else {
       this.crash = message;
-      this.emit('crash', message);
     }
   }
 

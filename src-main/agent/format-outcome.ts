@@ -10,6 +10,12 @@ export function outcomeJson(outcome: Outcome<unknown>): Record<string, unknown> 
   return { crash: { ...outcome.crash, summary: crashSummary(outcome.crash) }, ...common };
 }
 
+/** The text report of an outcome, `resultText` rendering a result; ends with a newline. */
+export function outcomeText<R>(outcome: Outcome<R>, resultText: (result: R) => string): string {
+  const body = outcome.kind === 'result' ? resultText(outcome.result) : outcome.kind === 'error' ? errorText(outcome.error) : crashText(outcome.crash);
+  return `${[body, logsText(outcome.logs), agentText(outcome)].filter(Boolean).join('\n')}\n`;
+}
+
 export function errorText(error: OutcomeError): string {
   const os = error.osCode !== undefined ? ` (${error.osCode})` : '';
   const lines = [`error: ${error.code} ${error.name}${os}: ${error.message}`];

@@ -53,7 +53,7 @@ export class JobQueue<T> {
     return taken;
   }
 
-  toArray(): T[] {
+  private toArray(): T[] {
     return this.items.slice(this.head) as T[];
   }
 

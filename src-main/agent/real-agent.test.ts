@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Supervisor, type SupervisorOptions } from './supervisor.ts';
-import { type AgentArch, RuntimeMissingError, locateRuntime } from './runtime-locator.ts';
-import { descendantPids, memoryGrowthOver, nativeFixture, nativeRuntime, waitFor, windowsFixtures } from './test-support.ts';
+import type { SupervisorOptions } from './supervisor.ts';
+import type { AgentArch } from './runtime-locator.ts';
+import { descendantPids, memoryGrowthOver, nativeFixture, nativeRuntime, stagedRuntimeSkip, waitFor, windowsFixtures, withSupervisor } from './test-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'thunk-real-agent-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,15 +16,6 @@ const native = nativeRuntime();
 const so = nativeFixture();
 const nativeSkip = native.runtime ? (so.path ? false : so.reason) : native.reason;
 if (nativeSkip) console.log(`# native agent tests skipped: ${nativeSkip}`);
-
-async function withSupervisor(options: SupervisorOptions, body: (s: Supervisor) => Promise<void>): Promise<void> {
-  const s = new Supervisor({ pingIntervalMs: 0, ...options });
-  try {
-    await body(s);
-  } finally {
-    await s.dispose();
-  }
-}
 
 describe('real native agent (linux-x64)', { skip: nativeSkip }, () => {
   const arch = 'linux-x64' as const;
@@ -130,12 +121,8 @@ describe('real native agent (linux-x64)', { skip: nativeSkip }, () => {
 });
 
 function wineSkip(arch: AgentArch): string | false {
-  try {
-    locateRuntime(arch);
-  } catch (error) {
-    if (error instanceof RuntimeMissingError) return error.message;
-    throw error;
-  }
+  const missing = stagedRuntimeSkip(arch);
+  if (missing) return missing;
   const fixtures = windowsFixtures(arch === 'win32-ia32' ? 'x86' : 'x64');
   return fixtures.dlls ? false : fixtures.reason;
 }

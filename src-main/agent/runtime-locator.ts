@@ -1,7 +1,7 @@
 // Finds the agent runtime (node + koffi + agent.js) for a bitness, and the bitness a file needs.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotPeError, parsePeFile } from '../pe/parse-pe.ts';
 
@@ -229,9 +229,4 @@ export function archForFile(path: string, choice: ArchChoice = 'auto', platform:
   if (machine === 'x86') return 'win32-ia32';
   if (machine === 'x64' || machine === 'arm64ec' || machine === 'arm64x') return 'win32-x64';
   throw new NotPeError(path, `a PE image for ${machine}, which no Thunk agent can load (x86 and x64 only)`);
-}
-
-/** For tests and messages: the path relative to the project root. */
-export function fromRoot(...parts: string[]): string {
-  return resolve(projectRoot(), ...parts);
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
-import { descendantPids, fakeRuntime, memoryGrowthOver, waitFor } from './test-support.ts';
+import { descendantPids, fakeRuntime, memoryGrowthOver, waitFor, withSupervisor } from './test-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'thunk-supervisor-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,18 +24,13 @@ function supervisor(options: SupervisorOptions = {}): Supervisor {
   return new Supervisor({ locate: () => fake, pingIntervalMs: 0, ...options });
 }
 
-async function withSupervisor(options: SupervisorOptions, body: (s: Supervisor) => Promise<void>): Promise<void> {
-  const s = supervisor(options);
-  try {
-    await body(s);
-  } finally {
-    await s.dispose();
-  }
+function withFake(options: SupervisorOptions, body: (s: Supervisor) => Promise<void>): Promise<void> {
+  return withSupervisor({ locate: () => fake, ...options }, body);
 }
 
 describe('supervisor with a stand-in agent', () => {
   it('loads and calls, reporting the agent', () =>
-    withSupervisor({}, async (s) => {
+    withFake({}, async (s) => {
       const path = dll('a.dll');
       const loaded = await s.load(path, { arch });
       assert.equal(loaded.kind, 'result');
@@ -47,7 +42,7 @@ describe('supervisor with a stand-in agent', () => {
     }));
 
   it('loads on demand and passes load errors through', () =>
-    withSupervisor({}, async (s) => {
+    withFake({}, async (s) => {
       assert.equal((await s.call(dll('b.dll'), 'int add(int, int)', [1, 1], { arch })).kind, 'result');
       const missing = await s.call(join(dir, 'missing.dll'), 'int add(int, int)', [1, 1], { arch });
       assert.equal(missing.kind, 'error');
@@ -58,7 +53,7 @@ describe('supervisor with a stand-in agent', () => {
     }));
 
   it('turns a crash into a crash outcome, restarts and restores the other modules', () =>
-    withSupervisor({}, async (s) => {
+    withFake({}, async (s) => {
       const good = dll('good.dll');
       const bad = dll('bad.dll');
       await s.load(good, { arch });
@@ -81,7 +76,7 @@ describe('supervisor with a stand-in agent', () => {
     }));
 
   it('reports a signal death with no crash event as a crash', () =>
-    withSupervisor({}, async (s) => {
+    withFake({}, async (s) => {
       const outcome = await s.call(dll('segv.dll'), 'int segv(void)', [], { arch });
       assert.equal(outcome.kind, 'crash');
       if (outcome.kind === 'crash') {
@@ -91,7 +86,7 @@ describe('supervisor with a stand-in agent', () => {
     }));
 
   it('kills a hung call, reports TIMEOUT, restarts, and never retries it', () =>
-    withSupervisor({}, async (s) => {
+    withFake({}, async (s) => {
       const counter = join(dir, 'hang-count');
       const path = dll('hang.dll');
       const outcome = await s.call(path, 'int count_hang(const char *path)', [counter], { arch, timeoutMs: 300 });
@@ -104,7 +99,7 @@ describe('supervisor with a stand-in agent', () => {
     }));
 
   it('gives an agent killed mid-call an error outcome', () =>
-    withSupervisor({}, async (s) => {
+    withFake({}, async (s) => {
       const path = dll('slow.dll');
       await s.load(path, { arch });
       const pending = s.call(path, 'int sleep(int ms)', [3000], { arch });
@@ -116,7 +111,7 @@ describe('supervisor with a stand-in agent', () => {
     }));
 
   it('sends the pipelined requests behind a crash to the new agent, each exactly once', () =>
-    withSupervisor({}, async (s) => {
+    withFake({}, async (s) => {
       const counter = join(dir, 'pipeline-count');
       const good = dll('pipe-good.dll');
       const bad = dll('pipe-bad.dll');
@@ -134,7 +129,7 @@ describe('supervisor with a stand-in agent', () => {
 
   it('opens the breaker after repeated crashes, probes half-open and resets', async () => {
     let now = 1_000_000;
-    await withSupervisor({ now: () => now, breaker: { threshold: 2, windowMs: 10_000, cooldownMs: 5_000 } }, async (s) => {
+    await withFake({ now: () => now, breaker: { threshold: 2, windowMs: 10_000, cooldownMs: 5_000 } }, async (s) => {
       const path = dll('flaky.dll');
       const states: string[] = [];
       s.on('breaker', (e) => states.push(e.state));
@@ -161,7 +156,7 @@ describe('supervisor with a stand-in agent', () => {
   });
 
   it('rejects with QUEUE_FULL when the queue is full', () =>
-    withSupervisor({ maxQueue: 3, maxInFlight: 1 }, async (s) => {
+    withFake({ maxQueue: 3, maxInFlight: 1 }, async (s) => {
       const path = dll('busy.dll');
       await s.load(path, { arch });
       const calls = Array.from({ length: 6 }, () => s.call(path, 'int sleep(int ms)', [50], { arch }));
@@ -171,7 +166,7 @@ describe('supervisor with a stand-in agent', () => {
     }));
 
   it('answers AGENT_UNAVAILABLE when the agent never shakes hands, and backs off', () =>
-    withSupervisor({ locate: () => fakeRuntime({ FAKE_NO_HANDSHAKE: '1' }), handshakeTimeoutMs: 200, backoff: { baseMs: 1000, maxMs: 4000, jitter: 0.5 } }, async (s) => {
+    withFake({ locate: () => fakeRuntime({ FAKE_NO_HANDSHAKE: '1' }), handshakeTimeoutMs: 200, backoff: { baseMs: 1000, maxMs: 4000, jitter: 0.5 } }, async (s) => {
       const outcome = await s.call(dll('x.dll'), 'int add(int, int)', [1, 2], { arch });
       assert.equal(outcome.kind, 'error');
       if (outcome.kind === 'error') {
@@ -182,7 +177,7 @@ describe('supervisor with a stand-in agent', () => {
     }));
 
   it('spaces restarts with exponential backoff and jitter', () =>
-    withSupervisor({ random: () => 0.5, backoff: { baseMs: 40, maxMs: 100, jitter: 0.5 }, breaker: { threshold: 100, windowMs: 1000, cooldownMs: 1 } }, async (s) => {
+    withFake({ random: () => 0.5, backoff: { baseMs: 40, maxMs: 100, jitter: 0.5 }, breaker: { threshold: 100, windowMs: 1000, cooldownMs: 1 } }, async (s) => {
       const delays: number[] = [];
       s.on('restart', (e) => delays.push(e.delayMs));
       const path = dll('loop.dll');
@@ -191,7 +186,7 @@ describe('supervisor with a stand-in agent', () => {
     }));
 
   it('survives 200 crash/restart cycles without leaking processes', { timeout: 120_000 }, () =>
-    withSupervisor({ breaker: { threshold: 1000, windowMs: 1000, cooldownMs: 1 } }, async (s) => {
+    withFake({ breaker: { threshold: 1000, windowMs: 1000, cooldownMs: 1 } }, async (s) => {
       const good = dll('cycle-good.dll');
       const bad = dll('cycle-bad.dll');
       for (let i = 0; i < 200; i++) {
@@ -206,7 +201,7 @@ describe('supervisor with a stand-in agent', () => {
     }));
 
   it('keeps memory flat over a long run of calls', { timeout: 120_000 }, () =>
-    withSupervisor({ maxQueue: 5000 }, async (s) => {
+    withFake({ maxQueue: 5000 }, async (s) => {
       const path = dll('mem.dll');
       const batch = async () => {
         const calls = Array.from({ length: 2000 }, (_, i) => s.call(path, 'int add(int, int)', [i, 1], { arch }));
@@ -232,7 +227,7 @@ describe('supervisor with a stand-in agent', () => {
   });
 
   it('pings an idle agent and replaces one that stopped answering', () =>
-    withSupervisor({ pingIntervalMs: 50, pingTimeoutMs: 100 }, async (s) => {
+    withFake({ pingIntervalMs: 50, pingTimeoutMs: 100 }, async (s) => {
       const path = dll('ping.dll');
       await s.load(path, { arch });
       const pid = s.status().agents[0]!.pid!;

@@ -166,10 +166,13 @@ type OutcomeBody = { kind: 'result'; result: unknown } | { kind: 'error'; error:
 
 const NEEDS_HANDLE = new Set<Op>(['call', 'resolve', 'unload']);
 const GUARDED = new Set<Op>(['load', 'call', 'resolve']);
+const ARCH_MEMO_LIMIT = 1024;
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly slots = new Map<AgentArch, Slot>();
   private readonly breaker: CircuitBreaker;
+  // Per file and choice: parsing the PE again for every request is wasted work, as a DLL in use keeps its machine.
+  private readonly arches = new Map<string, AgentArch>();
   private readonly options: Required<Omit<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs'>> & Pick<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs'>;
   private disposed = false;
 
@@ -196,20 +199,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Which agent a file needs ('auto' reads its PE machine); throws NotPeError/FileAccessError. */
   archFor(path: string, arch: ArchOption = 'auto'): AgentArch {
-    return (AGENT_ARCHES as readonly string[]).includes(arch) ? (arch as AgentArch) : archForFile(path, arch as ArchChoice);
+    return this.archForKey(path, dllKey(path), arch);
   }
 
+  // Fields left undefined in params and load options never reach the agent: encodeFrame's JSON drops them.
   load(path: string, options: LoadOptions = {}): Promise<Outcome<LoadResult>> {
-    const loadOptions = defined({ flags: options.flags, searchDirs: options.searchDirs });
+    const loadOptions = { flags: options.flags, searchDirs: options.searchDirs };
     return this.submitFor<LoadResult>(path, options.arch, 'load', options.timeoutMs, () => ({ path, ...loadOptions }), loadOptions);
   }
 
   call(path: string, prototype: string, args: JsonValue[], options: CallOptions = {}): Promise<Outcome<CallResult>> {
-    const callOptions = defined({ repeat: options.repeat, convention: options.convention });
-    const params = (handle: string | null) => ({
-      handle: handle!, prototype, args, ...defined({ declarations: options.declarations }),
-      ...(Object.keys(callOptions).length > 0 ? { options: callOptions } : {}),
-    });
+    const { repeat, convention, declarations } = options;
+    const callOptions = repeat === undefined && convention === undefined ? undefined : { repeat, convention };
+    const params = (handle: string | null) => ({ handle: handle!, prototype, args, declarations, options: callOptions });
     return this.submitFor<CallResult>(path, options.arch, 'call', options.timeoutMs, params, options.load ?? {});
   }
 
@@ -218,8 +220,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   async unload(path: string, options: { arch?: ArchOption } = {}): Promise<Outcome<UnloadResult>> {
-    const outcome = await this.submitFor<UnloadResult>(path, options.arch, 'unload', undefined, (handle) => ({ handle: handle! }));
-    if (outcome.kind === 'result') this.slots.get(outcome.agent!.arch)?.modules.delete(dllKey(path));
+    const dll = dllKey(path);
+    const outcome = await this.submitFor<UnloadResult>(path, options.arch, 'unload', undefined, (handle) => ({ handle: handle! }), undefined, dll);
+    if (outcome.kind === 'result') this.slots.get(outcome.agent!.arch)?.modules.delete(dll);
     return outcome;
   }
 
@@ -254,14 +257,29 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   // ------------------------------------------------------------ submission
 
-  private submitFor<R>(path: string, arch: ArchOption | undefined, op: Op, timeoutMs: number | undefined, params: Job['params'], loadOptions?: ModuleOptions): Promise<Outcome<R>> {
+  private submitFor<R>(
+    path: string, arch: ArchOption | undefined, op: Op, timeoutMs: number | undefined, params: Job['params'], loadOptions?: ModuleOptions, dll = dllKey(path),
+  ): Promise<Outcome<R>> {
     let agentArch: AgentArch;
     try {
-      agentArch = this.archFor(path, arch ?? 'auto');
+      agentArch = this.archForKey(path, dll, arch ?? 'auto');
     } catch (error) {
       return Promise.resolve(immediateError(fileError(error)) as Outcome<R>);
     }
-    return this.submit<R>(this.slot(agentArch), { op, dll: dllKey(path), params, timeoutMs, loadOptions });
+    return this.submit<R>(this.slot(agentArch), { op, dll, params, timeoutMs, loadOptions });
+  }
+
+  /** archFor with the file's key already computed; only successful answers are remembered. */
+  private archForKey(path: string, dll: string, arch: ArchOption): AgentArch {
+    if ((AGENT_ARCHES as readonly string[]).includes(arch)) return arch as AgentArch;
+    const memoKey = `${dll}\0${arch}`;
+    let found = this.arches.get(memoKey);
+    if (found === undefined) {
+      found = archForFile(path, arch as ArchChoice);
+      if (this.arches.size >= ARCH_MEMO_LIMIT) this.arches.delete(this.arches.keys().next().value!);
+      this.arches.set(memoKey, found);
+    }
+    return found;
   }
 
   private submit<R>(slot: Slot, spec: JobSpec): Promise<Outcome<R>> {
@@ -386,17 +404,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private pump(slot: Slot): void {
     const agent = slot.agent;
-    if (!agent || slot.queue.length === 0) return;
-    // One write for everything sent in this turn.
-    agent.cork();
-    try {
-      this.pumpJobs(slot, agent);
-    } finally {
-      agent.uncork();
-    }
-  }
-
-  private pumpJobs(slot: Slot, agent: AgentProcess): void {
+    if (!agent) return;
     while (slot.agent === agent && slot.state === 'ready' && slot.queue.length > 0 && slot.inFlight.length < this.options.maxInFlight) {
       const job = slot.queue.peek()!;
       if (!this.admit(slot, job)) continue;
@@ -685,8 +693,4 @@ export function dllKey(path: string): string {
 
 function baseName(path: string): string {
   return path.split(/[\\/]/).pop()!.toLowerCase();
-}
-
-function defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

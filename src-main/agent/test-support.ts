@@ -6,6 +6,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { buildSync } from 'esbuild';
 import { type AgentRuntime, RuntimeMissingError, locateRuntime, projectRoot } from './runtime-locator.ts';
+import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 
 export const ROOT = projectRoot();
 export const OUT = join(ROOT, 'build', 'agent-supervisor');
@@ -54,7 +55,8 @@ export function nativeRuntime(): { runtime: AgentRuntime | null; reason: string 
   }
 }
 
-function agentSources(): string[] {
+/** Every .ts file under src-agent32, tests included. */
+export function agentSources(): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir)) {
@@ -75,6 +77,16 @@ export function stagedRuntimeSkip(arch: AgentRuntime['arch']): string | false {
   } catch (error) {
     if (error instanceof RuntimeMissingError) return error.message;
     throw error;
+  }
+}
+
+/** Runs `body` with a supervisor (no idle pings unless asked) and disposes of it afterwards. */
+export async function withSupervisor(options: SupervisorOptions, body: (s: Supervisor) => Promise<void>): Promise<void> {
+  const s = new Supervisor({ pingIntervalMs: 0, ...options });
+  try {
+    await body(s);
+  } finally {
+    await s.dispose();
   }
 }
 

@@ -1,7 +1,6 @@
-import type { CallResult, JsonValue } from '../../../src-agent32/protocol/messages.ts';
+import type { JsonValue } from '../../../src-agent32/protocol/messages.ts';
 import { Supervisor } from '../../agent/supervisor.ts';
-import { agentText, callResultText, crashText, errorText, logsText, outcomeJson } from '../../agent/format-outcome.ts';
-import type { Outcome } from '../../agent/outcome.ts';
+import { callResultText, outcomeJson, outcomeText } from '../../agent/format-outcome.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
 import { toJson } from '../write-output.ts';
 import { VERSION } from '../version.ts';
@@ -64,11 +63,6 @@ export function parseCallValue(text: string): JsonValue {
   }
 }
 
-function callText(outcome: Outcome<CallResult>, args: JsonValue[]): string {
-  const body = outcome.kind === 'result' ? callResultText(outcome.result, args) : outcome.kind === 'error' ? errorText(outcome.error) : crashText(outcome.crash);
-  return `${[body, logsText(outcome.logs), agentText(outcome)].filter(Boolean).join('\n')}\n`;
-}
-
 /** `thunk call`: returns the exit code. */
 export async function runCall(argv: string[]): Promise<number> {
   const parsed = parseCallArgs(argv);
@@ -88,7 +82,7 @@ export async function runCall(argv: string[]): Promise<number> {
     const arch = supervisor.archFor(dll, choice);
     const outcome = await supervisor.call(dll, prototype, args, { arch, repeat, timeoutMs, declarations: parsed.decl });
     if (parsed.json) process.stdout.write(toJson({ tool: { name: 'thunk', version: VERSION }, command: 'call', dll, prototype, args, arch, ...outcomeJson(outcome) }));
-    else process.stdout.write(callText(outcome, args));
+    else process.stdout.write(outcomeText(outcome, (result) => callResultText(result, args)));
     return outcome.kind === 'result' ? EXIT.ok : EXIT.problem;
   } finally {
     await supervisor.dispose();

@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
-import type { LoadResult } from '../../../src-agent32/protocol/messages.ts';
 import { Supervisor } from '../../agent/supervisor.ts';
 import type { ArchChoice } from '../../agent/runtime-locator.ts';
-import { agentText, crashText, errorText, loadResultText, logsText, outcomeJson } from '../../agent/format-outcome.ts';
-import type { Outcome } from '../../agent/outcome.ts';
+import { loadResultText, outcomeJson, outcomeText } from '../../agent/format-outcome.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
 import { toJson } from '../write-output.ts';
 import { VERSION } from '../version.ts';
@@ -32,11 +30,6 @@ export function parseCount(name: string, value: string | undefined, usage: strin
   return Number(value);
 }
 
-function loadText(outcome: Outcome<LoadResult>): string {
-  const body = outcome.kind === 'result' ? loadResultText(outcome.result) : outcome.kind === 'error' ? errorText(outcome.error) : crashText(outcome.crash);
-  return `${[body, logsText(outcome.logs), agentText(outcome)].filter(Boolean).join('\n')}\n`;
-}
-
 /** `thunk load`: returns the exit code. */
 export async function runLoad(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -56,7 +49,7 @@ export async function runLoad(args: string[]): Promise<number> {
     const arch = supervisor.archFor(dll, choice);
     const outcome = await supervisor.load(dll, { arch, timeoutMs });
     if (values.json) process.stdout.write(toJson({ tool: { name: 'thunk', version: VERSION }, command: 'load', dll, arch, ...outcomeJson(outcome) }));
-    else process.stdout.write(loadText(outcome));
+    else process.stdout.write(outcomeText(outcome, loadResultText));
     return outcome.kind === 'result' ? EXIT.ok : EXIT.problem;
   } finally {
     await supervisor.dispose();
