@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-debian-packages.sh
 npm ci --no-audit --no-fund
-npm run build
+# npm ci builds through the `prepare` script; build here only where install scripts are turned off.
+[ -f dist/cli.js ] || npm run build
 npm run stage:agents
 node --import tsx scripts/prepare-wine-prefix.ts
 echo "Thunk is installed: try ./bin/thunk triage /path/to/some.dll"
