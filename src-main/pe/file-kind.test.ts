@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileReader } from './file-reader.ts';
 import { describeNonPe } from './file-kind.ts';
 import { FileAccessError, NotPeError, parsePeFile } from './parse-pe.ts';
+import { buildSync } from 'esbuild';
 
 const PARSE_PE = fileURLToPath(new URL('./parse-pe.ts', import.meta.url));
 const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -168,11 +169,14 @@ test('an unreadable file is a FileAccessError with EACCES', (t) => {
     }
     // root reads a mode-000 file anyway: ask an unprivileged child (nobody, 65534) to parse it.
     chmodSync(dir, 0o755);
-    const script = `import { parsePeFile } from ${JSON.stringify(PARSE_PE)};
+    // A bundle beside the file: the child needs no access to the checkout (which may sit in a 0700 folder).
+    const bundle = join(dir, 'parse-pe.mjs');
+    buildSync({ entryPoints: [PARSE_PE], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'error' });
+    const script = `import { parsePeFile } from ${JSON.stringify(bundle)};
 try { parsePeFile(${JSON.stringify(path)}); console.log(JSON.stringify({ parsed: true })); }
 catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      uid: 65534, gid: 65534, cwd: resolve(PARSE_PE, '..', '..', '..'), env: { ...process.env, HOME: '/tmp' }, encoding: 'utf8',
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      uid: 65534, gid: 65534, cwd: dir, env: { ...process.env, HOME: '/tmp' }, encoding: 'utf8',
     });
     if (child.error || child.status !== 0) return t.skip(`cannot run a child as nobody: ${child.error?.message ?? child.stderr}`);
     const result = JSON.parse(child.stdout.trim().split('\n').pop()!);
