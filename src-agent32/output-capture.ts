@@ -145,8 +145,9 @@ export class OutputCapture {
     for (const d of this.drains) d.pipe.writeSentinel(marker);
     const deadline = Date.now() + timeoutMs;
     for (const d of this.drains) {
-      while (Atomics.load(this.acks, d.slot) < serial && Date.now() < deadline) {
-        Atomics.wait(this.acks, d.slot, Atomics.load(this.acks, d.slot), Math.max(1, deadline - Date.now()));
+      // Wait on the value that was checked: loading it again could miss the store and its notify.
+      for (let acked = Atomics.load(this.acks, d.slot); acked < serial && Date.now() < deadline; acked = Atomics.load(this.acks, d.slot)) {
+        Atomics.wait(this.acks, d.slot, acked, Math.max(1, deadline - Date.now()));
       }
     }
     return this.take();
