@@ -4,7 +4,7 @@ import v8 from 'node:v8';
 import { koffi } from './native/koffi.ts';
 import type { AgentEvent, AgentMessage, ErrorResponse, HostMessage, Request, ResultByOp } from './protocol/messages.ts';
 import { PROTOCOL_VERSION } from './protocol/messages.ts';
-import { encodeFrame } from './protocol/framing.ts';
+import { FrameWriter } from './protocol/framing.ts';
 import { AgentFailure, type Platform } from './native/platform.ts';
 import { OutputCapture } from './output-capture.ts';
 import { forgetLibrary, prepareCall, runCall } from './call/call-engine.ts';
@@ -36,9 +36,15 @@ function tierUpSooner(): void {
 
 async function main(): Promise<void> {
   const platform = await createPlatform();
+  const frames = new FrameWriter();
   const send = (message: AgentMessage) => {
-    const frame = encodeFrame(message);
-    for (let offset = 0; offset < frame.length; ) offset += platform.writeOut(frame.subarray(offset));
+    try {
+      frames.append(message);
+      const bytes = frames.view();
+      for (let offset = 0; offset < bytes.length; ) offset += platform.writeOut(bytes.subarray(offset));
+    } finally {
+      frames.clear();
+    }
   };
   process.on('uncaughtException', (error) => {
     // process.exit would wait forever for the drain workers blocked in read().

@@ -14,6 +14,7 @@ export interface CapturedChunk {
 
 const SENTINEL_PREFIX = '\u0000THUNK-SYNC:';
 const IDLE_SLOT = 4;
+const SLOW_SYNC_MS = 1000;
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { reader, port, sync, slot, prefix, stateSlot } = workerData;
@@ -87,7 +88,7 @@ export class OutputCapture {
 
   constructor(
     private readonly platform: Platform,
-    onError: (text: string) => void = () => {},
+    private readonly onError: (text: string) => void = () => {},
   ) {
     const pipes = platform.redirectStdio();
     const koffiPath = createRequire(import.meta.url).resolve('koffi');
@@ -125,9 +126,8 @@ export class OutputCapture {
    * pipe only after the worker marked itself busy, and it is idle again only once it posted them.
    */
   private drained(): boolean {
-    for (const d of this.drains) {
-      if (d.pipe.unreadBytes?.() !== 0 || Atomics.load(this.acks, IDLE_SLOT + d.slot) !== 1) return false;
-    }
+    if (!this.platform.captureHasUnread || this.platform.captureHasUnread()) return false;
+    for (const d of this.drains) if (Atomics.load(this.acks, IDLE_SLOT + d.slot) !== 1) return false;
     return true;
   }
 
@@ -143,13 +143,19 @@ export class OutputCapture {
     const serial = ++this.serial;
     const marker = Buffer.from(`${SENTINEL_PREFIX}${serial}\u0000`, 'latin1');
     for (const d of this.drains) d.pipe.writeSentinel(marker);
-    const deadline = Date.now() + timeoutMs;
+    const started = Date.now();
+    const deadline = started + timeoutMs;
     for (const d of this.drains) {
       // Wait on the value that was checked: loading it again could miss the store and its notify.
-      for (let acked = Atomics.load(this.acks, d.slot); acked < serial && Date.now() < deadline; acked = Atomics.load(this.acks, d.slot)) {
+      let acked = Atomics.load(this.acks, d.slot);
+      for (; acked < serial && Date.now() < deadline; acked = Atomics.load(this.acks, d.slot)) {
         Atomics.wait(this.acks, d.slot, acked, Math.max(1, deadline - Date.now()));
       }
+      if (acked < serial) this.onError(`output capture: the ${d.stream} drain did not catch up within ${timeoutMs} ms; output still in flight may be attributed to the next call`);
     }
+    // A drain thread answers a sentinel within milliseconds; a long wait means a lost wake-up or a starved thread.
+    const waited = Date.now() - started;
+    if (waited >= SLOW_SYNC_MS) this.onError(`output capture: syncing with the drains took ${waited} ms`);
     return this.take();
   }
 

@@ -28,8 +28,6 @@ export interface ResolvedSymbol {
 export interface CapturePipe {
   reader: { kind: 'fd'; fd: number; libc: string } | { kind: 'handle'; handle: string };
   writeSentinel(bytes: Buffer): void;
-  /** Bytes written and not yet read; absent where that cannot be asked. */
-  unreadBytes?(): number;
 }
 
 export interface Platform {
@@ -48,6 +46,8 @@ export interface Platform {
   lastError(): OsError | null;
   /** Moves the process's stdout/stderr (and C runtime descriptors) onto fresh pipes. */
   redirectStdio(): { stdout: CapturePipe; stderr: CapturePipe };
+  /** Whether the capture pipes hold unread bytes (one poll for both); absent where that cannot be asked. */
+  captureHasUnread?(): boolean;
   /** Flushes C runtime buffers so a call's output is in the pipes before its response. */
   flushCrt(): void;
   /** Ends the process at once: the drain workers sit in blocking reads that process.exit would wait for. */

@@ -15,14 +15,13 @@ const POLLIN = 1;
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 const exitNow = libc.func('void _exit(int code)');
 const poll = libc.func('int poll(void *fds, unsigned long count, int timeout)');
-// ioctl is variadic; declared with fixed arguments it is called correctly only by x86 ABIs.
-const FIONREAD = process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'ia32') ? 0x541b : null;
-const ioctlInt = FIONREAD === null ? null : libc.func('int ioctl(int fd, unsigned long request, void *value)');
 
 export class PosixPlatform implements Platform {
   readonly arch = process.arch;
   private outFd = 1;
   private readonly pollFd = Buffer.alloc(8);
+  /** struct pollfd[2] for the capture pipes' read ends. */
+  private readonly capturePollFds = Buffer.alloc(16);
 
   waitReadable(fd: number, timeoutMs: number): boolean {
     this.pollFd.writeInt32LE(fd, 0);
@@ -105,7 +104,17 @@ export class PosixPlatform implements Platform {
   redirectStdio(): { stdout: CapturePipe; stderr: CapturePipe } {
     this.outFd = dup(1);
     if (this.outFd < 0) throw new Error('dup(1) failed');
-    return { stdout: redirect(1), stderr: redirect(2) };
+    const pipes = { stdout: redirect(1), stderr: redirect(2) };
+    [pipes.stdout, pipes.stderr].forEach((pipeEnd, i) => {
+      this.capturePollFds.writeInt32LE((pipeEnd.reader as { fd: number }).fd, i * 8);
+      this.capturePollFds.writeInt16LE(POLLIN, i * 8 + 4);
+    });
+    return pipes;
+  }
+
+  captureHasUnread(): boolean {
+    // The pipes' write ends stay open in this process, so POLLIN can only mean unread bytes.
+    return poll(this.capturePollFds, 2, 0) !== 0;
   }
 
   flushCrt(): void {
@@ -123,13 +132,7 @@ function redirect(target: number): CapturePipe {
   if (pipe(fds) !== 0) throw new Error('pipe() failed');
   const [readFd, writeFd] = [fds.readInt32LE(0), fds.readInt32LE(4)];
   if (dup2(writeFd, target) < 0) throw new Error(`dup2 onto ${target} failed`);
-  const pipeEnd: CapturePipe = { reader: { kind: 'fd', fd: readFd, libc: LIBC }, writeSentinel: (bytes) => void fs.writeSync(writeFd, bytes) };
-  if (ioctlInt) {
-    // A plain buffer: koffi's _Out_ conversion of a JS array cost more than the ioctl itself.
-    const count = new Int32Array(1);
-    pipeEnd.unreadBytes = () => (ioctlInt(readFd, FIONREAD, count) === 0 ? count[0]! : -1);
-  }
-  return pipeEnd;
+  return { reader: { kind: 'fd', fd: readFd, libc: LIBC }, writeSentinel: (bytes) => void fs.writeSync(writeFd, bytes) };
 }
 
 function realPath(path: string): string {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameDecoder, encodeFrame, crc32, FrameTooLargeError, type DecodeItem } from './framing.ts';
+import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameTooLargeError, FrameWriter, encodeFrame, crc32, type DecodeItem } from './framing.ts';
 
 const frames = (items: DecodeItem[]) => items.filter((i) => i.kind === 'frame').map((i) => (i as { message: unknown }).message);
 const garbage = (items: DecodeItem[]) =>
@@ -59,4 +59,45 @@ test('bad version and truncated streams are reported', () => {
   const items = decoder.push(Buffer.concat([wrong, frame.subarray(0, frame.length - 1)]));
   assert.ok(items.some((i) => i.kind === 'error' && i.error === 'bad-version'));
   assert.deepEqual(decoder.end().map((i) => i.kind === 'error' && i.error), ['truncated']);
+});
+
+test('a frame writer appends frames into one buffer, reused after clear, and grows for large ones', () => {
+  const writer = new FrameWriter(DEFAULT_MAX_FRAME_BYTES, 64);
+  writer.append({ a: 1 });
+  writer.append({ b: 'é'.repeat(100) });
+  assert.deepEqual(frames(new FrameDecoder().push(writer.view())), [{ a: 1 }, { b: 'é'.repeat(100) }]);
+  assert.deepEqual(writer.view(), Buffer.concat([encodeFrame({ a: 1 }), encodeFrame({ b: 'é'.repeat(100) })]));
+  writer.clear();
+  assert.equal(writer.length, 0);
+  writer.append(7);
+  assert.deepEqual(writer.view(), encodeFrame(7));
+});
+
+test('a frame writer refuses an oversized frame and keeps what it had', () => {
+  const writer = new FrameWriter(64);
+  writer.append('ok');
+  assert.throws(() => writer.append('z'.repeat(100)), FrameTooLargeError);
+  assert.throws(() => writer.append('é'.repeat(40)), FrameTooLargeError, 'UTF-8 bytes count, not characters');
+  assert.deepEqual(frames(new FrameDecoder().push(writer.view())), ['ok']);
+});
+
+test('a large frame split over many chunks is decoded once, whole', () => {
+  const big = { text: 'x'.repeat(300_000) };
+  const bytes = Buffer.concat([encodeFrame(big), encodeFrame('after')]);
+  const decoder = new FrameDecoder();
+  const items: DecodeItem[] = [];
+  for (let at = 0; at < bytes.length; at += 4096) items.push(...decoder.push(bytes.subarray(at, at + 4096)));
+  assert.deepEqual(frames(items), [big, 'after']);
+  assert.equal(decoder.pendingBytes, 0);
+});
+
+test('chunks from a reused read buffer are not aliased by a held partial frame', () => {
+  const frame = encodeFrame({ keep: 'me' });
+  const reused = Buffer.alloc(frame.length);
+  const decoder = new FrameDecoder();
+  frame.copy(reused, 0, 0, 10);
+  assert.deepEqual(decoder.push(reused.subarray(0, 10)), []);
+  reused.fill(0);
+  frame.copy(reused, 0, 10);
+  assert.deepEqual(frames(decoder.push(reused.subarray(0, frame.length - 10))), [{ keep: 'me' }]);
 });

@@ -57,3 +57,15 @@ test('decodes NTSTATUS exit codes, including Wine low bytes', () => {
   assert.equal(decodeExitCode(0x94, true).status, 'STATUS_INTEGER_DIVIDE_BY_ZERO');
   assert.equal(decodeExitCode(7).status, null);
 });
+
+test('JSON arguments are checked in place: depth limit and non-JSON values, with their path', () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 70; i++) deep = [deep];
+  const tooDeep = validateHostMessage({ type: 'request', id: 1, op: 'call', params: { handle: 'h', prototype: 'x', args: [deep] } });
+  assert.ok(!tooDeep.ok && /params\.args\[0\](\[0\])+: expected JSON nested at most 64 deep/.test(tooDeep.error), JSON.stringify(tooDeep));
+  const nan = validateHostMessage({ type: 'request', id: 1, op: 'call', params: { handle: 'h', prototype: 'x', args: [{ a: { b: [1, Number.NaN] } }] } });
+  assert.ok(!nan.ok && nan.error === 'params.args[0].a.b[1]: expected a finite number', JSON.stringify(nan));
+  const args = [{ a: [1, 'two', null, true] }];
+  const fine = validateHostMessage({ type: 'request', id: 1, op: 'call', params: { handle: 'h', prototype: 'x', args } });
+  assert.ok(fine.ok && fine.value.op === 'call' && fine.value.params.args[0] === args[0], 'JSON values pass through uncopied');
+});

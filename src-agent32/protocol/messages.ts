@@ -24,6 +24,7 @@ import {
   type JsonValue,
   arrayOf,
   bool,
+  checkAt,
   int,
   intRange,
   isRecord,
@@ -294,20 +295,20 @@ export type HostMessage = Request;
 
 // ---------------------------------------------------------------- validators
 
-const address: Check<string> = (v, p) => {
-  const s = str(v, p);
-  if (!/^0x[0-9a-f]+$/i.test(s)) throw new ValidationError(p, 'an address "0x..."');
+const address: Check<string> = (v) => {
+  const s = str(v);
+  if (!/^0x[0-9a-f]+$/i.test(s)) throw new ValidationError('', 'an address "0x..."');
   return s;
 };
 
-const isTrue: Check<true> = (v, p) => {
-  if (v !== true) throw new ValidationError(p, 'true');
+const isTrue: Check<true> = (v) => {
+  if (v !== true) throw new ValidationError('', 'true');
   return true;
 };
 
 const convention = literal('cdecl', 'stdcall', 'fastcall', 'thiscall');
-const empty: Check<EmptyParams> = (v, p) => {
-  if (v !== undefined && !isRecord(v)) throw new ValidationError(p, 'an object');
+const empty: Check<EmptyParams> = (v) => {
+  if (v !== undefined && !isRecord(v)) throw new ValidationError('', 'an object');
   return {};
 };
 
@@ -332,13 +333,15 @@ const paramChecks: { [O in Op]: Check<Extract<Request, { op: O }>['params']> } =
 };
 
 const op = literal(...OPS);
+const requestType = literal('request');
+const requestId = intRange(0, Number.MAX_SAFE_INTEGER);
 
-export const checkRequest: Check<Request> = (v, p) => {
-  if (!isRecord(v)) throw new ValidationError(p, 'an object');
-  literal('request')(v.type, 'type');
-  const id = intRange(0, Number.MAX_SAFE_INTEGER)(v.id, 'id');
-  const o = op(v.op, 'op');
-  const params = (paramChecks[o] as Check<unknown>)(v.params ?? {}, 'params');
+export const checkRequest: Check<Request> = (v) => {
+  if (!isRecord(v)) throw new ValidationError('', 'an object');
+  checkAt(requestType, v.type, 'type');
+  const id = checkAt(requestId, v.id, 'id');
+  const o = checkAt(op, v.op, 'op');
+  const params = checkAt(paramChecks[o] as Check<unknown>, v.params ?? {}, 'params');
   return { type: 'request', id, op: o, params } as Request;
 };
 
@@ -359,11 +362,11 @@ const checkAgentError = obj<AgentError>({
   advice: optional(str),
 });
 
-const checkResponse: Check<Response> = (v, p) => {
-  if (!isRecord(v)) throw new ValidationError(p, 'an object');
-  const id = int(v.id, 'id');
-  if (bool(v.ok, 'ok')) return { type: 'response', id, ok: true, result: json(v.result ?? null, 'result') };
-  return { type: 'response', id, ok: false, error: checkAgentError(v.error, 'error') };
+const checkResponse: Check<Response> = (v) => {
+  if (!isRecord(v)) throw new ValidationError('', 'an object');
+  const id = checkAt(int, v.id, 'id');
+  if (checkAt(bool, v.ok, 'ok')) return { type: 'response', id, ok: true, result: checkAt(json, v.result ?? null, 'result') };
+  return { type: 'response', id, ok: false, error: checkAt(checkAgentError, v.error, 'error') };
 };
 
 const checkFrame = obj<CrashFrame>({ address, module: nullable(str), offset: nullable(int), symbol: nullable(str) });
@@ -401,20 +404,23 @@ const eventChecks: { [E in AgentEvent['event']]: Check<Extract<AgentEvent, { eve
   }),
 };
 
-export const checkAgentMessage: Check<AgentMessage> = (v, p) => {
-  if (!isRecord(v)) throw new ValidationError(p, 'an object');
-  const type = literal('handshake', 'response', 'event')(v.type, 'type');
-  if (type === 'handshake') return checkHandshake(v, p);
-  if (type === 'response') return checkResponse(v, p);
-  const event = literal('log', 'crash', 'progress')(v.event, 'event');
-  return (eventChecks[event] as Check<AgentEvent>)(v, p);
+const messageType = literal('handshake', 'response', 'event');
+const eventName = literal('log', 'crash', 'progress');
+
+export const checkAgentMessage: Check<AgentMessage> = (v) => {
+  if (!isRecord(v)) throw new ValidationError('', 'an object');
+  const type = checkAt(messageType, v.type, 'type');
+  if (type === 'handshake') return checkHandshake(v);
+  if (type === 'response') return checkResponse(v);
+  const event = checkAt(eventName, v.event, 'event');
+  return (eventChecks[event] as Check<AgentEvent>)(v);
 };
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
 
 function validated<T>(check: Check<T>, value: unknown): Validated<T> {
   try {
-    return { ok: true, value: check(value, '') };
+    return { ok: true, value: check(value) };
   } catch (error) {
     if (error instanceof ValidationError) return { ok: false, error: error.message };
     throw error;
@@ -426,7 +432,7 @@ export function validateHostMessage(value: unknown): Validated<HostMessage> {
   return validated(checkRequest, value);
 }
 
-/** Validates what the supervisor receives. */
+/** Validates what the host receives. */
 export function validateAgentMessage(value: unknown): Validated<AgentMessage> {
   return validated(checkAgentMessage, value);
 }

@@ -1,7 +1,7 @@
 // One agent child process: handshake, framed requests matched by id, events, exit decoding.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { FrameDecoder, encodeFrame } from '../../src-agent32/protocol/framing.ts';
+import { FrameDecoder, FrameTooLargeError, FrameWriter } from '../../src-agent32/protocol/framing.ts';
 import {
   type CrashEvent,
   type EmptyParams,
@@ -99,7 +99,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   private exitInfo: AgentExit | null = null;
   private readonly exited: Promise<AgentExit>;
   private onHandshake: ((h: Handshake) => void) | null = null;
-  private outgoing: Buffer[] = [];
+  private readonly outgoing = new FrameWriter();
 
   private constructor(readonly runtime: AgentRuntime, private readonly child: ChildProcess) {
     super();
@@ -130,22 +130,48 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     return this.child.pid ?? null;
   }
 
-  /** Sends a request; the reply is the response, or how the agent ended before answering. */
-  request<O extends Op>(op: O, params: ParamsOf<O> | EmptyParams = {}): { id: number; reply: Promise<Reply<O>> } {
+  /**
+   * Sends a request; `settle` gets the response, or how the agent ended before answering, exactly
+   * once. It runs synchronously as the reply is decoded, so requests it sends leave in the same write.
+   */
+  send<O extends Op>(op: O, params: ParamsOf<O> | EmptyParams, settle: (reply: Reply<O>) => void): number {
     const id = this.nextId++;
-    if (this.exitInfo) return { id, reply: Promise.resolve({ kind: 'exit', exit: this.exitInfo }) };
-    const reply = new Promise<Reply<O>>((settle) => this.pending.set(id, { op, settle: settle as (r: Reply<Op>) => void }));
+    const exit = this.exitInfo;
+    if (exit) {
+      queueMicrotask(() => settle({ kind: 'exit', exit }));
+      return id;
+    }
     // Replies settle in a burst (one chunk from the agent) and each frees a slot the supervisor
     // fills at once: the frames sent from those reactions leave together, in one write.
-    if (this.outgoing.push(encodeFrame({ type: 'request', id, op, params })) === 1) queueMicrotask(() => this.flush());
+    const first = this.outgoing.length === 0;
+    try {
+      this.outgoing.append({ type: 'request', id, op, params });
+    } catch (error) {
+      if (!(error instanceof FrameTooLargeError)) throw error;
+      const refused = { code: 'bad-request', name: 'FrameTooLargeError', message: `the request is too large to send: ${error.message}` } as const;
+      queueMicrotask(() => settle({ kind: 'error', error: refused }));
+      return id;
+    }
+    if (first) queueMicrotask(this.flushSoon);
+    this.pending.set(id, { op, settle: settle as (r: Reply<Op>) => void });
+    return id;
+  }
+
+  /** send() as a promise. */
+  request<O extends Op>(op: O, params: ParamsOf<O> | EmptyParams = {}): { id: number; reply: Promise<Reply<O>> } {
+    let id = 0;
+    const reply = new Promise<Reply<O>>((settle) => (id = this.send(op, params, settle)));
     return { id, reply };
   }
 
+  private readonly flushSoon = (): void => this.flush();
+
   private flush(): void {
-    const frames = this.outgoing;
-    if (frames.length === 0) return;
-    this.outgoing = [];
-    if (!this.exitInfo && this.child.stdin!.writable) this.child.stdin!.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+    if (this.outgoing.length === 0) return;
+    // A copy: the stream keeps the buffer until the pipe takes it, and the writer reuses its own.
+    const bytes = Buffer.from(this.outgoing.view());
+    this.outgoing.clear();
+    if (!this.exitInfo && this.child.stdin!.writable) this.child.stdin!.write(bytes);
   }
 
   /** Ends the agent now (SIGKILL); `reason` is reported in the exit. */

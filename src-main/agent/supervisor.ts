@@ -2,7 +2,7 @@
 // crash or hang with its modules restored. Every request gets exactly one outcome and is never
 // retried: only requests that never reached a running agent are (re)sent.
 import { EventEmitter } from 'node:events';
-import { resolve as resolvePath } from 'node:path';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type {
   CallResult,
   CallingConvention,
@@ -105,7 +105,8 @@ type SlotState = 'stopped' | 'starting' | 'ready' | 'backoff';
 interface Job {
   op: Op;
   dll: string | null;
-  params: (handle: string | null) => ParamsOf<Op> | EmptyParams;
+  /** What is sent; ops that name a loaded DLL get its `handle` filled in when they are sent. */
+  params: JobParams;
   timeoutMs: number;
   internal: boolean;
   probe: boolean;
@@ -161,7 +162,8 @@ interface Slot {
   ranges: ModuleRange[];
 }
 
-type JobSpec = { op: Op; dll: string | null; params: Job['params']; timeoutMs?: number; loadOptions?: ModuleOptions };
+type JobParams = (ParamsOf<Op> | EmptyParams) & { handle?: string };
+type JobSpec = { op: Op; dll: string | null; params: JobParams; timeoutMs?: number; loadOptions?: ModuleOptions };
 type OutcomeBody = { kind: 'result'; result: unknown } | { kind: 'error'; error: OutcomeError } | { kind: 'crash'; crash: CrashReport };
 
 const NEEDS_HANDLE = new Set<Op>(['call', 'resolve', 'unload']);
@@ -205,33 +207,33 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // Fields left undefined in params and load options never reach the agent: encodeFrame's JSON drops them.
   load(path: string, options: LoadOptions = {}): Promise<Outcome<LoadResult>> {
     const loadOptions = { flags: options.flags, searchDirs: options.searchDirs };
-    return this.submitFor<LoadResult>(path, options.arch, 'load', options.timeoutMs, () => ({ path, ...loadOptions }), loadOptions);
+    return this.submitFor<LoadResult>(path, options.arch, 'load', options.timeoutMs, { path, ...loadOptions }, loadOptions);
   }
 
   call(path: string, prototype: string, args: JsonValue[], options: CallOptions = {}): Promise<Outcome<CallResult>> {
     const { repeat, convention, declarations } = options;
     const callOptions = repeat === undefined && convention === undefined ? undefined : { repeat, convention };
-    const params = (handle: string | null) => ({ handle: handle!, prototype, args, declarations, options: callOptions });
+    const params = { handle: '', prototype, args, declarations, options: callOptions };
     return this.submitFor<CallResult>(path, options.arch, 'call', options.timeoutMs, params, options.load ?? {});
   }
 
   resolve(path: string, symbol: string, options: { arch?: ArchOption; timeoutMs?: number } = {}): Promise<Outcome<ResolveResult>> {
-    return this.submitFor<ResolveResult>(path, options.arch, 'resolve', options.timeoutMs, (handle) => ({ handle: handle!, symbol }));
+    return this.submitFor<ResolveResult>(path, options.arch, 'resolve', options.timeoutMs, { handle: '', symbol });
   }
 
   async unload(path: string, options: { arch?: ArchOption } = {}): Promise<Outcome<UnloadResult>> {
     const dll = dllKey(path);
-    const outcome = await this.submitFor<UnloadResult>(path, options.arch, 'unload', undefined, (handle) => ({ handle: handle! }), undefined, dll);
+    const outcome = await this.submitFor<UnloadResult>(path, options.arch, 'unload', undefined, { handle: '' }, undefined, dll);
     if (outcome.kind === 'result') this.slots.get(outcome.agent!.arch)?.modules.delete(dll);
     return outcome;
   }
 
   modules(arch: AgentArch): Promise<Outcome<ModulesResult>> {
-    return this.submit<ModulesResult>(this.slot(arch), { op: 'modules', dll: null, params: () => ({}) });
+    return this.submit<ModulesResult>(this.slot(arch), { op: 'modules', dll: null, params: {} });
   }
 
   ping(arch: AgentArch): Promise<Outcome<PingResult>> {
-    return this.submit<PingResult>(this.slot(arch), { op: 'ping', dll: null, params: () => ({}) });
+    return this.submit<PingResult>(this.slot(arch), { op: 'ping', dll: null, params: {} });
   }
 
   resetBreaker(path: string): void {
@@ -258,7 +260,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // ------------------------------------------------------------ submission
 
   private submitFor<R>(
-    path: string, arch: ArchOption | undefined, op: Op, timeoutMs: number | undefined, params: Job['params'], loadOptions?: ModuleOptions, dll = dllKey(path),
+    path: string, arch: ArchOption | undefined, op: Op, timeoutMs: number | undefined, params: JobParams, loadOptions?: ModuleOptions, dll = dllKey(path),
   ): Promise<Outcome<R>> {
     let agentArch: AgentArch;
     try {
@@ -368,7 +370,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const restores: Job[] = [];
     for (const [dll, module] of slot.modules) {
       if (module.handle !== null || module.loading) continue;
-      const job = this.job({ op: 'load', dll, params: () => ({ path: dll, ...module.options }), loadOptions: module.options }, true, (outcome) => {
+      const job = this.job({ op: 'load', dll, params: { path: dll, ...module.options }, loadOptions: module.options }, true, (outcome) => {
         if (outcome.kind !== 'result') this.emit('restoreFailed', { arch: slot.arch, dll, error: outcome.kind === 'error' ? outcome.error : { code: 'LOAD_CRASHED', name: outcome.crash.name, message: 'the agent crashed loading it again' } });
       });
       module.loading = job;
@@ -440,7 +442,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private implicitLoad(slot: Slot, dll: string, options: ModuleOptions): Job {
-    const job = this.job({ op: 'load', dll, params: () => ({ path: dll, ...options }), loadOptions: options }, true, () => undefined);
+    const job = this.job({ op: 'load', dll, params: { path: dll, ...options }, loadOptions: options }, true, () => undefined);
     slot.modules.set(dll, { options, handle: null, loading: job });
     return job;
   }
@@ -451,12 +453,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (module) module.loading = job;
       else slot.modules.set(job.dll, { options: job.loadOptions ?? {}, handle: null, loading: job });
     }
-    const { id, reply } = agent.request(job.op, job.params(handle) as ParamsOf<typeof job.op>);
+    if (handle !== null) job.params.handle = handle;
+    const id = agent.send(job.op, job.params, (reply) => this.onReply(slot, job, reply));
     job.requestId = id;
     slot.byId.set(id, job);
     slot.inFlight.push(job);
     if (slot.inFlight.length === 1) this.startHead(slot);
-    void reply.then((r) => this.onReply(slot, job, r));
   }
 
   // ------------------------------------------------------------ deadlines and pings
@@ -494,7 +496,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (slot.state !== 'ready' || this.disposed) return;
       const idleFor = this.options.now() - slot.lastActivity;
       if (idleFor >= this.options.pingIntervalMs && slot.inFlight.length === 0 && slot.queue.length === 0) {
-        slot.queue.push(this.job({ op: 'ping', dll: null, params: () => ({}), timeoutMs: this.options.pingTimeoutMs }, true, () => undefined));
+        slot.queue.push(this.job({ op: 'ping', dll: null, params: {}, timeoutMs: this.options.pingTimeoutMs }, true, () => undefined));
         this.pump(slot);
       }
       this.armPing(slot);
@@ -507,8 +509,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private onReply(slot: Slot, job: Job, reply: Reply<Op>): void {
     if (reply.kind === 'exit' || job.settled) return;
     slot.byId.delete(job.requestId);
-    const index = slot.inFlight.indexOf(job);
-    if (index >= 0) slot.inFlight.splice(index, 1);
+    // The agent answers in order, so this is nearly always the head.
+    const index = slot.inFlight[0] === job ? 0 : slot.inFlight.indexOf(job);
+    if (index === 0) slot.inFlight.shift();
+    else if (index > 0) slot.inFlight.splice(index, 1);
     if (index === 0) this.startHead(slot);
     slot.lastActivity = this.options.now();
     if (job.op === 'load' && job.dll) this.onLoadReply(slot, job, reply);
@@ -620,7 +624,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (job.settled) return;
     job.settled = true;
     const info = agent ?? (slot.agent ? infoOf(slot, slot.agent) : null);
-    job.finish({ ...body, agent: info, logs: job.logs, elapsedMs: this.options.now() - job.submittedAt } as Outcome<unknown>);
+    const base = { agent: info, logs: job.logs, elapsedMs: this.options.now() - job.submittedAt };
+    if (body.kind === 'result') job.finish({ kind: 'result', result: body.result, ...base });
+    else if (body.kind === 'error') job.finish({ kind: 'error', error: body.error, ...base });
+    else job.finish({ kind: 'crash', crash: body.crash, ...base });
   }
 
   private settleError(slot: Slot, job: Job, error: OutcomeError, agent?: AgentInfo | null): void {
@@ -685,10 +692,21 @@ function fileError(error: unknown): OutcomeError {
   throw error;
 }
 
+const dllKeys = new Map<string, string>();
+const DLL_KEY_MEMO_LIMIT = 1024;
+
 /** The key a DLL is tracked under: its absolute path (case-folded on Windows). */
 export function dllKey(path: string): string {
+  const known = dllKeys.get(path);
+  if (known !== undefined) return known;
   const absolute = resolvePath(path);
-  return process.platform === 'win32' ? absolute.toLowerCase() : absolute;
+  const key = process.platform === 'win32' ? absolute.toLowerCase() : absolute;
+  // A relative path's key depends on the working folder, so only absolute ones are remembered.
+  if (isAbsolute(path)) {
+    if (dllKeys.size >= DLL_KEY_MEMO_LIMIT) dllKeys.clear();
+    dllKeys.set(path, key);
+  }
+  return key;
 }
 
 function baseName(path: string): string {
