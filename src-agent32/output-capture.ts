@@ -14,12 +14,15 @@ export interface CapturedChunk {
 
 const SENTINEL_PREFIX = '\u0000THUNK-SYNC:';
 const IDLE_SLOT = 4;
+const POSTED_SLOT = 6;
 const SLOW_SYNC_MS = 1000;
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { reader, port, sync, slot, prefix, stateSlot } = workerData;
+const { reader, port: channel, sync, slot, prefix, stateSlot, postedSlot } = workerData;
 const fs = require('node:fs');
 const acks = new Int32Array(sync);
+// Counted, so the main thread asks its port only when something is there.
+const port = { postMessage: (text) => { channel.postMessage(text); Atomics.add(acks, postedSlot, 1); } };
 let read;
 let wait = null;
 if (reader.kind === 'fd') {
@@ -81,8 +84,9 @@ interface Drain {
 }
 
 export class OutputCapture {
-  // Per drain slot: serial acknowledged [0-1], ready [2-3], idle [4-5].
-  private readonly acks = new Int32Array(new SharedArrayBuffer(24));
+  // Per drain slot: serial acknowledged [0-1], ready [2-3], idle [4-5], messages posted [6-7].
+  private readonly acks = new Int32Array(new SharedArrayBuffer(32));
+  private readonly received = [0, 0];
   private readonly drains: Drain[];
   private serial = 0;
 
@@ -94,7 +98,7 @@ export class OutputCapture {
     const koffiPath = createRequire(import.meta.url).resolve('koffi');
     this.drains = (['stdout', 'stderr'] as const).map((stream, slot) => {
       const { port1, port2 } = new MessageChannel();
-      const workerData = { reader: pipes[stream].reader, port: port2, sync: this.acks.buffer, slot, prefix: SENTINEL_PREFIX, koffiPath, stateSlot: IDLE_SLOT + slot };
+      const workerData = { reader: pipes[stream].reader, port: port2, sync: this.acks.buffer, slot, prefix: SENTINEL_PREFIX, koffiPath, stateSlot: IDLE_SLOT + slot, postedSlot: POSTED_SLOT + slot };
       // stdout/stderr: true keeps the worker off the parent's process.stdout (EBADF under Wine).
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2], stdout: true, stderr: true });
       worker.unref();
@@ -164,7 +168,11 @@ export class OutputCapture {
     const chunks: CapturedChunk[] = [];
     for (const d of this.drains) {
       let text = '';
-      for (let m = receiveMessageOnPort(d.port); m; m = receiveMessageOnPort(d.port)) text += String(m.message);
+      const posted = Atomics.load(this.acks, POSTED_SLOT + d.slot);
+      for (let m = posted === this.received[d.slot] ? undefined : receiveMessageOnPort(d.port); m; m = receiveMessageOnPort(d.port)) {
+        text += String(m.message);
+        this.received[d.slot]!++;
+      }
       if (text) chunks.push({ stream: d.stream, text: Buffer.from(text, 'latin1').toString('utf8') });
     }
     return chunks;

@@ -7,6 +7,7 @@ import {
   type EmptyParams,
   type ErrorResponse,
   type Handshake,
+  type JsonValue,
   type LogEvent,
   type Op,
   type ProgressEvent,
@@ -64,6 +65,9 @@ export class AgentStartError extends Error {
   }
 }
 
+// Wine ends only the thread whose stack overflowed (virtual_setup_exception, then abort_thread) and
+// leaves the agent alive on its worker threads; its err channel says so (see runtime-locator's WINEDEBUG).
+export const WINE_STACK_OVERFLOW = /virtual_setup_exception stack overflow \d+ bytes addr (?:0x)?([0-9a-f]+)/i;
 const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGTRAP', 'SIGSYS']);
 const STDERR_TAIL = 4000;
 const live = new Set<AgentProcess>();
@@ -96,6 +100,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   private stderrTail = '';
   private crash: CrashEvent | null = null;
   private killedBy: string | null = null;
+  private stackOverflow = false;
   private exitInfo: AgentExit | null = null;
   private readonly exited: Promise<AgentExit>;
   private onHandshake: ((h: Handshake) => void) | null = null;
@@ -107,7 +112,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     installExitHook();
     this.exited = new Promise((resolveExit) => this.watchExit(resolveExit));
     child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => void (this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL)));
+    child.stderr!.on('data', (chunk: Buffer) => this.onStderr(chunk));
     child.stdin!.on('error', () => undefined);
   }
 
@@ -212,6 +217,14 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     });
   }
 
+  private onStderr(chunk: Buffer): void {
+    this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
+    if (this.runtime.wine && !this.stackOverflow && !this.exitInfo && WINE_STACK_OVERFLOW.test(this.stderrTail)) {
+      this.stackOverflow = true;
+      this.child.kill('SIGKILL');
+    }
+  }
+
   // Bad frames and malformed or unmatched messages are dropped: a request they should have
   // answered ends by its deadline or by the agent's exit.
   private onData(chunk: Buffer): void {
@@ -222,6 +235,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   }
 
   private onMessage(raw: unknown): void {
+    if (this.onSuccess(raw)) return;
     const checked = validateAgentMessage(raw);
     if (!checked.ok) return;
     const message = checked.value;
@@ -240,6 +254,20 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     } else {
       this.crash = message;
     }
+  }
+
+  /**
+   * The common case, a successful response: its result is checked once, against its request's op,
+   * instead of as generic JSON first. Anything else (or anything odd) takes the full check.
+   */
+  private onSuccess(raw: unknown): boolean {
+    const message = raw as { type?: unknown; id?: unknown; ok?: unknown; result?: unknown };
+    if (typeof raw !== 'object' || raw === null || message.type !== 'response' || message.ok !== true || !Number.isSafeInteger(message.id)) return false;
+    const pending = this.pending.get(message.id as number);
+    if (!pending) return true;
+    this.pending.delete(message.id as number);
+    pending.settle(this.toReply(pending.op, { type: 'response', id: message.id as number, ok: true, result: message.result as JsonValue }));
+    return true;
   }
 
   private toReply(op: Op, message: Response): Reply<Op> {
@@ -285,6 +313,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     const base = { code, signal, crash: this.crash, killedBy: this.killedBy, stderrTail: this.stderrTail.trim() };
     // Wine's debugger sometimes ends a faulting process with SIGKILL instead of the status.
     const wineFault = this.runtime.wine !== null && /Unhandled (page fault|exception)/.test(this.stderrTail);
+    if (this.stackOverflow) return { ...base, status: 'STATUS_STACK_OVERFLOW', crashed: true, lowByteOnly: false };
     if (signal) {
       const status = wineFault ? wineStatus(this.stderrTail) : signal;
       return { ...base, status, crashed: (CRASH_SIGNALS.has(signal) || wineFault || this.crash !== null) && !this.killedBy, lowByteOnly: false };

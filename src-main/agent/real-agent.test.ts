@@ -73,6 +73,15 @@ describe('real native agent (linux-x64)', { skip: nativeSkip }, () => {
       assert.equal(outcome.kind === 'error' && outcome.error.code, 'AGENT_EXITED');
     }));
 
+  it('reports a stack overflow as a crash and serves again', () =>
+    withSupervisor(opts(), async (s) => {
+      const overflowed = await s.call(lib, 'int recurse(int depth)', [0], { timeoutMs: 20_000 });
+      assert.equal(overflowed.kind, 'crash', JSON.stringify(overflowed));
+      if (overflowed.kind === 'crash') assert.equal(overflowed.crash.exit.signal, 'SIGSEGV');
+      const again = await s.call(lib, 'int add(int a, int b)', [1, 2]);
+      assert.equal(again.kind === 'result' && again.result.value, 3);
+    }));
+
   it('survives 200 crash/restart cycles without leaking processes', { timeout: 300_000 }, () =>
     withSupervisor(opts({ breaker: { threshold: 10_000, windowMs: 1000, cooldownMs: 1 } }), async (s) => {
       for (let i = 0; i < 200; i++) {
@@ -158,6 +167,21 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
           assert.equal(crashed.crash.name, 'STATUS_ACCESS_VIOLATION');
           assert.equal(crashed.crash.module?.toLowerCase(), 'supervised.dll');
           assert.ok((crashed.crash.offset ?? 0) > 0);
+        }
+        const again = await s.call(own.supervised, 'int add(int a, int b)', [1, 2]);
+        assert.equal(again.kind === 'result' && again.result.value, 3);
+      }));
+
+    // Wine ends only the overflowing thread and leaves the agent alive; without its err line the
+    // call would end as hung at its deadline (20 s here) instead of as a crash.
+    it('reports a stack overflow as a crash in the DLL, not as a hang', () =>
+      withSupervisor({}, async (s) => {
+        const own = windowsFixtures(bits).dlls!;
+        const overflowed = await s.call(own.supervised, 'int recurse(int depth)', [0], { timeoutMs: 20_000 });
+        assert.equal(overflowed.kind, 'crash', JSON.stringify(overflowed));
+        if (overflowed.kind === 'crash') {
+          assert.deepEqual([overflowed.crash.name, overflowed.crash.code], ['STATUS_STACK_OVERFLOW', 0xc00000fd]);
+          assert.equal(overflowed.crash.module?.toLowerCase(), 'supervised.dll');
         }
         const again = await s.call(own.supervised, 'int add(int a, int b)', [1, 2]);
         assert.equal(again.kind === 'result' && again.result.value, 3);

@@ -42,6 +42,10 @@ export interface LocateOptions {
   /** Electron's process.resourcesPath in the packaged app. */
   resourcesPath?: string;
   platform?: NodeJS.Platform;
+  /** The host's CPU (process.arch by default). */
+  hostArch?: NodeJS.Architecture;
+  /** Electron's binary, run as Node when no node is staged; process.execPath inside Electron by default. */
+  electronExecPath?: string;
   /** The Wine launcher; `wine` runs both bitnesses since Wine 8. */
   wineCommand?: string;
   winePrefix?: string;
@@ -93,59 +97,133 @@ function display(root: string, path: string): string {
   return rel.startsWith('..') ? path : rel;
 }
 
+// Unpackaged Electron (`electron .`) sets resourcesPath too, to Electron's own folder; defaultApp marks it.
 function resourcesPath(options: LocateOptions): string | undefined {
-  return options.resourcesPath ?? (process as { resourcesPath?: string }).resourcesPath;
+  if (options.resourcesPath !== undefined) return options.resourcesPath;
+  const host = process as { resourcesPath?: string; defaultApp?: boolean };
+  return host.defaultApp ? undefined : host.resourcesPath;
 }
 
-function runtimeDir(arch: AgentArch, options: LocateOptions): string {
+interface Layout {
+  arch: AgentArch;
+  root: string;
+  dir: string;
+  packaged: boolean;
+  /** The folder as named in descriptions: build/agents/<arch> or resources/agents/<arch>. */
+  label: string;
+}
+
+function layoutOf(arch: AgentArch, options: LocateOptions): Layout {
+  const root = options.root ?? projectRoot();
   const packaged = resourcesPath(options);
-  if (packaged) return join(packaged, 'agents', arch);
-  return join(options.root ?? projectRoot(), 'build', 'agents', arch);
+  if (packaged) return { arch, root, dir: join(packaged, 'agents', arch), packaged: true, label: `resources/agents/${arch}` };
+  const dir = join(root, 'build', 'agents', arch);
+  return { arch, root, dir, packaged: false, label: display(root, dir) };
+}
+
+interface NodeCommand {
+  command: string;
+  env: Record<string, string>;
+  label: string;
+}
+
+// Inside Electron, process.execPath is the app itself, which runs a script only as ELECTRON_RUN_AS_NODE.
+function hostNode(options: LocateOptions): NodeCommand {
+  const electron = options.electronExecPath ?? (process.versions.electron ? process.execPath : undefined);
+  if (electron) return { command: electron, env: { ELECTRON_RUN_AS_NODE: '1' }, label: 'Electron as Node' };
+  return { command: process.execPath, env: {}, label: `node ${process.version}, host` };
 }
 
 // The staging script may copy node, or name the one to use in node-path.txt.
-function stagedNode(dir: string): string {
+function stagedNode(dir: string): string | null {
   if (existsSync(join(dir, 'node'))) return join(dir, 'node');
   const named = join(dir, 'node-path.txt');
   const path = existsSync(named) ? readFileSync(named, 'utf8').trim() : '';
-  return path && existsSync(path) ? path : process.execPath;
+  return path && existsSync(path) ? path : null;
 }
 
+/** The files an agent folder needs besides its node: the script, koffi and koffi's native module. */
+function agentFiles(layout: Layout): string[] {
+  const native = join('node_modules', '@koromix', `koffi-${layout.arch}`, layout.arch.replace('-', '_'), 'koffi.node');
+  return [join(layout.dir, 'agent.js'), join(layout.dir, 'node_modules', 'koffi', 'package.json'), join(layout.dir, native)];
+}
+
+export const AGENT_WINEDEBUG = '-all,err+virtual';
 const STAGE_HINT = 'run `npm run stage:agents`';
+const BASE_ENV = { NODE_SKIP_PLATFORM_CHECK: '1' };
+
+function missingError(layout: Layout, files: string[]): RuntimeMissingError {
+  const gone = existsSync(layout.dir) ? files.filter((f) => !existsSync(f)) : [layout.dir];
+  const what = gone.map((f) => display(layout.root, f)).join(', ');
+  const hint = layout.packaged ? `the app was packaged without it (${STAGE_HINT} before electron-builder)` : STAGE_HINT;
+  return new RuntimeMissingError(layout.arch, `${what} not found: ${hint}`);
+}
+
+function requireFiles(layout: Layout, files: string[]): void {
+  if (files.some((f) => !existsSync(f))) throw missingError(layout, files);
+}
 
 /** Locates the runtime of `arch` or throws RuntimeMissingError saying exactly what is missing. */
 export function locateRuntime(arch: AgentArch, options: LocateOptions = {}): AgentRuntime {
+  const layout = layoutOf(arch, options);
+  if (arch === 'linux-x64') return locateLinux(layout, options);
+  if ((options.platform ?? process.platform) === 'win32') return locateWindowsNative(layout, options);
+  return locateUnderWine(layout, options);
+}
+
+function locateLinux(layout: Layout, options: LocateOptions): AgentRuntime {
   const platform = options.platform ?? process.platform;
-  const root = options.root ?? projectRoot();
-  const dir = runtimeDir(arch, options);
-  const script = join(dir, 'agent.js');
-  const baseEnv = { NODE_SKIP_PLATFORM_CHECK: '1' };
-  if (arch === 'linux-x64') {
-    if (platform !== 'linux' || process.arch !== 'x64') throw new RuntimeMissingError(arch, `the linux-x64 agent runs only on Linux x64, not ${platform}-${process.arch}`);
-    if (existsSync(script)) {
-      const node = stagedNode(dir);
-      return { arch, command: node, args: [script], env: baseEnv, dir, wine: null, description: `${display(root, dir)} (node ${node === process.execPath ? `${process.version}, host` : 'staged'})` };
-    }
-    const source = join(root, 'src-agent32', 'agent.ts');
-    if ((options.allowSource ?? true) && !resourcesPath(options) && existsSync(source)) {
-      return { arch, command: process.execPath, args: ['--import', 'tsx', source], env: baseEnv, dir: dirname(source), wine: null, description: `src-agent32/agent.ts via tsx (node ${process.version}, host)` };
-    }
-    throw new RuntimeMissingError(arch, `${display(root, script)} not found: ${STAGE_HINT}`);
+  const hostArch = options.hostArch ?? process.arch;
+  if (platform !== 'linux' || hostArch !== 'x64') throw new RuntimeMissingError(layout.arch, `the linux-x64 agent runs only on Linux x64, not ${platform}-${hostArch}`);
+  const files = agentFiles(layout);
+  const [script] = files;
+  if (existsSync(script)) {
+    requireFiles(layout, files);
+    const staged = stagedNode(layout.dir);
+    const node = staged && staged !== process.execPath ? { command: staged, env: {}, label: 'node staged' } : hostNode(options);
+    return runtime(layout, node, [script], `${layout.label} (${node.label})`);
   }
-  const exe = join(dir, 'node.exe');
-  if (!existsSync(exe)) throw new RuntimeMissingError(arch, `${display(root, exe)} not found: ${STAGE_HINT}`);
-  if (!existsSync(script)) throw new RuntimeMissingError(arch, `${display(root, script)} not found: ${STAGE_HINT}`);
-  if (platform === 'win32') {
-    if (arch === 'win32-x64' && process.arch !== 'x64' && process.arch !== 'arm64') throw new RuntimeMissingError(arch, 'a 64-bit agent needs 64-bit Windows');
-    return { arch, command: exe, args: [script], env: baseEnv, dir, wine: null, description: display(root, dir) };
+  const source = join(layout.root, 'src-agent32', 'agent.ts');
+  if ((options.allowSource ?? true) && !layout.packaged && existsSync(source)) {
+    const node = hostNode(options);
+    return { ...runtime(layout, node, ['--import', 'tsx', source], `src-agent32/agent.ts via tsx (${node.label})`), dir: dirname(source) };
   }
+  throw missingError(layout, [script]);
+}
+
+// A 64-bit folder without node.exe still runs on x64 Windows: the packaged app ships none and runs Electron as Node.
+function locateWindowsNative(layout: Layout, options: LocateOptions): AgentRuntime {
+  const hostArch = options.hostArch ?? process.arch;
+  if (layout.arch === 'win32-x64' && hostArch !== 'x64' && hostArch !== 'arm64') throw new RuntimeMissingError(layout.arch, 'a 64-bit agent needs 64-bit Windows');
+  const files = agentFiles(layout);
+  const exe = join(layout.dir, 'node.exe');
+  if (!existsSync(exe) && layout.arch === 'win32-x64' && hostArch === 'x64') {
+    requireFiles(layout, files);
+    const node = hostNode(options);
+    return runtime(layout, node, [files[0]], `${layout.label} (${node.label})`);
+  }
+  requireFiles(layout, [exe, ...files]);
+  return runtime(layout, { command: exe, env: {} }, [files[0]], layout.label);
+}
+
+function locateUnderWine(layout: Layout, options: LocateOptions): AgentRuntime {
+  const { arch } = layout;
+  const files = agentFiles(layout);
+  const exe = join(layout.dir, 'node.exe');
+  requireFiles(layout, [exe, ...files]);
   const wineCommand = options.wineCommand ?? 'wine';
   const version = wineVersion(wineCommand);
   if (!version) throw new RuntimeMissingError(arch, `Wine is not installed (\`${wineCommand} --version\` failed): apt-get install wine wine64${arch === 'win32-ia32' ? ' wine32:i386' : ''}`);
   if (arch === 'win32-ia32' && !hasWine32()) throw new RuntimeMissingError(arch, '32-bit Wine is not installed: dpkg --add-architecture i386 && apt-get update && apt-get install wine32:i386');
-  const prefix = options.winePrefix ?? join(root, 'build', 'wine-prefix');
-  const env = { ...baseEnv, WINEDEBUG: '-all', WINEPREFIX: prefix };
-  return { arch, command: wineCommand, args: [exe, script], env, dir, wine: { command: wineCommand, version, prefix }, description: `${display(root, dir)} under ${version}` };
+  const prefix = options.winePrefix ?? join(layout.root, 'build', 'wine-prefix');
+  const wine = { command: wineCommand, version, prefix };
+  // Quiet but for the virtual-memory errors: Wine reports a stack overflow only there (agent-process.ts).
+  const launcher = { command: wineCommand, env: { WINEDEBUG: AGENT_WINEDEBUG, WINEPREFIX: prefix } };
+  return { ...runtime(layout, launcher, [exe, files[0]], `${layout.label} under ${version}`), wine };
+}
+
+function runtime(layout: Layout, node: Omit<NodeCommand, 'label'>, args: string[], description: string): AgentRuntime {
+  return { arch: layout.arch, command: node.command, args, env: { ...BASE_ENV, ...node.env }, dir: layout.dir, wine: null, description };
 }
 
 /** Creates the Wine prefix on first use (`wineboot -i`, ~10 s); concurrent callers wait for one. */

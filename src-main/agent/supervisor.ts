@@ -18,7 +18,7 @@ import type {
   ResolveResult,
   UnloadResult,
 } from '../../src-agent32/protocol/messages.ts';
-import { AgentProcess, type AgentExit, type ParamsOf, type Reply, type SpawnAgent } from './agent-process.ts';
+import { AgentProcess, type AgentExit, type ParamsOf, type Reply, type SpawnAgent, WINE_STACK_OVERFLOW } from './agent-process.ts';
 import { JobQueue } from './job-queue.ts';
 import { type BreakerOptions, type BreakerSnapshot, type BreakerState, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { type AgentInfo, type CrashReport, type LogEntry, type Outcome, type OutcomeError, crashReport, exitedError, timeoutError } from './outcome.ts';
@@ -158,6 +158,8 @@ interface Slot {
   backoffTimer: NodeJS.Timeout | null;
   lastActivity: number;
   starting: Promise<void> | null;
+  /** The running agent as outcomes name it; one object shared by its outcomes. */
+  info: AgentInfo | null;
   /** Address ranges of loaded modules, to place a crash address reported only by Wine. */
   ranges: ModuleRange[];
 }
@@ -174,7 +176,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly slots = new Map<AgentArch, Slot>();
   private readonly breaker: CircuitBreaker;
   // Per file and choice: parsing the PE again for every request is wasted work, as a DLL in use keeps its machine.
-  private readonly arches = new Map<string, AgentArch>();
+  private readonly arches = new Map<string, Map<ArchChoice, AgentArch>>();
   private readonly options: Required<Omit<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs'>> & Pick<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs'>;
   private disposed = false;
 
@@ -274,12 +276,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** archFor with the file's key already computed; only successful answers are remembered. */
   private archForKey(path: string, dll: string, arch: ArchOption): AgentArch {
     if ((AGENT_ARCHES as readonly string[]).includes(arch)) return arch as AgentArch;
-    const memoKey = `${dll}\0${arch}`;
-    let found = this.arches.get(memoKey);
+    let byChoice = this.arches.get(dll);
+    let found = byChoice?.get(arch as ArchChoice);
     if (found === undefined) {
       found = archForFile(path, arch as ArchChoice);
-      if (this.arches.size >= ARCH_MEMO_LIMIT) this.arches.delete(this.arches.keys().next().value!);
-      this.arches.set(memoKey, found);
+      if (!byChoice) {
+        if (this.arches.size >= ARCH_MEMO_LIMIT) this.arches.delete(this.arches.keys().next().value!);
+        byChoice = new Map();
+        this.arches.set(dll, byChoice);
+      }
+      byChoice.set(arch as ArchChoice, found);
     }
     return found;
   }
@@ -310,7 +316,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       slot = {
         arch, state: 'stopped', agent: null, handshake: null, runtime: null, queue: new JobQueue<Job>(), inFlight: [], byId: new Map(), modules: new Map(),
         failures: 0, starts: 0, crashes: 0, timeouts: 0, lastExit: null, deadlineTimer: null, deadlineAt: Infinity, pingTimer: null, backoffTimer: null, lastActivity: 0,
-        starting: null, ranges: [],
+        starting: null, ranges: [], info: null,
       };
       this.slots.set(arch, slot);
     }
@@ -354,6 +360,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private attach(slot: Slot, agent: AgentProcess, handshake: Handshake): void {
     slot.agent = agent;
+    slot.info = infoOf(slot, agent);
     slot.handshake = handshake;
     slot.state = 'ready';
     slot.starts++;
@@ -560,6 +567,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private onExit(slot: Slot, agent: AgentProcess, exit: AgentExit): void {
     if (slot.agent !== agent) return;
     slot.agent = null;
+    slot.info = null;
     slot.state = 'stopped';
     slot.lastExit = exit;
     this.clearTimers(slot);
@@ -623,11 +631,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private settle(slot: Slot, job: Job, body: OutcomeBody, agent?: AgentInfo | null): void {
     if (job.settled) return;
     job.settled = true;
-    const info = agent ?? (slot.agent ? infoOf(slot, slot.agent) : null);
-    const base = { agent: info, logs: job.logs, elapsedMs: this.options.now() - job.submittedAt };
-    if (body.kind === 'result') job.finish({ kind: 'result', result: body.result, ...base });
-    else if (body.kind === 'error') job.finish({ kind: 'error', error: body.error, ...base });
-    else job.finish({ kind: 'crash', crash: body.crash, ...base });
+    const info = agent ?? slot.info;
+    const elapsedMs = this.options.now() - job.submittedAt;
+    if (body.kind === 'result') job.finish({ kind: 'result', result: body.result, agent: info, logs: job.logs, elapsedMs });
+    else if (body.kind === 'error') job.finish({ kind: 'error', error: body.error, agent: info, logs: job.logs, elapsedMs });
+    else job.finish({ kind: 'crash', crash: body.crash, agent: info, logs: job.logs, elapsedMs });
   }
 
   private settleError(slot: Slot, job: Job, error: OutcomeError, agent?: AgentInfo | null): void {
@@ -635,12 +643,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 }
 
-/** Wine's "Unhandled page fault on write access to 00000010 at address 6B50156A", placed in a module. */
+/**
+ * Wine's "Unhandled page fault on write access to 00000010 at address 6B50156A", or its stack
+ * overflow line ("virtual_setup_exception stack overflow 5712 bytes addr 0x6b501560 ..."), placed in a module.
+ */
 export function crashFromWineStderr(exit: AgentExit, ranges: ModuleRange[]): CrashEvent | null {
-  const fault = /Unhandled (.+?) at address ([0-9A-Fa-f]+)/.exec(exit.stderrTail);
-  if (!fault) return null;
-  const address = BigInt(`0x${fault[2]}`);
-  const access = /(read|write|execute) access to ([0-9A-Fa-f]+)/.exec(fault[1]!);
+  const overflow = WINE_STACK_OVERFLOW.exec(exit.stderrTail);
+  const fault = overflow ? null : /Unhandled (.+?) at address ([0-9A-Fa-f]+)/.exec(exit.stderrTail);
+  const hexAddress = overflow?.[1] ?? fault?.[2];
+  if (!hexAddress) return null;
+  const address = BigInt(`0x${hexAddress}`);
+  const access = fault ? /(read|write|execute) access to ([0-9A-Fa-f]+)/.exec(fault[1]!) : null;
   const range = ranges.find((r) => address >= r.base && address < r.base + BigInt(r.size));
   const module = range ? range.path.split(/[\\/]/).pop()! : null;
   const offset = range ? Number(address - range.base) : null;
