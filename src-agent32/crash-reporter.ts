@@ -13,16 +13,25 @@
 //   filter instead, which runs only when no handler took them.
 // A DLL that catches its own hardware faults (SEH __try) therefore produces a crash event followed
 // by a normal response; the supervisor should treat a crash event as final only once the agent dies.
+//
+// Only the main thread's exceptions reach the JS handlers (see crash/thread-dispatch.ts). On the
+// DLL's own threads an exception goes on to that thread's handlers, and one nobody handles ends the
+// process at once with the exception code as its exit status: no crash event, but no debugger or
+// error dialog either that could keep a dead agent around.
 import type { AgentContext } from './agent.ts';
 import type { CrashEvent, CrashFrame } from './protocol/messages.ts';
 import { ntstatusName } from './protocol/ntstatus.ts';
 import { koffi } from './native/koffi.ts';
+import { GetCurrentThreadId } from './native/kernel32.ts';
 import { backtrace } from './crash/backtrace.ts';
 import { type ExceptionInfo, decodeException, registers } from './crash/context.ts';
 import { hex } from './crash/memory.ts';
 import { locate } from './crash/modules.ts';
+import { MinidumpWriter } from './crash/minidump.ts';
+import { mainThreadOnly } from './crash/thread-dispatch.ts';
 
 const EXCEPTION_CONTINUE_SEARCH = 0;
+const EXCEPTION_EXECUTE_HANDLER = 1;
 const SOFTWARE_CODES = new Set([0xe06d7363, 0xc0000409, 0xc0000374, 0xc0000417, 0xc0000420, 0xc0000025]);
 const HARDWARE_CODES = new Set([
   0xc0000005, 0xc0000006, 0xc000001d, 0xc0000096, 0xc0000094, 0xc0000095, 0xc000008c, 0xc000008d, 0xc000008e,
@@ -34,20 +43,28 @@ const ACCESS_KINDS: Record<number, CrashEvent['accessKind']> = { 0: 'read', 1: '
 export function installCrashReporter(ctx: AgentContext): void {
   const k32 = koffi.load('kernel32.dll');
   const Handler = koffi.proto('__stdcall', 'ThunkExceptionHandler', 'long', ['void *']);
-  const addVectored = k32.func('__stdcall', 'AddVectoredExceptionHandler', 'void *', ['uint32_t', koffi.pointer(Handler)]);
-  const setFilter = k32.func('__stdcall', 'SetUnhandledExceptionFilter', 'void *', [koffi.pointer(Handler)]);
-  const reporter = new CrashReporter(ctx);
+  const addVectored = k32.func('void * __stdcall AddVectoredExceptionHandler(uint32_t first, uintptr_t handler)');
+  const setFilter = k32.func('uintptr_t __stdcall SetUnhandledExceptionFilter(uintptr_t filter)');
+  const reporter = new CrashReporter(ctx, MinidumpWriter.fromEnvironment());
   const vectored = koffi.register((p: bigint) => reporter.onFirstChance(p), koffi.pointer(Handler));
   const filter = koffi.register((p: bigint) => reporter.onUnhandled(p), koffi.pointer(Handler));
-  addVectored(1, vectored);
-  setFilter(filter);
+  addVectored(1, onMainThread(vectored, EXCEPTION_CONTINUE_SEARCH));
+  setFilter(onMainThread(filter, EXCEPTION_EXECUTE_HANDLER));
+}
+
+function onMainThread(callback: unknown, foreignResult: number): bigint {
+  const address = BigInt(koffi.address(callback));
+  return mainThreadOnly(address, foreignResult) ?? address;
 }
 
 class CrashReporter {
   private busy = false;
   private reported = new Set<string>();
 
-  constructor(private readonly ctx: AgentContext) {}
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly minidumps: MinidumpWriter | null,
+  ) {}
 
   onFirstChance(pointers: bigint): number {
     return this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) && !inCoreModule(info.address));
@@ -63,7 +80,7 @@ class CrashReporter {
     this.busy = true;
     try {
       const info = decodeException(BigInt(pointers));
-      if (info && wanted(info)) this.report(info);
+      if (info && wanted(info)) this.report(info, BigInt(pointers));
     } catch {
       // Reporting is best effort; the exit status still tells the supervisor what happened.
     } finally {
@@ -72,11 +89,13 @@ class CrashReporter {
     return EXCEPTION_CONTINUE_SEARCH;
   }
 
-  private report(info: ExceptionInfo): void {
+  private report(info: ExceptionInfo, pointers: bigint): void {
     const key = `${info.code}:${info.address}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
     const event = crashEvent(info, this.ctx.currentCall, jsStack());
+    event.threadId = GetCurrentThreadId() as number;
+    if (this.minidumps) Object.assign(event, this.minidumps.write(info.code, pointers));
     for (const chunk of this.ctx.capture.drainQuickly()) {
       this.ctx.send({ type: 'event', event: 'log', callId: this.ctx.currentCall, stream: chunk.stream, text: chunk.text });
     }

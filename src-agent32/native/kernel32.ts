@@ -24,9 +24,19 @@ export const WriteFile = fn('int __stdcall WriteFile(void *file, void *buf, uint
 export const DuplicateHandle = fn('int __stdcall DuplicateHandle(void *srcProcess, void *src, void *dstProcess, _Out_ void **dst, uint32_t access, int inherit, uint32_t options)');
 export const AddVectoredExceptionHandler = fn('void * __stdcall AddVectoredExceptionHandler(uint32_t first, void *handler)');
 export const TerminateProcess = fn('int __stdcall TerminateProcess(void *process, uint32_t code)');
+export const GetCurrentProcessId = fn('uint32_t __stdcall GetCurrentProcessId()');
+export const GetCurrentThreadId = fn('uint32_t __stdcall GetCurrentThreadId()');
+export const CreateFileW = fn('void * __stdcall CreateFileW(const char16_t *path, uint32_t access, uint32_t share, void *security, uint32_t disposition, uint32_t flags, void *template)');
+export const CloseHandle = fn('int __stdcall CloseHandle(void *handle)');
+export const DeleteFileW = fn('int __stdcall DeleteFileW(const char16_t *path)');
+export const VirtualAlloc = fn('uintptr_t __stdcall VirtualAlloc(uintptr_t address, uintptr_t size, uint32_t type, uint32_t protect)');
+export const VirtualProtect = fn('int __stdcall VirtualProtect(uintptr_t address, uintptr_t size, uint32_t protect, _Out_ uint32_t *old)');
+export const FlushInstructionCache = fn('int __stdcall FlushInstructionCache(void *process, uintptr_t address, uintptr_t size)');
+export const RtlMoveMemory = fn('void __stdcall RtlMoveMemory(uintptr_t destination, const void *source, uintptr_t size)');
 
 export const STD_OUTPUT_HANDLE = 0xfffffff5;
 export const STD_ERROR_HANDLE = 0xfffffff4;
+export const INVALID_HANDLE_VALUE = BigInt.asUintN(koffi.sizeof('void *') * 8, -1n);
 
 export function formatMessage(code: number): string {
   const buf = Buffer.alloc(2048);

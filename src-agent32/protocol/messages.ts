@@ -280,6 +280,12 @@ export interface CrashEvent {
   registers: Record<string, string>;
   frames: CrashFrame[];
   jsStack: string;
+  /** The Windows id of the faulting thread. */
+  threadId?: number;
+  /** Where the minidump was written (THUNK_MINIDUMP_DIR set), as the host names the path. */
+  minidump?: string;
+  /** Why no minidump was written although one was asked for. */
+  minidumpError?: string;
 }
 export interface ProgressEvent {
   type: 'event';
@@ -394,6 +400,9 @@ const eventChecks: { [E in AgentEvent['event']]: Check<Extract<AgentEvent, { eve
     registers: recordOf(str),
     frames: arrayOf(checkFrame, 1024),
     jsStack: str,
+    threadId: optional(intRange(0, 0xffffffff)),
+    minidump: optional(str),
+    minidumpError: optional(str),
   }),
   progress: obj<ProgressEvent>({
     type: literal('event'),

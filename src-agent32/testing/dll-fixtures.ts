@@ -1,7 +1,7 @@
 // Builds the Windows test DLLs of fixtures/agent with MinGW, per architecture, when missing or stale.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export type WindowsArch = 'ia32' | 'x64';
 
@@ -30,8 +30,19 @@ function stale(output: string, inputs: string[]): boolean {
   return inputs.some((input) => statSync(input).mtimeMs > built);
 }
 
+// Built beside and renamed into place: the two architectures' suites run in parallel and each also
+// builds the other's calls.dll, so a reader must never see a half-written file.
 function compile(gcc: string, output: string, inputs: string[], extra: string[] = []): string {
-  if (stale(output, inputs)) execFileSync(gcc, ['-shared', '-O1', '-fno-omit-frame-pointer', '-o', output, ...inputs, ...extra]);
+  if (!stale(output, inputs)) return output;
+  // Same file name in a folder of its own: the linker records the name as the DLL's export name.
+  const scratch = mkdtempSync(join(dirname(output), '.build-'));
+  try {
+    const partial = join(scratch, basename(output));
+    execFileSync(gcc, ['-shared', '-O1', '-fno-omit-frame-pointer', '-o', partial, ...inputs, ...extra]);
+    renameSync(partial, output);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   return output;
 }
 

@@ -24,7 +24,8 @@ function newestSource(): number {
   return Math.max(0, ...agentSources().filter((file) => !file.endsWith('.test.ts')).map((file) => statSync(file).mtimeMs));
 }
 
-export function spawnWineAgent(arch: WindowsArch): AgentHarness {
+/** `env` is added to the agent's environment (Wine passes it on to the Windows process). */
+export function spawnWineAgent(arch: WindowsArch, env: Record<string, string> = {}): AgentHarness {
   const runtime = locateRuntime(`win32-${arch}`);
-  return new AgentHarness(runtime.command, runtime.args, { ...process.env, ...runtime.env });
+  return new AgentHarness(runtime.command, runtime.args, { ...process.env, ...runtime.env, ...env });
 }

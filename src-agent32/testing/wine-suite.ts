@@ -2,30 +2,80 @@
 // so that the two run in parallel.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AgentHarness } from './agent-harness.ts';
 import { type WindowsArch, type WindowsFixtures, buildWindowsFixtures } from './dll-fixtures.ts';
 import { spawnWineAgent, wineSkipReason } from './wine-agents.ts';
-import type { CallResult, CrashEvent, LoadResult, LogEvent, Response } from '../protocol/messages.ts';
+import type { AgentMessage, CallResult, CrashEvent, LoadResult, LogEvent, Response } from '../protocol/messages.ts';
+import { decodeExitCode } from '../protocol/ntstatus.ts';
 
 /** The exit code, or 'SIGKILL' when Wine's debugger ended the faulting process instead (it sometimes does). */
-type Crash = CrashEvent & { exit: number | 'SIGKILL' | null };
+type Exit = number | 'SIGKILL' | null;
+type Crash = CrashEvent & { exit: Exit; pid: number };
 
-/** Runs one call that is expected to kill the agent; returns the crash event and the exit status. */
-async function crashingCall(arch: WindowsArch, dll: string, prototype: string, args: unknown[]): Promise<Crash> {
-  const agent = spawnWineAgent(arch);
+interface Death {
+  id: number;
+  pid: number;
+  exit: Exit;
+  messages: AgentMessage[];
+  stderr: string;
+}
+
+const isCrash = (m: AgentMessage): m is CrashEvent => m.type === 'event' && m.event === 'crash';
+
+/** Runs one call that is expected to end the agent; returns what the agent sent and how it ended. */
+async function dyingCall(arch: WindowsArch, dll: string, prototype: string, args: unknown[], env: Record<string, string> = {}): Promise<Death> {
+  const agent = spawnWineAgent(arch, env);
   try {
-    await agent.handshake();
+    const { pid } = await agent.handshake();
     await agent.ok('load', { path: dll });
     const id = agent.post('call', { handle: 'lib1', prototype, args });
-    const { code, signal } = await agent.exited;
-    const crash = agent.messages.find((m): m is CrashEvent => m.type === 'event' && m.event === 'crash');
-    assert.ok(crash, `no crash event (exit ${code}); stderr: ${agent.stderr.slice(0, 500)}`);
-    assert.equal(crash.callId, id);
-    assert.ok(!agent.messages.some((m) => m.type === 'response' && m.id === id), 'a crashed call has no response');
-    return { ...crash, exit: signal === 'SIGKILL' ? signal : code };
+    const { code, signal } = await exitWithin(agent, 20_000);
+    return { id, pid, exit: signal === 'SIGKILL' ? signal : code, messages: agent.messages, stderr: agent.stderr };
   } finally {
     agent.kill();
   }
+}
+
+/** Runs one call that is expected to kill the agent; returns the crash event and the exit status. */
+async function crashingCall(arch: WindowsArch, dll: string, prototype: string, args: unknown[], env: Record<string, string> = {}): Promise<Crash> {
+  const death = await dyingCall(arch, dll, prototype, args, env);
+  const crash = death.messages.find(isCrash);
+  assert.ok(crash, `no crash event (exit ${death.exit}); stderr: ${death.stderr.slice(0, 500)}`);
+  assert.equal(crash.callId, death.id);
+  assert.ok(!death.messages.some((m) => m.type === 'response' && m.id === death.id), 'a crashed call has no response');
+  return { ...crash, exit: death.exit, pid: death.pid };
+}
+
+/** The agent's exit, or a failure (instead of a test that never ends) when it is still alive after `ms`. */
+async function exitWithin(agent: AgentHarness, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the agent was still alive ${ms} ms later; stderr: ${agent.stderr.slice(0, 500)}`)), ms);
+  });
+  try {
+    return await Promise.race([agent.exited, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The exception stream (type 6) of a minidump: just enough of the format to compare it with the crash event. */
+function minidumpException(file: Buffer): { threadId: number; code: number; address: bigint } {
+  assert.equal(file.toString('latin1', 0, 4), 'MDMP');
+  assert.equal(file.readUInt32LE(4) & 0xffff, 0xa793, 'MINIDUMP_VERSION');
+  const streams = file.readUInt32LE(8);
+  const directory = file.readUInt32LE(12);
+  for (let i = 0; i < streams; i++) {
+    const entry = directory + i * 12;
+    if (file.readUInt32LE(entry) !== 6) continue;
+    // MINIDUMP_EXCEPTION_STREAM: ThreadId, alignment, then MINIDUMP_EXCEPTION (code, flags, record, address).
+    const at = file.readUInt32LE(entry + 8);
+    return { threadId: file.readUInt32LE(at), code: file.readUInt32LE(at + 8), address: file.readBigUInt64LE(at + 24) };
+  }
+  assert.fail('the minidump has no exception stream');
 }
 
 export function defineWineSuite(arch: WindowsArch): void {
@@ -156,6 +206,72 @@ export function defineWineSuite(arch: WindowsArch): void {
       const crash = await crashingCall(arch, dlls.calls, 'void throw_cpp(void)', []);
       assert.equal(crash.name, 'MSVC_CPP_EXCEPTION');
       assert.ok(crash.frames.some((f) => /^throw_cpp\+0x/.test(f.symbol ?? '')), JSON.stringify(crash.frames));
+    });
+
+    test('with THUNK_MINIDUMP_DIR a crash writes a minidump of the same exception before the event', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'thunk-dumps-'));
+      try {
+        const crash = await crashingCall(arch, dlls.calls, 'int crash_nested(int v)', [3], { THUNK_MINIDUMP_DIR: dir });
+        assert.equal(crash.minidumpError, undefined);
+        assert.equal(crash.minidump, join(dir, `thunk-${crash.pid}-c0000005.dmp`));
+        assert.ok(existsSync(crash.minidump));
+        const recorded = minidumpException(readFileSync(crash.minidump));
+        assert.equal(recorded.code, crash.code);
+        assert.equal(recorded.threadId, crash.threadId);
+        assert.equal(BigInt.asUintN(arch === 'ia32' ? 32 : 64, recorded.address), BigInt(crash.address));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('a minidump that cannot be written does not hold back the crash event', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'thunk-dumps-'));
+      try {
+        const missing = join(dir, 'missing');
+        const crash = await crashingCall(arch, dlls.calls, 'int crash_write(int v)', [1], { THUNK_MINIDUMP_DIR: missing });
+        assert.equal(crash.name, 'STATUS_ACCESS_VIOLATION');
+        assert.equal(crash.minidump, undefined);
+        assert.match(crash.minidumpError ?? '', /ERROR_PATH_NOT_FOUND/);
+        assert.deepEqual(readdirSync(dir), []);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('without THUNK_MINIDUMP_DIR no minidump is written', async () => {
+      const crash = await crashingCall(arch, dlls.calls, 'int crash_write(int v)', [1]);
+      assert.equal(crash.name, 'STATUS_ACCESS_VIOLATION');
+      assert.deepEqual([crash.minidump, crash.minidumpError], [undefined, undefined]);
+      assert.deepEqual(readdirSync(process.cwd()).filter((f) => f.startsWith(`thunk-${crash.pid}-`)), []);
+    });
+
+    test('a crash on a thread of the DLL after the call returned ends the agent at once, with the status', async () => {
+      const own = spawnWineAgent(arch);
+      try {
+        await own.handshake();
+        await own.ok('load', { path: dlls.calls });
+        const r = await own.ok<CallResult>('call', { handle: 'lib1', prototype: 'int crash_on_thread(int delay_ms)', args: [50] });
+        assert.equal(r.value, 0);
+        // Before the agent's own filter answered other threads natively, the faulting thread waited
+        // forever for koffi to run the JS handler on the main thread, and the agent lived on.
+        const exit = await exitWithin(own, 10_000);
+        // Only the main thread reaches the JS reporter, so there is no crash event. The filter ends
+        // the process with the exception code itself, without Wine's debugger, so the status is
+        // always 5 (the low byte of 0xC0000005), never the debugger's SIGKILL.
+        assert.deepEqual(exit, { code: 5, signal: null }, `stderr: ${own.stderr.slice(0, 500)}`);
+        assert.equal(decodeExitCode(exit.code!, true).status, 'STATUS_ACCESS_VIOLATION');
+        assert.doesNotMatch(own.stderr, /starting debugger/);
+        assert.ok(!own.messages.some((m) => isCrash(m) && m.callId !== null), 'no call is blamed');
+      } finally {
+        own.kill();
+      }
+    });
+
+    test('a DLL that calls ExitProcess ends the agent with its code, and no crash is reported', async () => {
+      const death = await dyingCall(arch, dlls.calls, 'void exit_process(int code)', [7]);
+      assert.equal(death.exit, 7);
+      assert.ok(!death.messages.some(isCrash), JSON.stringify(death.messages.filter(isCrash)));
+      assert.ok(!death.messages.some((m) => m.type === 'response' && m.id === death.id), 'the call has no response');
     });
 
     test('the agent exits with 0 when its stdin closes', async () => {

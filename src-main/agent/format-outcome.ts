@@ -33,6 +33,8 @@ export function crashText(crash: CrashReport): string {
       lines.push(`    #${i} ${frame.address} ${where}${frame.symbol ? ` ${frame.symbol}` : ''}`);
     });
   }
+  if (crash.minidump) lines.push(`  minidump: ${crash.minidump}`);
+  if (crash.minidumpError) lines.push(`  no minidump: ${crash.minidumpError}`);
   const exit = crash.exit.signal ? `signal ${crash.exit.signal}` : `exit status ${crash.exit.code}`;
   lines.push(`  the agent died (${exit})${crash.source === 'exit-status' ? '; no exception report, inferred from the exit status' : ''}`);
   return lines.join('\n');

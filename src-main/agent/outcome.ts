@@ -39,6 +39,11 @@ export interface CrashReport {
   registers: Record<string, string>;
   /** 'handler': the agent's exception handler reported it; 'exit-status': inferred from the exit. */
   source: 'handler' | 'exit-status';
+  /** The faulting thread's Windows id, when the handler knew it. */
+  threadId?: number;
+  /** The minidump written for the crash (Supervisor option minidumpDir), or why none was. */
+  minidump?: string;
+  minidumpError?: string;
   exit: { code: number | null; signal: string | null };
   stderrTail: string;
 }
@@ -71,8 +76,8 @@ export function crashReport(exit: AgentExit): CrashReport {
   const event = exit.crash;
   const base = { exit: { code: exit.code, signal: exit.signal }, stderrTail: exit.stderrTail };
   if (event) {
-    const { code, name, address, module, offset, symbol, accessAddress, accessKind, frames, registers } = event;
-    return { code, name, address, module, offset, symbol, accessAddress, accessKind, frames, registers, source: 'handler', ...base };
+    const { code, name, address, module, offset, symbol, accessAddress, accessKind, frames, registers, threadId, minidump, minidumpError } = event;
+    return { code, name, address, module, offset, symbol, accessAddress, accessKind, frames, registers, source: 'handler', threadId, minidump, minidumpError, ...base };
   }
   const name = exit.status ?? (exit.signal ? exit.signal : `exit ${exit.code}`);
   const code = exit.lowByteOnly || exit.signal || exit.code === null ? guessedStatus(exit) : exit.code >>> 0;

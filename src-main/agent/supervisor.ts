@@ -2,6 +2,7 @@
 // crash or hang with its modules restored. Every request gets exactly one outcome and is never
 // retried: only requests that never reached a running agent are (re)sent.
 import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type {
   CallResult,
@@ -48,6 +49,8 @@ export interface SupervisorOptions {
   pingTimeoutMs?: number;
   random?: () => number;
   now?: () => number;
+  /** Folder for a minidump of each crash (Windows agents; passed to them as THUNK_MINIDUMP_DIR). */
+  minidumpDir?: string;
 }
 
 export type ArchOption = ArchChoice | AgentArch;
@@ -177,7 +180,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly breaker: CircuitBreaker;
   // Per file and choice: parsing the PE again for every request is wasted work, as a DLL in use keeps its machine.
   private readonly arches = new Map<string, Map<ArchChoice, AgentArch>>();
-  private readonly options: Required<Omit<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs'>> & Pick<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs'>;
+  private readonly options: Required<Omit<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs' | 'minidumpDir'>> & Pick<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs' | 'minidumpDir'>;
   private disposed = false;
 
   constructor(options: SupervisorOptions = {}) {
@@ -340,7 +343,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     slot.state = 'starting';
     const began = performance.now();
     try {
-      const runtime = this.options.locate(slot.arch);
+      const runtime = withMinidumps(this.options.locate(slot.arch), this.options.minidumpDir);
       slot.runtime = runtime;
       await this.options.prepare(runtime);
       const { agent, handshake } = await AgentProcess.start(runtime, { handshakeTimeoutMs: this.options.handshakeTimeoutMs, spawnAgent: this.options.spawnAgent });
@@ -664,6 +667,12 @@ export function crashFromWineStderr(exit: AgentExit, ranges: ModuleRange[]): Cra
     ...(access ? { accessKind: access[1] as 'read' | 'write' | 'execute', accessAddress: `0x${BigInt(`0x${access[2]}`).toString(16)}` } : {}),
     registers: {}, frames: [frame], jsStack: '',
   };
+}
+
+function withMinidumps(runtime: AgentRuntime, dir: string | undefined): AgentRuntime {
+  if (!dir || runtime.arch === 'linux-x64') return runtime;
+  mkdirSync(dir, { recursive: true });
+  return { ...runtime, env: { ...runtime.env, THUNK_MINIDUMP_DIR: resolvePath(dir) } };
 }
 
 function infoOf(slot: Slot, agent: AgentProcess): AgentInfo {

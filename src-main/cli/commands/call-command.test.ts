@@ -1,9 +1,9 @@
 // `thunk call` through the built CLI (dist/cli.js), spawned like a user would run it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseCallValue } from './call-command.ts';
 import { nativeFixture, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
 import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
@@ -78,6 +78,22 @@ describe('thunk call (CLI)', { skip: builtCliSkip }, () => {
       assert.ok(crashed.offset > 0);
       const text = thunk('call', dll, 'int crash_write(int v)', '1');
       assert.match(text.stdout, /CRASH: STATUS_ACCESS_VIOLATION \(0xC0000005\) at supervised\.dll\+0x/);
+      assert.doesNotMatch(text.stdout, /minidump/);
+    });
+
+    it(`writes a minidump of a ${bits} crash with --minidump`, { skip, timeout: 120_000 }, () => {
+      const dll = windowsFixtures(bits).dlls!.supervised;
+      const dumps = join(mkdtempSync(join(tmpdir(), 'thunk-dumps-')), 'nested');
+      const run = thunk('call', dll, 'int crash_write(int v)', '1', '--minidump', dumps, '--json');
+      assert.equal(run.status, 1, run.stderr);
+      const crashed = JSON.parse(run.stdout).crash;
+      assert.equal(crashed.minidumpError, undefined);
+      assert.equal(dirname(crashed.minidump), dumps);
+      assert.deepEqual(readdirSync(dumps), [basename(crashed.minidump)]);
+      assert.equal(readFileSync(crashed.minidump).subarray(0, 4).toString('latin1'), 'MDMP');
+      const text = thunk('call', dll, 'int crash_write(int v)', '1', '--minidump', dumps);
+      assert.ok(text.stdout.includes(`minidump: ${dumps}/thunk-`), text.stdout);
+      rmSync(dirname(dumps), { recursive: true, force: true });
     });
   }
 });

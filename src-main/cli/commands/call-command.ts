@@ -16,6 +16,7 @@ buffer), else plain strings; 64-bit integers beyond 2^53 stay strings. Negative 
   --repeat N            run the call N times and report min/median/max
   --timeout MS          kill the agent when the call takes longer (default 30000): reported as hung
   --decl TEXT           struct/enum/typedef declarations used by the prototype
+  --minidump DIR        on a crash of a Windows DLL, also write a minidump into DIR
   --json                one JSON document {result|error|crash, agent, logs}
 Exit codes: 0 the call returned, 1 it failed, crashed or timed out, 2 usage error, 3 unreadable file.`;
 
@@ -25,11 +26,12 @@ interface CallArgs {
   repeat?: string;
   timeout?: string;
   decl?: string;
+  minidump?: string;
   json: boolean;
   help: boolean;
 }
 
-const VALUE_OPTIONS = new Set(['arch', 'repeat', 'timeout', 'decl']);
+const VALUE_OPTIONS = new Set(['arch', 'repeat', 'timeout', 'decl', 'minidump']);
 
 // Hand-rolled so that "-1" is an argument of the call, not an unknown option.
 function parseCallArgs(args: string[]): CallArgs {
@@ -77,7 +79,7 @@ export async function runCall(argv: string[]): Promise<number> {
   const repeat = parseCount('--repeat', parsed.repeat, CALL_USAGE);
   const timeoutMs = parseCount('--timeout', parsed.timeout, CALL_USAGE);
   const args = rest.map(parseCallValue);
-  const supervisor = new Supervisor({ pingIntervalMs: 0 });
+  const supervisor = new Supervisor({ pingIntervalMs: 0, minidumpDir: parsed.minidump });
   try {
     const arch = supervisor.archFor(dll, choice);
     const outcome = await supervisor.call(dll, prototype, args, { arch, repeat, timeoutMs, declarations: parsed.decl });
