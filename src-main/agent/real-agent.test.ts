@@ -172,6 +172,20 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         assert.equal(again.kind === 'result' && again.result.value, 3);
       }));
 
+    it('reports a crash on a thread of the DLL after its call returned, and restores the DLL', () =>
+      withSupervisor({}, async (s) => {
+        const own = windowsFixtures(bits).dlls!;
+        const crashes: { dll: string | null; name: string }[] = [];
+        s.on('crash', (event) => crashes.push({ dll: event.dll, name: event.crash.name }));
+        const started = await s.call(own.supervised, 'int crash_on_thread(int delay_ms)', [100]);
+        assert.equal(started.kind === 'result' && started.result.value, 0, JSON.stringify(started));
+        assert.ok(await waitFor(() => crashes.length > 0, 15_000), 'no crash reported');
+        assert.deepEqual(crashes, [{ dll: null, name: 'STATUS_ACCESS_VIOLATION' }]);
+        assert.equal(s.status().agents[0]!.lastExit?.status, 'STATUS_ACCESS_VIOLATION');
+        const again = await s.call(own.supervised, 'int add(int a, int b)', [1, 2]);
+        assert.equal(again.kind === 'result' && again.result.value, 3);
+      }));
+
     // Wine ends only the overflowing thread and leaves the agent alive; without its err line the
     // call would end as hung at its deadline (20 s here) instead of as a crash.
     it('reports a stack overflow as a crash in the DLL, not as a hang', () =>
