@@ -7,7 +7,6 @@ import {
   type EmptyParams,
   type ErrorResponse,
   type Handshake,
-  type JsonValue,
   type LogEvent,
   type Op,
   type ProgressEvent,
@@ -246,7 +245,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
       const pending = this.pending.get(message.id);
       if (!pending) return;
       this.pending.delete(message.id);
-      pending.settle(this.toReply(pending.op, message));
+      pending.settle(message.ok ? okReply(pending.op, message.result) : { kind: 'error', error: message.error });
     } else if (message.event === 'log') {
       this.emit('log', message);
     } else if (message.event === 'progress') {
@@ -266,15 +265,8 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     const pending = this.pending.get(message.id as number);
     if (!pending) return true;
     this.pending.delete(message.id as number);
-    pending.settle(this.toReply(pending.op, { type: 'response', id: message.id as number, ok: true, result: message.result as JsonValue }));
+    pending.settle(okReply(pending.op, message.result));
     return true;
-  }
-
-  private toReply(op: Op, message: Response): Reply<Op> {
-    if (!message.ok) return { kind: 'error', error: message.error };
-    const result = validateResult(op, message.result);
-    if (result.ok) return { kind: 'ok', result: result.value };
-    return { kind: 'error', error: { code: 'internal', name: 'BAD_RESULT', message: `the agent's ${op} result is malformed: ${result.error}` } };
   }
 
   private watchExit(resolveExit: (exit: AgentExit) => void): void {
@@ -324,6 +316,13 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     // Under Wine, 5 could be ExitProcess(5): only a named exception status counts as a crash.
     return { ...base, status: decoded.status, crashed: this.crash !== null || (decoded.status !== null && !this.killedBy), lowByteOnly };
   }
+}
+
+/** An ok response's result, checked against its request's op. */
+function okReply(op: Op, raw: unknown): Reply<Op> {
+  const result = validateResult(op, raw);
+  if (result.ok) return { kind: 'ok', result: result.value };
+  return { kind: 'error', error: { code: 'internal', name: 'BAD_RESULT', message: `the agent's ${op} result is malformed: ${result.error}` } };
 }
 
 function wineStatus(stderr: string): string {

@@ -473,10 +473,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   // ------------------------------------------------------------ deadlines and pings
 
-  private startHead(slot: Slot): void {
+  private startHead(slot: Slot, now = this.options.now()): void {
     const head = slot.inFlight[0];
     if (!head) return;
-    head.startedAt = this.options.now();
+    head.startedAt = now;
     const at = head.startedAt + head.timeoutMs;
     // One timer per agent, moved only when a deadline comes earlier than the armed one.
     if (slot.deadlineTimer && at >= slot.deadlineAt) return;
@@ -523,13 +523,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const index = slot.inFlight[0] === job ? 0 : slot.inFlight.indexOf(job);
     if (index === 0) slot.inFlight.shift();
     else if (index > 0) slot.inFlight.splice(index, 1);
-    if (index === 0) this.startHead(slot);
-    slot.lastActivity = this.options.now();
+    const now = this.options.now();
+    if (index === 0) this.startHead(slot, now);
+    slot.lastActivity = now;
     if (job.op === 'load' && job.dll) this.onLoadReply(slot, job, reply);
     if (job.dll && job.probe) this.breaker.success(job.dll);
     if (reply.kind === 'ok') {
       if (!job.internal || job.op === 'ping') slot.failures = 0;
-      this.settle(slot, job, { kind: 'result', result: reply.result });
+      this.settle(slot, job, { kind: 'result', result: reply.result }, undefined, now);
     } else {
       this.settleError(slot, job, reply.error);
     }
@@ -631,11 +632,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   // ------------------------------------------------------------ outcomes
 
-  private settle(slot: Slot, job: Job, body: OutcomeBody, agent?: AgentInfo | null): void {
+  private settle(slot: Slot, job: Job, body: OutcomeBody, agent?: AgentInfo | null, now = this.options.now()): void {
     if (job.settled) return;
     job.settled = true;
     const info = agent ?? slot.info;
-    const elapsedMs = this.options.now() - job.submittedAt;
+    const elapsedMs = now - job.submittedAt;
     if (body.kind === 'result') job.finish({ kind: 'result', result: body.result, agent: info, logs: job.logs, elapsedMs });
     else if (body.kind === 'error') job.finish({ kind: 'error', error: body.error, agent: info, logs: job.logs, elapsedMs });
     else job.finish({ kind: 'crash', crash: body.crash, agent: info, logs: job.logs, elapsedMs });
