@@ -155,7 +155,7 @@ export function forwardOutput(ctx: Pick<AgentContext, 'send'>, callId: number | 
 
 function errorResponse(id: number, error: unknown): ErrorResponse {
   if (error instanceof AgentFailure) {
-    // Absent osCode/advice are dropped by encodeFrame's JSON.stringify.
+    // Absent osCode/advice are dropped by the frame's JSON.stringify.
     const e = { code: error.code, name: error.errorName, message: error.message, osCode: error.osCode, advice: error.advice };
     return { type: 'response', id, ok: false, error: e };
   }

@@ -40,17 +40,11 @@ export class FrameTooLargeError extends Error {
   }
 }
 
+/** One frame in a buffer of its own (for occasional messages; streams use a FrameWriter). */
 export function encodeFrame(message: unknown, maxBytes = DEFAULT_MAX_FRAME_BYTES): Buffer {
-  const json = JSON.stringify(message);
-  const length = Buffer.byteLength(json, 'utf8');
-  if (length > maxBytes) throw new FrameTooLargeError(length, maxBytes);
-  const frame = Buffer.allocUnsafe(HEADER_BYTES + length + TRAILER_BYTES);
-  FRAME_MAGIC.copy(frame, 0);
-  frame.writeUInt8(FRAME_VERSION, 4);
-  frame.writeUInt32LE(length, 5);
-  frame.write(json, HEADER_BYTES, length, 'utf8');
-  frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES, HEADER_BYTES + length)), HEADER_BYTES + length);
-  return frame;
+  const writer = new FrameWriter(maxBytes, 0);
+  writer.append(message);
+  return writer.view();
 }
 
 /** Frames appended into one reusable buffer: once it has grown, a frame costs no allocation. */

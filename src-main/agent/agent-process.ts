@@ -242,10 +242,8 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
       this.onHandshake?.(message);
       this.onHandshake = null;
     } else if (message.type === 'response') {
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      pending.settle(message.ok ? okReply(pending.op, message.result) : { kind: 'error', error: message.error });
+      const pending = this.takePending(message.id);
+      pending?.settle(message.ok ? okReply(pending.op, message.result) : { kind: 'error', error: message.error });
     } else if (message.event === 'log') {
       this.emit('log', message);
     } else if (message.event === 'progress') {
@@ -262,11 +260,15 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   private onSuccess(raw: unknown): boolean {
     const message = raw as { type?: unknown; id?: unknown; ok?: unknown; result?: unknown };
     if (typeof raw !== 'object' || raw === null || message.type !== 'response' || message.ok !== true || !Number.isSafeInteger(message.id)) return false;
-    const pending = this.pending.get(message.id as number);
-    if (!pending) return true;
-    this.pending.delete(message.id as number);
-    pending.settle(okReply(pending.op, message.result));
+    const pending = this.takePending(message.id as number);
+    pending?.settle(okReply(pending.op, message.result));
     return true;
+  }
+
+  private takePending(id: number): Pending | undefined {
+    const pending = this.pending.get(id);
+    if (pending) this.pending.delete(id);
+    return pending;
   }
 
   private watchExit(resolveExit: (exit: AgentExit) => void): void {

@@ -209,7 +209,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.archForKey(path, dllKey(path), arch);
   }
 
-  // Fields left undefined in params and load options never reach the agent: encodeFrame's JSON drops them.
+  // Fields left undefined in params and load options never reach the agent: JSON.stringify drops them.
   load(path: string, options: LoadOptions = {}): Promise<Outcome<LoadResult>> {
     const loadOptions = { flags: options.flags, searchDirs: options.searchDirs };
     return this.submitFor<LoadResult>(path, options.arch, 'load', options.timeoutMs, { path, ...loadOptions }, loadOptions);
