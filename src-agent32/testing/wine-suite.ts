@@ -211,6 +211,37 @@ export function defineWineSuite(arch: WindowsArch): void {
       assert.ok(crash.frames.some((f) => /^throw_cpp\+0x/.test(f.symbol ?? '')), JSON.stringify(crash.frames));
     });
 
+    test('an illegal instruction and a breakpoint are reported at the faulting export', async () => {
+      for (const [prototype, name, symbol] of [['int illegal(void)', 'STATUS_ILLEGAL_INSTRUCTION', /^illegal(\+0x|$)/], ['int breakpoint(void)', 'STATUS_BREAKPOINT', /^breakpoint(\+0x|$)/]] as const) {
+        const crash = await crashingCall(arch, dlls.calls, prototype, []);
+        assert.equal(crash.name, name);
+        assert.equal(crash.module, 'calls.dll');
+        assert.match(crash.symbol ?? '', symbol);
+      }
+    });
+
+    test('heap corruption, raised as Windows heap raises it, is reported with the DLL in its backtrace', async () => {
+      const crash = await crashingCall(arch, dlls.calls, 'void heap_corruption(void)', []);
+      assert.deepEqual([crash.name, crash.code], ['STATUS_HEAP_CORRUPTION', 0xc0000374]);
+      assert.ok(crash.frames.some((f) => f.module === 'calls.dll' && /^heap_corruption\+0x/.test(f.symbol ?? '')), JSON.stringify(crash.frames));
+    });
+
+    // Fail-fast skips every exception handler, on Windows as under Wine: only the exit status is left.
+    test('fail-fast ends the agent with the status of its kind, without a crash event', async () => {
+      for (const [prototype, args, status] of [['void fail_fast(int code)', [7], 'STATUS_STACK_BUFFER_OVERRUN'], ['void raise_fail_fast(void)', [], 'STATUS_FAIL_FAST_EXCEPTION']] as const) {
+        const death = await dyingCall(arch, dlls.calls, prototype, [...args]);
+        assert.equal(typeof death.exit, 'number', `${prototype}: exit ${death.exit}`);
+        assert.equal(decodeExitCode(death.exit as number, true).status, status, `${prototype}: exit ${death.exit}`);
+        assert.ok(!death.messages.some((m) => m.type === 'response' && m.id === death.id), 'the call has no response');
+      }
+    });
+
+    test('abort() ends the agent with the C runtime\'s exit code 3', async () => {
+      const death = await dyingCall(arch, dlls.calls, 'void abort_now(void)', []);
+      assert.equal(death.exit, 3, `stderr: ${death.stderr.slice(0, 500)}`);
+      assert.ok(!death.messages.some((m) => m.type === 'response' && m.id === death.id), 'the call has no response');
+    });
+
     test('with THUNK_MINIDUMP_DIR a crash writes a minidump of the same exception before the event', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'thunk-dumps-'));
       try {
