@@ -14,6 +14,10 @@
 // A DLL that catches its own hardware faults (SEH __try) therefore produces a crash event followed
 // by a normal response; the supervisor should treat a crash event as final only once the agent dies.
 //
+// abort() (which a failed assert() calls too) raises no exception: the C runtime runs its SIGABRT
+// handler and then exits with code 3. The agent's handler in each C runtime reports it first, placed
+// at the first frame outside the runtimes.
+//
 // Only the main thread's exceptions reach the JS handlers (see crash/thread-dispatch.ts). On the
 // DLL's own threads an exception goes on to that thread's handlers, and one nobody handles ends the
 // process at once with the exception code as its exit status: no crash event, but no debugger or
@@ -22,15 +26,17 @@ import type { AgentContext } from './agent.ts';
 import type { CrashEvent, CrashFrame } from './protocol/messages.ts';
 import { ntstatusName } from './protocol/ntstatus.ts';
 import { koffi } from './native/koffi.ts';
-import { GetCurrentThreadId } from './native/kernel32.ts';
+import { GetCurrentThreadId, VirtualAlloc } from './native/kernel32.ts';
 import { backtrace } from './crash/backtrace.ts';
-import { type ExceptionInfo, decodeException, registers } from './crash/context.ts';
-import { hex } from './crash/memory.ts';
-import { locate } from './crash/modules.ts';
+import { CONTEXT_BYTES, type ExceptionInfo, decodeException, registers } from './crash/context.ts';
+import { hex, readBytes } from './crash/memory.ts';
+import { locate, locateReturnAddress } from './crash/modules.ts';
 import { MinidumpWriter } from './crash/minidump.ts';
-import { mainThreadOnly } from './crash/thread-dispatch.ts';
+import { entryContext, mainThreadOnly, mainThreadOnlyCapturing } from './crash/thread-dispatch.ts';
 
 const EXCEPTION_CONTINUE_SEARCH = 0;
+const MEM_COMMIT_RESERVE = 0x1000 | 0x2000;
+const PAGE_READWRITE = 0x04;
 const EXCEPTION_EXECUTE_HANDLER = 1;
 const SOFTWARE_CODES = new Set([0xe06d7363, 0xc0000409, 0xc0000374, 0xc0000417, 0xc0000420, 0xc0000025]);
 const HARDWARE_CODES = new Set([
@@ -38,6 +44,10 @@ const HARDWARE_CODES = new Set([
   0xc000008f, 0xc0000090, 0xc0000091, 0xc0000092, 0xc0000093, 0x80000002, 0x80000003, 0xc00000fd,
 ]);
 const CORE_MODULES = new Set(['ntdll.dll', 'kernel32.dll', 'kernelbase.dll']);
+/** Frames that are abort()'s machinery or the agent's own, not the code that called abort(). */
+const RUNTIME_MODULES = new Set([...CORE_MODULES, 'msvcrt.dll', 'ucrtbase.dll', 'koffi.node', 'node.exe']);
+/** What Windows error reporting records for abort(); the exit status itself is 3. */
+const STATUS_FATAL_APP_EXIT = 0x40000015;
 const ACCESS_KINDS: Record<number, CrashEvent['accessKind']> = { 0: 'read', 1: 'write', 8: 'execute' };
 
 export function installCrashReporter(ctx: AgentContext): void {
@@ -50,6 +60,18 @@ export function installCrashReporter(ctx: AgentContext): void {
   const filter = koffi.register((p: bigint) => reporter.onUnhandled(p), koffi.pointer(Handler));
   addVectored(1, onMainThread(vectored, EXCEPTION_CONTINUE_SEARCH));
   setFilter(onMainThread(filter, EXCEPTION_EXECUTE_HANDLER));
+  installAbortHandler(ctx, reporter);
+}
+
+// abort() on another thread returns from the handler at once and exits with 3, unreported.
+function installAbortHandler(ctx: AgentContext, reporter: CrashReporter): void {
+  const AbortHandler = koffi.proto('__cdecl', 'ThunkAbortHandler', 'void', ['int']);
+  // CONTEXT must be 16-byte aligned; VirtualAlloc gives a page.
+  const context = BigInt(VirtualAlloc(0, CONTEXT_BYTES, MEM_COMMIT_RESERVE, PAGE_READWRITE));
+  if (context === 0n || !ctx.platform.setAbortHandler) return;
+  const onAbort = koffi.register(() => reporter.onAbort(context), koffi.pointer(AbortHandler));
+  const handler = mainThreadOnlyCapturing(BigInt(koffi.address(onAbort)), context);
+  if (handler !== null) ctx.platform.setAbortHandler(handler);
 }
 
 function onMainThread(callback: unknown, foreignResult: number): bigint {
@@ -74,6 +96,33 @@ class CrashReporter {
     return this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) || SOFTWARE_CODES.has(info.code));
   }
 
+  /** `context`: where the handler's stub recorded the registers of abort()'s thread. */
+  onAbort(context: bigint): void {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const recorded = readBytes(context, CONTEXT_BYTES);
+      const registersAtAbort = recorded ? entryContext(recorded) : null;
+      // Every frame is a return address here, the first one into raise().
+      const frames = registersAtAbort ? backtrace(registersAtAbort).map((address) => frameAt(address, 1)) : [];
+      const caller = frames.find((f) => f.module !== null && !RUNTIME_MODULES.has(f.module.toLowerCase())) ?? frames[0];
+      const event: CrashEvent = {
+        type: 'event', event: 'crash', callId: this.ctx.currentCall, code: STATUS_FATAL_APP_EXIT, name: 'ABORT',
+        address: caller?.address ?? '0x0', module: caller?.module ?? null, offset: caller?.offset ?? null, symbol: caller?.symbol ?? null,
+        registers: registersAtAbort ? registers(registersAtAbort) : {}, frames, jsStack: jsStack(), threadId: GetCurrentThreadId() as number,
+        cause: 'abort() was called (a failed assert() calls it too); the C runtime then ends the process with exit code 3',
+      };
+      // Unlike a fault, abort() comes from C code at a call boundary, not from inside the C runtime
+      // holding a stream's lock; its message (assert's) may still sit in a stream buffer.
+      this.ctx.platform.flushCrt();
+      this.send(event);
+    } catch {
+      // Best effort: the exit status 3 still tells the supervisor the agent died.
+    } finally {
+      this.busy = false;
+    }
+  }
+
   // Never throws into native code, and never re-enters (a fault while reporting is not reported).
   private guarded(pointers: bigint, wanted: (info: ExceptionInfo) => boolean): number {
     if (this.busy) return EXCEPTION_CONTINUE_SEARCH;
@@ -96,6 +145,11 @@ class CrashReporter {
     const event = crashEvent(info, this.ctx.currentCall, jsStack());
     event.threadId = GetCurrentThreadId() as number;
     if (this.minidumps) Object.assign(event, this.minidumps.write(info.code, pointers));
+    this.send(event);
+  }
+
+  /** The DLL's output so far, then the event. */
+  private send(event: CrashEvent): void {
     for (const chunk of this.ctx.capture.drainQuickly()) {
       this.ctx.send({ type: 'event', event: 'log', callId: this.ctx.currentCall, stream: chunk.stream, text: chunk.text });
     }
@@ -115,7 +169,7 @@ function jsStack(): string {
   Error.stackTraceLimit = limit;
   const lines = stack.split('\n').slice(1);
   // Drop the reporter's own frames: the stack of interest starts at the native call.
-  const own = lines.findIndex((line) => /\bCrashReporter\.on(FirstChance|Unhandled)\b/.test(line));
+  const own = lines.findIndex((line) => /\bCrashReporter\.on(FirstChance|Unhandled|Abort)\b/.test(line));
   return lines.slice(own < 0 ? 0 : own + 2).join('\n');
 }
 
@@ -143,7 +197,8 @@ export function crashEvent(info: ExceptionInfo, callId: number | null, stack: st
   return event;
 }
 
-function frameAt(address: bigint): CrashFrame {
-  const at = locate(address);
+/** `depth` 0 is where the thread was; the frames below it are return addresses. */
+function frameAt(address: bigint, depth = 0): CrashFrame {
+  const at = depth === 0 ? locate(address) : locateReturnAddress(address);
   return { address: hex(address), module: at?.name ?? null, offset: at?.offset ?? null, symbol: at?.symbol ?? null };
 }

@@ -37,11 +37,22 @@ export function locate(address: bigint): ModuleLocation | null {
   return { path, name: path.split(/[\\/]/).pop() ?? path, base, offset, symbol: nearestExport(base, offset) };
 }
 
-export function nearestExport(base: bigint, rva: number): string | null {
+/**
+ * locate() for a return address, named after the call instruction before it: a call to a function
+ * that never returns (abort) can be the last instruction of its function, and then the return
+ * address is already the next function's first.
+ */
+export function locateReturnAddress(address: bigint): ModuleLocation | null {
+  const call = locate(address - 1n);
+  return call && { ...call, offset: call.offset + 1, symbol: nearestExport(call.base, call.offset, call.offset + 1) };
+}
+
+/** The export at or below `rva`, as "Name+0x12" counted to `shownRva`. */
+export function nearestExport(base: bigint, rva: number, shownRva = rva): string | null {
   let best: ExportEntry | null = null;
   for (const entry of exportsOf(base)) if (entry.rva <= rva && (!best || entry.rva > best.rva)) best = entry;
   if (!best) return null;
-  return rva === best.rva ? best.name : `${best.name}+0x${(rva - best.rva).toString(16)}`;
+  return shownRva === best.rva ? best.name : `${best.name}+0x${(shownRva - best.rva).toString(16)}`;
 }
 
 function exportsOf(base: bigint): ExportEntry[] {

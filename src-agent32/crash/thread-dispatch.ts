@@ -4,22 +4,54 @@
 // a thread that faulted would wait forever (seen under Wine: the agent then lives on, answering
 // pings). A few bytes of machine code in front of the callback compare the thread id in the TEB
 // with the main thread's: the main thread jumps to the callback, any other gets a fixed answer.
-import { FlushInstructionCache, GetCurrentProcess, GetCurrentThreadId, RtlMoveMemory, VirtualAlloc, VirtualProtect } from '../native/kernel32.ts';
-import { POINTER_BYTES } from './memory.ts';
+import { FlushInstructionCache, GetCurrentProcess, GetCurrentThreadId, GetModuleHandleW, GetProcAddressByName, RtlMoveMemory, VirtualAlloc, VirtualProtect } from '../native/kernel32.ts';
+import { koffi } from '../native/koffi.ts';
+import { POINTER_BYTES, readPointer } from './memory.ts';
+import { REGISTER_OFFSETS, readRegister, writeRegister } from './context.ts';
 
 const MEM_COMMIT_RESERVE = 0x1000 | 0x2000;
 const PAGE_READWRITE = 0x04;
 const PAGE_EXECUTE_READ = 0x20;
 
 /**
- * An exception handler or filter (one pointer-sized argument, __stdcall, LONG result) that runs
- * `callback` on the calling thread (the one whose event loop koffi would wait for) and returns
- * `foreignResult` on every other thread.
+ * A native callback that runs `callback` on the calling thread (the one whose event loop koffi
+ * would wait for) and returns `foreignResult` at once on every other thread. By default for
+ * exception handlers and filters (one pointer argument, __stdcall); `calleePops` is what the callee
+ * removes from the stack on x86 (0 for __cdecl).
  * Null when executable memory cannot be had (then the caller should use the callback as it is).
  */
-export function mainThreadOnly(callback: bigint, foreignResult: number): bigint | null {
+export function mainThreadOnly(callback: bigint, foreignResult: number, calleePops = 4): bigint | null {
   const owner = GetCurrentThreadId() as number;
-  const code = POINTER_BYTES === 8 ? stubX64(owner, callback, foreignResult) : stubX86(owner, callback, foreignResult);
+  const code = POINTER_BYTES === 8 ? stubX64(owner, callback, foreignResult) : stubX86(owner, callback, foreignResult, calleePops);
+  return installCode(code);
+}
+
+/**
+ * mainThreadOnly for a `void __cdecl (int)` callback (a C runtime's signal handler) that also
+ * records, on the main thread, the caller's registers into `context` (CONTEXT_BYTES, 16-byte
+ * aligned) before running it: by then koffi has switched stacks, so the callback itself can no
+ * longer walk the stack of the code that called it.
+ */
+export function mainThreadOnlyCapturing(callback: bigint, context: bigint): bigint | null {
+  const owner = GetCurrentThreadId() as number;
+  if (POINTER_BYTES === 4) return installCode(capturingStubX86(owner, callback, context));
+  const kernel32 = GetModuleHandleW('kernel32.dll');
+  const capture = kernel32 ? GetProcAddressByName(kernel32, 'RtlCaptureContext') : null;
+  return capture ? installCode(capturingStubX64(owner, callback, context, BigInt(koffi.address(capture)))) : null;
+}
+
+/** The caller's registers at the entry of a capturing stub, from what RtlCaptureContext recorded in it. */
+export function entryContext(recorded: Buffer): Buffer {
+  const context = Buffer.from(recorded);
+  // x64: the stub called RtlCaptureContext 0x28 bytes below its entry; x86: it stored ESP at its entry.
+  const sp = POINTER_BYTES === 8 ? 'rsp' : 'esp';
+  const entry = readRegister(context, sp) + (POINTER_BYTES === 8 ? 0x28n : 0n);
+  writeRegister(context, POINTER_BYTES === 8 ? 'rip' : 'eip', readPointer(entry) ?? 0n);
+  writeRegister(context, sp, entry + BigInt(POINTER_BYTES));
+  return context;
+}
+
+function installCode(code: Buffer): bigint | null {
   const address = BigInt(VirtualAlloc(0, code.length, MEM_COMMIT_RESERVE, PAGE_READWRITE));
   if (address === 0n) return null;
   RtlMoveMemory(address, code, code.length);
@@ -27,6 +59,7 @@ export function mainThreadOnly(callback: bigint, foreignResult: number): bigint 
   FlushInstructionCache(GetCurrentProcess(), address, code.length);
   return address;
 }
+
 
 // mov eax, gs:[0x48] (TEB.ClientId.UniqueThread); cmp eax, owner; jne other; mov rax, callback;
 // jmp rax; other: mov eax, result; ret. The tail jump leaves rcx and the stack as the caller made them.
@@ -47,8 +80,8 @@ function stubX64(owner: number, callback: bigint, result: number): Buffer {
 }
 
 // mov eax, fs:[0x24] (TEB.ClientId.UniqueThread); cmp eax, owner; jne other; mov eax, callback;
-// jmp eax; other: mov eax, result; ret 4 (__stdcall, one argument).
-function stubX86(owner: number, callback: bigint, result: number): Buffer {
+// jmp eax; other: mov eax, result; ret n (n: the bytes a __stdcall callee pops).
+function stubX86(owner: number, callback: bigint, result: number, calleePops: number): Buffer {
   const code = Buffer.from([
     0x64, 0xa1, 0x24, 0, 0, 0,
     0x3d, 0, 0, 0, 0,
@@ -56,10 +89,58 @@ function stubX86(owner: number, callback: bigint, result: number): Buffer {
     0xb8, 0, 0, 0, 0,
     0xff, 0xe0,
     0xb8, 0, 0, 0, 0,
-    0xc2, 0x04, 0x00,
+    0xc2, 0, 0,
   ]);
   code.writeUInt32LE(owner, 7);
   code.writeUInt32LE(Number(callback), 14);
   code.writeInt32LE(result, 21);
+  code.writeUInt16LE(calleePops, 26);
   return code;
 }
+
+// mov eax, gs:[0x48]; cmp eax, owner; jne other; mov [rsp+8], rcx (the caller's home space);
+// sub rsp, 0x28; mov rcx, context; mov rax, RtlCaptureContext; call rax; add rsp, 0x28;
+// mov rcx, [rsp+8]; mov rax, callback; jmp rax; other: ret.
+function capturingStubX64(owner: number, callback: bigint, context: bigint, capture: bigint): Buffer {
+  const code = Buffer.from([
+    0x65, 0x8b, 0x04, 0x25, 0x48, 0, 0, 0,
+    0x3d, 0, 0, 0, 0,
+    0x75, 0x34,
+    0x48, 0x89, 0x4c, 0x24, 0x08,
+    0x48, 0x83, 0xec, 0x28,
+    0x48, 0xb9, 0, 0, 0, 0, 0, 0, 0, 0,
+    0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+    0xff, 0xd0,
+    0x48, 0x83, 0xc4, 0x28,
+    0x48, 0x8b, 0x4c, 0x24, 0x08,
+    0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+    0xff, 0xe0,
+    0xc3,
+  ]);
+  code.writeUInt32LE(owner, 9);
+  code.writeBigUInt64LE(context, 26);
+  code.writeBigUInt64LE(capture, 36);
+  code.writeBigUInt64LE(callback, 57);
+  return code;
+}
+
+// mov eax, fs:[0x24]; cmp eax, owner; jne other; mov [context + offset], reg for each register
+// but eax (scratch at a __cdecl entry) and eip; mov eax, callback; jmp eax; other: ret (__cdecl).
+// No RtlCaptureContext here: on x86 Windows it describes the caller's caller through EBP.
+function capturingStubX86(owner: number, callback: bigint, context: bigint): Buffer {
+  const head = Buffer.from([0x64, 0xa1, 0x24, 0, 0, 0, 0x3d, 0, 0, 0, 0, 0x75, 0]);
+  head.writeUInt32LE(owner, 7);
+  // ModRM for [disp32] with the register in the reg field.
+  const stores = (['edi', 'esi', 'ebx', 'edx', 'ecx', 'ebp', 'esp'] as const).map((name) => {
+    const store = Buffer.from([0x89, X86_MODRM_DISP32[name], 0, 0, 0, 0]);
+    store.writeUInt32LE(Number(context) + REGISTER_OFFSETS[name]!, 2);
+    return store;
+  });
+  const jump = Buffer.from([0xb8, 0, 0, 0, 0, 0xff, 0xe0]);
+  jump.writeUInt32LE(Number(callback), 1);
+  const body = Buffer.concat([...stores, jump]);
+  head[12] = body.length;
+  return Buffer.concat([head, body, Buffer.from([0xc3])]);
+}
+
+const X86_MODRM_DISP32 = { ecx: 0x0d, edx: 0x15, ebx: 0x1d, esp: 0x25, ebp: 0x2d, esi: 0x35, edi: 0x3d } as const;

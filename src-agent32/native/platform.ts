@@ -48,6 +48,11 @@ export interface Platform {
   redirectStdio(): { stdout: CapturePipe; stderr: CapturePipe };
   /** Whether the capture pipes hold unread bytes (one poll for both); absent where that cannot be asked. */
   captureHasUnread?(): boolean;
+  /**
+   * Makes `handler` (a native `void __cdecl (int)`) the SIGABRT handler of every C runtime loaded
+   * now or later. Absent where abort() already ends the process with a signal of its own (POSIX).
+   */
+  setAbortHandler?(handler: bigint): void;
   /** Flushes C runtime buffers so a call's output is in the pipes before its response. */
   flushCrt(): void;
   /** Ends the process at once: the drain workers sit in blocking reads that process.exit would wait for. */

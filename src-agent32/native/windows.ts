@@ -18,7 +18,12 @@ interface CrtFns {
   dup2: (a: number, b: number) => number;
   getOsfhandle: (fd: number) => bigint | number;
   fflush: (f: unknown) => number;
+  signal: (sig: number, handler: bigint) => unknown;
+  abortHooked: boolean;
 }
+
+const SIGABRT = 22;
+const O_TEXT = 0x4000;
 
 export class WindowsPlatform implements Platform {
   readonly arch = process.arch;
@@ -27,6 +32,7 @@ export class WindowsPlatform implements Platform {
   private readonly crts = new Map<string, CrtFns>();
   private lastCode = 0;
   private readonly koffiLibs = new Map<bigint, LibraryHandle>();
+  private abortHandler: bigint | null = null;
 
   writeOut(bytes: Buffer): number {
     if (this.out === null) return fs.writeSync(1, bytes);
@@ -127,15 +133,29 @@ export class WindowsPlatform implements Platform {
     for (const crt of this.crts.values()) crt.fflush(null);
   }
 
-  /** Points fds 1 and 2 of every loaded C runtime at the pipes (a CRT reads its handles once). */
+  setAbortHandler(handler: bigint): void {
+    this.abortHandler = handler;
+    this.patchCrts();
+  }
+
+  /**
+   * Points fds 1 and 2 of every loaded C runtime at the pipes (a CRT reads its handles once) and
+   * gives it the abort handler (each CRT keeps its own signal table).
+   */
   private patchCrts(): void {
-    if (!this.pipes) return;
     for (const name of CRTS) {
       const crt = this.crtFns(name);
       if (!crt) continue;
+      if (this.abortHandler !== null && !crt.abortHooked) {
+        crt.signal(SIGABRT, this.abortHandler);
+        crt.abortHooked = true;
+      }
+      if (!this.pipes) continue;
       for (const [fd, handle] of [[1, this.pipes.stdout], [2, this.pipes.stderr]] as const) {
         if (BigInt(crt.getOsfhandle(fd)) === handle) continue;
-        const dupFd = crt.openOsfhandle(handle, 0x8000);
+        // Text mode, as a C runtime opens a redirected stdout at start-up: wide output (wprintf,
+        // assert's message) is converted to the code page instead of written as UTF-16.
+        const dupFd = crt.openOsfhandle(handle, O_TEXT);
         if (dupFd >= 0) crt.dup2(dupFd, fd);
       }
     }
@@ -151,6 +171,8 @@ export class WindowsPlatform implements Platform {
       dup2: lib.func('int _dup2(int a, int b)'),
       getOsfhandle: lib.func('intptr_t _get_osfhandle(int fd)'),
       fflush: lib.func('int fflush(void *f)'),
+      signal: lib.func('uintptr_t signal(int sig, uintptr_t handler)'),
+      abortHooked: false,
     };
     this.crts.set(name, fns);
     return fns;

@@ -282,6 +282,8 @@ export interface CrashEvent {
   jsStack: string;
   /** The Windows id of the faulting thread. */
   threadId?: number;
+  /** What happened, in words, when the code alone does not say it (abort()). */
+  cause?: string;
   /** Where the minidump was written (THUNK_MINIDUMP_DIR set), as the host names the path. */
   minidump?: string;
   /** Why no minidump was written although one was asked for. */
@@ -403,6 +405,7 @@ const eventChecks: { [E in AgentEvent['event']]: Check<Extract<AgentEvent, { eve
     threadId: optional(intRange(0, 0xffffffff)),
     minidump: optional(str),
     minidumpError: optional(str),
+    cause: optional(str),
   }),
   progress: obj<ProgressEvent>({
     type: literal('event'),

@@ -146,7 +146,8 @@ export function defineWineSuite(arch: WindowsArch): void {
       const { response, logs } = await agent.request('call', { handle: 'lib1', prototype: 'int write_both(const char *t)', args: ['hey'] });
       assert.ok(response.ok);
       const text = logs.filter((l) => l.stream === 'stdout').map((l) => l.text).join('');
-      assert.equal(text, 'printf:hey\nwritefile:hey\n');
+      // The C runtime's stdout is in text mode, as in any process whose stdout is a pipe: "\n" becomes "\r\n".
+      assert.equal(text, 'printf:hey\r\nwritefile:hey\n');
     });
 
     test('pipelined calls each get their own output, and output capture never falls behind', async () => {
@@ -159,7 +160,7 @@ export function defineWineSuite(arch: WindowsArch): void {
       const logs = agent.messages.filter((m): m is LogEvent => m.type === 'event' && m.event === 'log');
       ids.forEach((id, i) => {
         const text = logs.filter((l) => l.callId === id && l.stream === 'stdout').map((l) => l.text).join('');
-        assert.equal(text, i % 3 === 0 ? `printf:n${i}\nwritefile:n${i}\n` : '');
+        assert.equal(text, i % 3 === 0 ? `printf:n${i}\r\nwritefile:n${i}\n` : '');
       });
       const behind = logs.filter((l) => /output capture/.test(l.text));
       assert.deepEqual(behind.map((l) => l.text), []);
@@ -236,10 +237,26 @@ export function defineWineSuite(arch: WindowsArch): void {
       }
     });
 
-    test('abort() ends the agent with the C runtime\'s exit code 3', async () => {
-      const death = await dyingCall(arch, dlls.calls, 'void abort_now(void)', []);
-      assert.equal(death.exit, 3, `stderr: ${death.stderr.slice(0, 500)}`);
-      assert.ok(!death.messages.some((m) => m.type === 'response' && m.id === death.id), 'the call has no response');
+    test('abort() is reported as ABORT at its caller, with a backtrace, before the C runtime exits with 3', async () => {
+      const crash = await crashingCall(arch, dlls.calls, 'void abort_now(void)', []);
+      assert.deepEqual([crash.name, crash.code, crash.module, crash.exit], ['ABORT', 0x40000015, 'calls.dll', 3]);
+      // abort() never returns, so the return address after its call may already be the next export's first byte.
+      assert.match(crash.symbol ?? '', /^abort_now\+0x/);
+      assert.match(crash.cause ?? '', /abort\(\)/);
+      const names = crash.frames.map((f) => `${f.module}!${f.symbol}`);
+      assert.ok(names.some((n) => /^msvcrt\.dll!abort\+/.test(n)) && names.some((n) => /^calls\.dll!abort_now\+/.test(n)), names.join(' < '));
+      assert.ok(arch === 'ia32' ? 'esp' in crash.registers : 'rsp' in crash.registers);
+    });
+
+    test('a failed assert() is reported as ABORT with its message as the call\'s output, readable text', async () => {
+      const death = await dyingCall(arch, dlls.calls, 'int assert_zero(int v)', [3]);
+      const crash = death.messages.find(isCrash);
+      assert.equal(crash?.name, 'ABORT', `exit ${death.exit}; stderr: ${death.stderr.slice(0, 300)}`);
+      assert.match(crash.symbol ?? '', /^assert_zero\+0x/);
+      const stderr = death.messages.filter((m): m is LogEvent => m.type === 'event' && m.event === 'log' && m.callId === death.id && m.stream === 'stderr');
+      assert.match(stderr.map((l) => l.text).join(''), /Assertion failed: v == 0, file .*calls\.c, line \d+/);
+      // The message comes before the crash event.
+      assert.ok(death.messages.indexOf(stderr[0]!) < death.messages.indexOf(crash));
     });
 
     test('with THUNK_MINIDUMP_DIR a crash writes a minidump of the same exception before the event', async () => {

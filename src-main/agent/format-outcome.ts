@@ -25,6 +25,7 @@ export function errorText(error: OutcomeError): string {
 
 export function crashText(crash: CrashReport): string {
   const lines = [`CRASH: ${crashSummary(crash)}`];
+  if (crash.cause) lines.push(`  ${crash.cause}`);
   if (crash.accessKind && crash.accessAddress) lines.push(`  ${crash.accessKind} access to ${crash.accessAddress}`);
   if (crash.frames.length > 0) {
     lines.push('  backtrace:');

@@ -41,6 +41,8 @@ export interface CrashReport {
   source: 'handler' | 'exit-status';
   /** The faulting thread's Windows id, when the handler knew it. */
   threadId?: number;
+  /** What happened, in words, when the name alone does not say it (abort()). */
+  cause?: string;
   /** The minidump written for the crash (Supervisor option minidumpDir), or why none was. */
   minidump?: string;
   minidumpError?: string;
@@ -76,8 +78,8 @@ export function crashReport(exit: AgentExit): CrashReport {
   const event = exit.crash;
   const base = { exit: { code: exit.code, signal: exit.signal }, stderrTail: exit.stderrTail };
   if (event) {
-    const { code, name, address, module, offset, symbol, accessAddress, accessKind, frames, registers, threadId, minidump, minidumpError } = event;
-    return { code, name, address, module, offset, symbol, accessAddress, accessKind, frames, registers, source: 'handler', threadId, minidump, minidumpError, ...base };
+    const { code, name, address, module, offset, symbol, accessAddress, accessKind, frames, registers, threadId, cause, minidump, minidumpError } = event;
+    return { code, name, address, module, offset, symbol, accessAddress, accessKind, frames, registers, source: 'handler', threadId, cause, minidump, minidumpError, ...base };
   }
   const name = exit.status ?? (exit.signal ? exit.signal : `exit ${exit.code}`);
   const code = exit.lowByteOnly || exit.signal || exit.code === null ? guessedStatus(exit) : exit.code >>> 0;
