@@ -10,9 +10,10 @@ import { nativeFixture, nativeRuntime, windowsFixtures } from '../src-main/agent
 
 interface Row {
   seqMedianUs: number | null;
-  pipelinedPerSec: number | null;
-  /** Every call submitted at once (one Promise.all over all of them). */
-  burstPerSec: number | null;
+  /** Throughput of each round, in calls per second. */
+  pipelinedPerSec: number[];
+  /** Every call submitted at once (one Promise.all over all of them), per round. */
+  burstPerSec: number[];
   coldStartMs: number | null;
   crashToReadyMs: number | null;
   note?: string;
@@ -20,6 +21,11 @@ interface Row {
 
 const SEQ = Number(process.env.BENCH_SEQ ?? 3000);
 const PIPE = Number(process.env.BENCH_PIPE ?? 50_000);
+/**
+ * Throughput rounds: on a shared 2-core VM a round can lose half its speed to a neighbour, so each
+ * figure is given as the best round (what the code can do) and the median (what a run will see).
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** Calls a pipelining client keeps outstanding; the supervisor itself sends at most 64 ahead. */
 const WINDOW = 1000;
 
@@ -50,11 +56,14 @@ async function benchEcho(): Promise<Row> {
     times.push(performance.now() - t);
   }
   // Pipelined in windows of 64 messages, as the supervisor keeps at most 64 in flight.
-  const t0 = performance.now();
-  for (let i = 0; i < PIPE; i += 64) await roundTrip(64);
-  const perSec = PIPE / ((performance.now() - t0) / 1000);
+  const rounds: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < PIPE; i += 64) await roundTrip(64);
+    rounds.push(PIPE / ((performance.now() - t0) / 1000));
+  }
   child.stdin.end();
-  return { seqMedianUs: median(times) * 1000, pipelinedPerSec: perSec, burstPerSec: null, coldStartMs: null, crashToReadyMs: null };
+  return { seqMedianUs: median(times) * 1000, pipelinedPerSec: rounds, burstPerSec: [], coldStartMs: null, crashToReadyMs: null };
 }
 
 function benchKoffi(lib: string): Row {
@@ -66,9 +75,13 @@ function benchKoffi(lib: string): Row {
     add(i, 1);
     times.push(performance.now() - t);
   }
-  const t0 = performance.now();
-  for (let i = 0; i < PIPE; i++) add(i, 1);
-  return { seqMedianUs: median(times) * 1000, pipelinedPerSec: PIPE / ((performance.now() - t0) / 1000), burstPerSec: null, coldStartMs: null, crashToReadyMs: null, note: 'no process boundary' };
+  const rounds: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < PIPE; i++) add(i, 1);
+    rounds.push(PIPE / ((performance.now() - t0) / 1000));
+  }
+  return { seqMedianUs: median(times) * 1000, pipelinedPerSec: rounds, burstPerSec: [], coldStartMs: null, crashToReadyMs: null, note: 'no process boundary' };
 }
 
 async function benchAgent(arch: AgentArch, lib: string, crashProto: string, locate: () => ReturnType<typeof locateRuntime>, scale = 1): Promise<Row> {
@@ -88,13 +101,18 @@ async function benchAgent(arch: AgentArch, lib: string, crashProto: string, loca
     const pipe = Math.max(1000, Math.round(PIPE * scale));
     const add = (i: number) => supervisor.call(lib, 'int add(int a, int b)', [i, 1], { arch });
     const wrong = (o: Awaited<ReturnType<typeof add>>, i: number) => o.kind !== 'result' || o.result.value !== i + 1;
-    let t0 = performance.now();
-    let failed = await slidingWindow(pipe, WINDOW, add, wrong);
-    const perSec = pipe / ((performance.now() - t0) / 1000);
-    t0 = performance.now();
-    const burst = await Promise.all(Array.from({ length: pipe }, (_, i) => add(i)));
-    const burstPerSec = pipe / ((performance.now() - t0) / 1000);
-    failed += burst.filter(wrong).length;
+    let failed = 0;
+    const perSec: number[] = [];
+    const burstPerSec: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      let t0 = performance.now();
+      failed += await slidingWindow(pipe, WINDOW, add, wrong);
+      perSec.push(pipe / ((performance.now() - t0) / 1000));
+      t0 = performance.now();
+      const burst = await Promise.all(Array.from({ length: pipe }, (_, i) => add(i)));
+      burstPerSec.push(pipe / ((performance.now() - t0) / 1000));
+      failed += burst.filter(wrong).length;
+    }
     const recoveries: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
@@ -135,8 +153,10 @@ async function coldStarts(arch: AgentArch, locate: () => ReturnType<typeof locat
   return median(times);
 }
 
-function rate(perSec: number | null): string {
-  return perSec === null ? '-' : `${Math.round(perSec).toLocaleString('en-US')}/s`;
+function rate(rounds: number[]): string {
+  if (rounds.length === 0) return '-';
+  const format = (perSec: number) => Math.round(perSec).toLocaleString('en-US');
+  return rounds.length === 1 ? `${format(rounds[0]!)}/s` : `${format(Math.max(...rounds))} (${format(median(rounds))})/s`;
 }
 
 function cell(value: number | null, unit: string, digits = 1): string {
@@ -146,12 +166,12 @@ function cell(value: number | null, unit: string, digits = 1): string {
 function print(columns: [string, Row | string][]): void {
   const rows: [string, (r: Row) => string, string][] = [
     ['median round trip', (r) => cell(r.seqMedianUs, 'µs'), '≤ 2× echo'],
-    ['pipelined throughput', (r) => rate(r.pipelinedPerSec), '≥ 100,000/s'],
+    ['pipelined: best (median)', (r) => rate(r.pipelinedPerSec), '≥ 100,000/s'],
     ['  all submitted at once', (r) => rate(r.burstPerSec), ''],
     ['cold start to ready', (r) => cell(r.coldStartMs, 'ms'), '< 150 ms'],
     ['crash to ready again', (r) => cell(r.crashToReadyMs, 'ms'), '< 300 ms'],
   ];
-  const width = 22;
+  const width = 26;
   const header = ['metric'.padEnd(22), ...columns.map(([name]) => name.padEnd(width)), 'goal (native)'].join(' ');
   const lines = [header, '-'.repeat(header.length)];
   for (const [label, get, goal] of rows) {
@@ -168,7 +188,7 @@ async function main(): Promise<void> {
   const lib = nativeFixture();
   const native = nativeRuntime();
   if (!lib.path || !native.runtime) throw new Error(`native bench impossible: ${lib.reason || native.reason}`);
-  process.stdout.write(`bench-agent: ${SEQ} sequential calls; ${PIPE} pipelined with ${WINDOW} outstanding, then all at once (Wine: a tenth); node ${process.version}\n\n`);
+  process.stdout.write(`bench-agent: ${SEQ} sequential calls; ${ROUNDS} rounds of ${PIPE} pipelined with ${WINDOW} outstanding, then all at once (Wine: a tenth); node ${process.version}\n\n`);
   const echo = await benchEcho();
   const koffi = benchKoffi(lib.path);
   const locateNative = () => native.runtime!;

@@ -8,6 +8,26 @@ const garbage = (items: DecodeItem[]) =>
 
 test('crc32 matches the standard check value', () => {
   assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+  assert.equal(crc32(Buffer.from('xx123456789y'), 2, 11), 0xcbf43926);
+});
+
+test('crc32 agrees across the table walk and zlib, at every length around the switch and word boundaries', () => {
+  const bytes = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 131 + 7) & 0xff));
+  // The bitwise definition, as the reference.
+  const reference = (data: Uint8Array) => {
+    let c = 0xffffffff;
+    for (const byte of data) {
+      c ^= byte;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  for (const length of [0, 1, 3, 4, 5, 7, 8, 149, 383, 384, 385, 1000, 2000]) {
+    for (const start of [0, 1, 3]) {
+      const end = Math.min(bytes.length, start + length);
+      assert.equal(crc32(bytes, start, end), reference(bytes.subarray(start, end)), `length ${length} from ${start}`);
+    }
+  }
 });
 
 test('round-trips frames fed one byte at a time', () => {
