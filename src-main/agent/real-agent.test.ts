@@ -73,6 +73,18 @@ describe('real native agent (linux-x64)', { skip: nativeSkip }, () => {
       assert.equal(outcome.kind === 'error' && outcome.error.code, 'AGENT_EXITED');
     }));
 
+  it('reports abort(), an illegal instruction and a division by zero by their signals, serving again after each', () =>
+    // A breaker that stays closed: three crashes of one library in a row would open the default one.
+    withSupervisor(opts({ breaker: { threshold: 100, windowMs: 1000, cooldownMs: 1 } }), async (s) => {
+      for (const [prototype, args, signal] of [['void abort_now(void)', [], 'SIGABRT'], ['int illegal(void)', [], 'SIGILL'], ['int divide(int a, int b)', [1, 0], 'SIGFPE']] as const) {
+        const crashed = await s.call(lib, prototype, [...args]);
+        assert.equal(crashed.kind, 'crash', `${prototype}: ${JSON.stringify(crashed)}`);
+        if (crashed.kind === 'crash') assert.deepEqual([crashed.crash.name, crashed.crash.exit.signal], [signal, signal]);
+        const again = await s.call(lib, 'int add(int a, int b)', [1, 2]);
+        assert.equal(again.kind === 'result' && again.result.value, 3, JSON.stringify(again));
+      }
+    }));
+
   it('reports a stack overflow as a crash and serves again', () =>
     withSupervisor(opts(), async (s) => {
       const overflowed = await s.call(lib, 'int recurse(int depth)', [0], { timeoutMs: 20_000 });
