@@ -26,17 +26,15 @@ import type { AgentContext } from './agent.ts';
 import type { CrashEvent, CrashFrame } from './protocol/messages.ts';
 import { ntstatusName } from './protocol/ntstatus.ts';
 import { koffi } from './native/koffi.ts';
-import { GetCurrentThreadId, VirtualAlloc } from './native/kernel32.ts';
+import { GetCurrentThreadId } from './native/kernel32.ts';
 import { backtrace } from './crash/backtrace.ts';
-import { CONTEXT_BYTES, type ExceptionInfo, decodeException, registers } from './crash/context.ts';
-import { hex, readBytes } from './crash/memory.ts';
+import { type ExceptionInfo, decodeException, registers } from './crash/context.ts';
+import { hex } from './crash/memory.ts';
 import { locate, locateReturnAddress } from './crash/modules.ts';
 import { MinidumpWriter } from './crash/minidump.ts';
-import { entryContext, mainThreadOnly, mainThreadOnlyCapturing } from './crash/thread-dispatch.ts';
+import { mainThreadOnly, signalHandlerWithRegisters } from './crash/thread-dispatch.ts';
 
 const EXCEPTION_CONTINUE_SEARCH = 0;
-const MEM_COMMIT_RESERVE = 0x1000 | 0x2000;
-const PAGE_READWRITE = 0x04;
 const EXCEPTION_EXECUTE_HANDLER = 1;
 const SOFTWARE_CODES = new Set([0xe06d7363, 0xc0000409, 0xc0000374, 0xc0000417, 0xc0000420, 0xc0000025]);
 const HARDWARE_CODES = new Set([
@@ -65,12 +63,8 @@ export function installCrashReporter(ctx: AgentContext): void {
 
 // abort() on another thread returns from the handler at once and exits with 3, unreported.
 function installAbortHandler(ctx: AgentContext, reporter: CrashReporter): void {
-  const AbortHandler = koffi.proto('__cdecl', 'ThunkAbortHandler', 'void', ['int']);
-  // CONTEXT must be 16-byte aligned; VirtualAlloc gives a page.
-  const context = BigInt(VirtualAlloc(0, CONTEXT_BYTES, MEM_COMMIT_RESERVE, PAGE_READWRITE));
-  if (context === 0n || !ctx.platform.setAbortHandler) return;
-  const onAbort = koffi.register(() => reporter.onAbort(context), koffi.pointer(AbortHandler));
-  const handler = mainThreadOnlyCapturing(BigInt(koffi.address(onAbort)), context);
+  if (!ctx.platform.setAbortHandler) return;
+  const handler = signalHandlerWithRegisters((registersAtAbort) => reporter.onAbort(registersAtAbort));
   if (handler !== null) ctx.platform.setAbortHandler(handler);
 }
 
@@ -96,13 +90,11 @@ class CrashReporter {
     return this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) || SOFTWARE_CODES.has(info.code));
   }
 
-  /** `context`: where the handler's stub recorded the registers of abort()'s thread. */
-  onAbort(context: bigint): void {
+  /** `registersAtAbort`: the CONTEXT of the code that called raise(SIGABRT), if it could be read. */
+  onAbort(registersAtAbort: Buffer | null): void {
     if (this.busy) return;
     this.busy = true;
     try {
-      const recorded = readBytes(context, CONTEXT_BYTES);
-      const registersAtAbort = recorded ? entryContext(recorded) : null;
       // Every frame is a return address here, the first one into raise().
       const frames = registersAtAbort ? backtrace(registersAtAbort).map((address) => frameAt(address, 1)) : [];
       const caller = frames.find((f) => f.module !== null && !RUNTIME_MODULES.has(f.module.toLowerCase())) ?? frames[0];

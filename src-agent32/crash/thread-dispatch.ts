@@ -6,43 +6,48 @@
 // with the main thread's: the main thread jumps to the callback, any other gets a fixed answer.
 import { FlushInstructionCache, GetCurrentProcess, GetCurrentThreadId, GetModuleHandleW, GetProcAddressByName, RtlMoveMemory, VirtualAlloc, VirtualProtect } from '../native/kernel32.ts';
 import { koffi } from '../native/koffi.ts';
-import { POINTER_BYTES, readPointer } from './memory.ts';
-import { REGISTER_OFFSETS, readRegister, writeRegister } from './context.ts';
+import { POINTER_BYTES, readBytes, readPointer } from './memory.ts';
+import { CONTEXT_BYTES, REGISTER_OFFSETS, readRegister, writeRegister } from './context.ts';
 
 const MEM_COMMIT_RESERVE = 0x1000 | 0x2000;
 const PAGE_READWRITE = 0x04;
 const PAGE_EXECUTE_READ = 0x20;
 
 /**
- * A native callback that runs `callback` on the calling thread (the one whose event loop koffi
- * would wait for) and returns `foreignResult` at once on every other thread. By default for
- * exception handlers and filters (one pointer argument, __stdcall); `calleePops` is what the callee
- * removes from the stack on x86 (0 for __cdecl).
+ * An exception handler or filter (one pointer-sized argument, __stdcall, LONG result) that runs
+ * `callback` on the calling thread (the one whose event loop koffi would wait for) and returns
+ * `foreignResult` on every other thread.
  * Null when executable memory cannot be had (then the caller should use the callback as it is).
  */
-export function mainThreadOnly(callback: bigint, foreignResult: number, calleePops = 4): bigint | null {
+export function mainThreadOnly(callback: bigint, foreignResult: number): bigint | null {
   const owner = GetCurrentThreadId() as number;
-  const code = POINTER_BYTES === 8 ? stubX64(owner, callback, foreignResult) : stubX86(owner, callback, foreignResult, calleePops);
-  return installCode(code);
+  return installCode(POINTER_BYTES === 8 ? stubX64(owner, callback, foreignResult) : stubX86(owner, callback, foreignResult));
 }
 
 /**
- * mainThreadOnly for a `void __cdecl (int)` callback (a C runtime's signal handler) that also
- * records, on the main thread, the caller's registers into `context` (CONTEXT_BYTES, 16-byte
- * aligned) before running it: by then koffi has switched stacks, so the callback itself can no
- * longer walk the stack of the code that called it.
+ * A C runtime signal handler (`void __cdecl (int)`) that, on the main thread, records the registers
+ * of the code that raised the signal and hands them to `onSignal` (null if they could not be read):
+ * by the time a JS callback runs, koffi has switched stacks, so it could no longer walk the stack
+ * of its caller. Other threads return at once. Null when executable memory cannot be had.
  */
-export function mainThreadOnlyCapturing(callback: bigint, context: bigint): bigint | null {
+export function signalHandlerWithRegisters(onSignal: (registers: Buffer | null) => void): bigint | null {
+  // CONTEXT must be 16-byte aligned; VirtualAlloc gives a page.
+  const context = BigInt(VirtualAlloc(0, CONTEXT_BYTES, MEM_COMMIT_RESERVE, PAGE_READWRITE));
+  if (context === 0n) return null;
+  const Handler = koffi.proto('__cdecl', 'ThunkSignalHandler', 'void', ['int']);
+  const callback = koffi.register(() => onSignal(entryRegisters(context)), koffi.pointer(Handler));
+  const address = BigInt(koffi.address(callback));
   const owner = GetCurrentThreadId() as number;
-  if (POINTER_BYTES === 4) return installCode(capturingStubX86(owner, callback, context));
+  if (POINTER_BYTES === 4) return installCode(capturingStubX86(owner, address, context));
   const kernel32 = GetModuleHandleW('kernel32.dll');
   const capture = kernel32 ? GetProcAddressByName(kernel32, 'RtlCaptureContext') : null;
-  return capture ? installCode(capturingStubX64(owner, callback, context, BigInt(koffi.address(capture)))) : null;
+  return capture ? installCode(capturingStubX64(owner, address, context, BigInt(koffi.address(capture)))) : null;
 }
 
-/** The caller's registers at the entry of a capturing stub, from what RtlCaptureContext recorded in it. */
-export function entryContext(recorded: Buffer): Buffer {
-  const context = Buffer.from(recorded);
+/** The registers at the entry of a capturing stub, from what it recorded at `address`. */
+function entryRegisters(address: bigint): Buffer | null {
+  const context = readBytes(address, CONTEXT_BYTES);
+  if (!context) return null;
   // x64: the stub called RtlCaptureContext 0x28 bytes below its entry; x86: it stored ESP at its entry.
   const sp = POINTER_BYTES === 8 ? 'rsp' : 'esp';
   const entry = readRegister(context, sp) + (POINTER_BYTES === 8 ? 0x28n : 0n);
@@ -59,7 +64,6 @@ function installCode(code: Buffer): bigint | null {
   FlushInstructionCache(GetCurrentProcess(), address, code.length);
   return address;
 }
-
 
 // mov eax, gs:[0x48] (TEB.ClientId.UniqueThread); cmp eax, owner; jne other; mov rax, callback;
 // jmp rax; other: mov eax, result; ret. The tail jump leaves rcx and the stack as the caller made them.
@@ -80,8 +84,8 @@ function stubX64(owner: number, callback: bigint, result: number): Buffer {
 }
 
 // mov eax, fs:[0x24] (TEB.ClientId.UniqueThread); cmp eax, owner; jne other; mov eax, callback;
-// jmp eax; other: mov eax, result; ret n (n: the bytes a __stdcall callee pops).
-function stubX86(owner: number, callback: bigint, result: number, calleePops: number): Buffer {
+// jmp eax; other: mov eax, result; ret 4 (__stdcall, one argument).
+function stubX86(owner: number, callback: bigint, result: number): Buffer {
   const code = Buffer.from([
     0x64, 0xa1, 0x24, 0, 0, 0,
     0x3d, 0, 0, 0, 0,
@@ -89,12 +93,11 @@ function stubX86(owner: number, callback: bigint, result: number, calleePops: nu
     0xb8, 0, 0, 0, 0,
     0xff, 0xe0,
     0xb8, 0, 0, 0, 0,
-    0xc2, 0, 0,
+    0xc2, 0x04, 0x00,
   ]);
   code.writeUInt32LE(owner, 7);
   code.writeUInt32LE(Number(callback), 14);
   code.writeInt32LE(result, 21);
-  code.writeUInt16LE(calleePops, 26);
   return code;
 }
 
