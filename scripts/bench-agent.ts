@@ -56,17 +56,14 @@ async function benchEcho(): Promise<Row> {
     times.push(performance.now() - t);
   }
   // Pipelined in windows of 64 messages, as the supervisor keeps at most 64 in flight.
-  const rounds: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
+  const rounds = await perSecondRounds(PIPE, async () => {
     for (let i = 0; i < PIPE; i += 64) await roundTrip(64);
-    rounds.push(PIPE / ((performance.now() - t0) / 1000));
-  }
+  });
   child.stdin.end();
   return { seqMedianUs: median(times) * 1000, pipelinedPerSec: rounds, burstPerSec: [], coldStartMs: null, crashToReadyMs: null };
 }
 
-function benchKoffi(lib: string): Row {
+async function benchKoffi(lib: string): Promise<Row> {
   const koffi = createRequire(import.meta.url)('koffi') as { load(path: string): { func(proto: string): (a: number, b: number) => number } };
   const add = koffi.load(lib).func('int add(int a, int b)');
   const times: number[] = [];
@@ -75,12 +72,9 @@ function benchKoffi(lib: string): Row {
     add(i, 1);
     times.push(performance.now() - t);
   }
-  const rounds: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
+  const rounds = await perSecondRounds(PIPE, () => {
     for (let i = 0; i < PIPE; i++) add(i, 1);
-    rounds.push(PIPE / ((performance.now() - t0) / 1000));
-  }
+  });
   return { seqMedianUs: median(times) * 1000, pipelinedPerSec: rounds, burstPerSec: [], coldStartMs: null, crashToReadyMs: null, note: 'no process boundary' };
 }
 
@@ -102,17 +96,13 @@ async function benchAgent(arch: AgentArch, lib: string, crashProto: string, loca
     const add = (i: number) => supervisor.call(lib, 'int add(int a, int b)', [i, 1], { arch });
     const wrong = (o: Awaited<ReturnType<typeof add>>, i: number) => o.kind !== 'result' || o.result.value !== i + 1;
     let failed = 0;
-    const perSec: number[] = [];
-    const burstPerSec: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      let t0 = performance.now();
+    const perSec = await perSecondRounds(pipe, async () => {
       failed += await slidingWindow(pipe, WINDOW, add, wrong);
-      perSec.push(pipe / ((performance.now() - t0) / 1000));
-      t0 = performance.now();
+    });
+    const burstPerSec = await perSecondRounds(pipe, async () => {
       const burst = await Promise.all(Array.from({ length: pipe }, (_, i) => add(i)));
-      burstPerSec.push(pipe / ((performance.now() - t0) / 1000));
       failed += burst.filter(wrong).length;
-    }
+    });
     const recoveries: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
@@ -125,6 +115,17 @@ async function benchAgent(arch: AgentArch, lib: string, crashProto: string, loca
   } finally {
     await supervisor.dispose();
   }
+}
+
+/** Runs `round` (of `calls` calls) ROUNDS times; returns each round's calls per second. */
+async function perSecondRounds(calls: number, round: () => unknown): Promise<number[]> {
+  const rates: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    await round();
+    rates.push(calls / ((performance.now() - t0) / 1000));
+  }
+  return rates;
 }
 
 /**
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
   if (!lib.path || !native.runtime) throw new Error(`native bench impossible: ${lib.reason || native.reason}`);
   process.stdout.write(`bench-agent: ${SEQ} sequential calls; ${ROUNDS} rounds of ${PIPE} pipelined with ${WINDOW} outstanding, then all at once (Wine: a tenth); node ${process.version}\n\n`);
   const echo = await benchEcho();
-  const koffi = benchKoffi(lib.path);
+  const koffi = await benchKoffi(lib.path);
   const locateNative = () => native.runtime!;
   const agent = await benchAgent('linux-x64', lib.path, 'int crash_write(int v)', locateNative);
   agent.coldStartMs = await coldStarts('linux-x64', locateNative, 7);
