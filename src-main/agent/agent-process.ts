@@ -90,7 +90,13 @@ interface Pending {
 export interface StartOptions {
   handshakeTimeoutMs?: number;
   spawnAgent?: SpawnAgent;
+  /** How long an agent that reported a crash may take to die (or answer) before it is killed. */
+  crashExitGraceMs?: number;
 }
+
+/** killedBy for an agent that sent a crash event and then neither died nor answered. */
+export const CRASHED_NOT_EXITING = 'crashed but did not exit';
+const DEFAULT_CRASH_EXIT_GRACE_MS = 5000;
 
 export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   readonly pending = new Map<number, Pending>();
@@ -104,8 +110,9 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   private readonly exited: Promise<AgentExit>;
   private onHandshake: ((h: Handshake) => void) | null = null;
   private readonly outgoing = new FrameWriter();
+  private crashExitTimer: NodeJS.Timeout | null = null;
 
-  private constructor(readonly runtime: AgentRuntime, private readonly child: ChildProcess) {
+  private constructor(readonly runtime: AgentRuntime, private readonly child: ChildProcess, private readonly crashExitGraceMs: number) {
     super();
     live.add(this);
     installExitHook();
@@ -118,7 +125,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   /** Spawns the agent and resolves once its handshake arrived; kills it on failure. */
   static async start(runtime: AgentRuntime, options: StartOptions = {}): Promise<{ agent: AgentProcess; handshake: Handshake }> {
     const child = (options.spawnAgent ?? spawnAgent)(runtime);
-    const agent = new AgentProcess(runtime, child);
+    const agent = new AgentProcess(runtime, child, options.crashExitGraceMs ?? DEFAULT_CRASH_EXIT_GRACE_MS);
     const timeoutMs = options.handshakeTimeoutMs ?? (runtime.wine ? 30_000 : 10_000);
     try {
       const handshake = await agent.awaitHandshake(timeoutMs);
@@ -242,6 +249,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
       this.onHandshake?.(message);
       this.onHandshake = null;
     } else if (message.type === 'response') {
+      this.stillAlive();
       const pending = this.takePending(message.id);
       pending?.settle(message.ok ? okReply(pending.op, message.result) : { kind: 'error', error: message.error });
     } else if (message.event === 'log') {
@@ -249,8 +257,25 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     } else if (message.event === 'progress') {
       this.emit('progress', message);
     } else {
-      this.crash = message;
+      this.onCrash(message);
     }
+  }
+
+  // A crash event is final once the agent dies, which it does at once: the event is written just
+  // before the process ends. One that lives on without answering (seen under Wine, once, with
+  // suites sharing the wineserver) would otherwise hold the call until its deadline and be reported
+  // as hung. A response after the event means the DLL handled its own fault and the agent goes on.
+  private onCrash(event: CrashEvent): void {
+    this.crash = event;
+    if (this.crashExitTimer) clearTimeout(this.crashExitTimer);
+    this.crashExitTimer = setTimeout(() => this.kill(CRASHED_NOT_EXITING), this.crashExitGraceMs);
+    this.crashExitTimer.unref();
+  }
+
+  private stillAlive(): void {
+    if (!this.crashExitTimer) return;
+    clearTimeout(this.crashExitTimer);
+    this.crashExitTimer = null;
   }
 
   /**
@@ -260,6 +285,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   private onSuccess(raw: unknown): boolean {
     const message = raw as { type?: unknown; id?: unknown; ok?: unknown; result?: unknown };
     if (typeof raw !== 'object' || raw === null || message.type !== 'response' || message.ok !== true || !Number.isSafeInteger(message.id)) return false;
+    this.stillAlive();
     const pending = this.takePending(message.id as number);
     pending?.settle(okReply(pending.op, message.result));
     return true;
@@ -277,6 +303,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
       if (done) return;
       done = true;
       live.delete(this);
+      this.stillAlive();
       // Under Wine the wineserver may still hold the pipes; they must not keep the host alive.
       for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) stream?.destroy();
       for (const item of this.decoder.end()) if (item.kind === 'garbage') this.emit('garbage', item.bytes.toString('utf8'));
@@ -310,7 +337,8 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     if (this.stackOverflow) return { ...base, status: 'STATUS_STACK_OVERFLOW', crashed: true, lowByteOnly: false };
     if (signal) {
       const status = wineFault ? wineStatus(this.stderrTail) : signal;
-      return { ...base, status, crashed: (CRASH_SIGNALS.has(signal) || wineFault || this.crash !== null) && !this.killedBy, lowByteOnly: false };
+      const killedOnPurpose = this.killedBy !== null && this.killedBy !== CRASHED_NOT_EXITING;
+      return { ...base, status, crashed: (CRASH_SIGNALS.has(signal) || wineFault || this.crash !== null) && !killedOnPurpose, lowByteOnly: false };
     }
     if (code === null || code === 0) return { ...base, status: null, crashed: this.crash !== null, lowByteOnly: false };
     const lowByteOnly = this.runtime.wine !== null;

@@ -127,6 +127,28 @@ describe('supervisor with a stand-in agent', () => {
       assert.equal(readFileSync(counter, 'utf8'), 'xxx');
     }));
 
+  it('an agent that reports a crash and then neither dies nor answers is killed after the grace: a crash, not a hang', () =>
+    withFake({ crashExitGraceMs: 300, timeoutMs: 20_000 }, async (s) => {
+      const path = dll('lingering.dll');
+      const started = Date.now();
+      const outcome = await s.call(path, 'int crash_and_hang(void)', [], { arch });
+      assert.equal(outcome.kind, 'crash', JSON.stringify(outcome));
+      if (outcome.kind === 'crash') assert.deepEqual([outcome.crash.name, outcome.crash.source, outcome.crash.exit.signal], ['STATUS_ACCESS_VIOLATION', 'handler', 'SIGKILL']);
+      assert.ok(Date.now() - started < 10_000, 'ended by the grace, not by the 20 s deadline');
+      assert.equal((await s.call(path, 'int add(int a, int b)', [1, 2], { arch })).kind, 'result');
+    }));
+
+  it('a crash event followed by the call\'s answer (the DLL handled its fault) leaves the agent alone', () =>
+    withFake({ crashExitGraceMs: 300 }, async (s) => {
+      const path = dll('recovering.dll');
+      const recovered = await s.call(path, 'int crash_and_recover(int ms)', [50], { arch });
+      assert.equal(recovered.kind === 'result' && recovered.result.value, 7, JSON.stringify(recovered));
+      const pid = s.status().agents[0]!.pid;
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal((await s.call(path, 'int add(int a, int b)', [1, 2], { arch })).kind, 'result');
+      assert.deepEqual([s.status().agents[0]!.pid, s.status().agents[0]!.crashes], [pid, 0]);
+    }));
+
   it('opens the breaker after repeated crashes, probes half-open and resets', async () => {
     let now = 1_000_000;
     await withFake({ now: () => now, breaker: { threshold: 2, windowMs: 10_000, cooldownMs: 5_000 } }, async (s) => {

@@ -38,6 +38,8 @@ export interface SupervisorOptions {
   prepare?: (runtime: AgentRuntime) => Promise<void>;
   spawnAgent?: SpawnAgent;
   handshakeTimeoutMs?: number;
+  /** How long an agent that reported a crash may live on without answering before it is killed (default 5 s). */
+  crashExitGraceMs?: number;
   /** Per-request deadline, counted from when the agent starts on it. */
   timeoutMs?: number;
   maxQueue?: number;
@@ -180,7 +182,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly breaker: CircuitBreaker;
   // Per file and choice: parsing the PE again for every request is wasted work, as a DLL in use keeps its machine.
   private readonly arches = new Map<string, Map<ArchChoice, AgentArch>>();
-  private readonly options: Required<Omit<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs' | 'minidumpDir'>> & Pick<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs' | 'minidumpDir'>;
+  private readonly options: Required<Omit<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs' | 'crashExitGraceMs' | 'minidumpDir'>> &
+    Pick<SupervisorOptions, 'spawnAgent' | 'handshakeTimeoutMs' | 'crashExitGraceMs' | 'minidumpDir'>;
   private disposed = false;
 
   constructor(options: SupervisorOptions = {}) {
@@ -346,7 +349,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const runtime = withMinidumps(this.options.locate(slot.arch), this.options.minidumpDir);
       slot.runtime = runtime;
       await this.options.prepare(runtime);
-      const { agent, handshake } = await AgentProcess.start(runtime, { handshakeTimeoutMs: this.options.handshakeTimeoutMs, spawnAgent: this.options.spawnAgent });
+      const { handshakeTimeoutMs, spawnAgent, crashExitGraceMs } = this.options;
+      const { agent, handshake } = await AgentProcess.start(runtime, { handshakeTimeoutMs, spawnAgent, crashExitGraceMs });
       if (this.disposed) return void (await agent.dispose(0));
       this.attach(slot, agent, handshake);
       this.emit('start', { arch: slot.arch, pid: agent.pid, runtime: runtime.description, startMs: performance.now() - began });

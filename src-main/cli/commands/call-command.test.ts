@@ -73,6 +73,7 @@ describe('thunk call (CLI)', { skip: builtCliSkip }, () => {
       const crash = thunk('call', dll, 'int crash_write(int v)', '1', '--json');
       assert.equal(crash.status, 1);
       const crashed = JSON.parse(crash.stdout).crash;
+      assert.ok(crashed, `no crash in the report: ${crash.stdout.slice(0, 2000)}`);
       assert.equal(crashed.name, 'STATUS_ACCESS_VIOLATION');
       assert.equal(crashed.module.toLowerCase(), 'supervised.dll');
       assert.ok(crashed.offset > 0);
