@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AgentHarness } from './testing/agent-harness.ts';
 import { encodeFrame } from './protocol/framing.ts';
-import type { CallResult } from './protocol/messages.ts';
+import { type CallResult, PROTOCOL_VERSION } from './protocol/messages.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const lib = join(root, 'build/fixtures/agent/libcalls.so');
@@ -36,7 +36,7 @@ after(() => agent.kill());
 
 test('handshake describes the agent', async () => {
   const h = await agent.handshake();
-  assert.equal(h.protocolVersion, 1);
+  assert.equal(h.protocolVersion, PROTOCOL_VERSION);
   assert.equal(h.runtime.platform, process.platform);
   assert.equal(h.koffiVersion, '3.3.4');
 });
@@ -68,6 +68,12 @@ test('integer families, floats, bools and enums', async () => {
   assert.equal((await call('float half_f(float)', [3])).value, 1.5);
   assert.equal((await call('double scale(double v, double k)', [1.25, 4])).value, 5);
   assert.equal((await call('bool invert(bool)', [false])).value, true);
+  // JSON has no NaN or infinities; they travel as strings both ways.
+  assert.equal((await call('double scale(double v, double k)', ['Infinity', 0])).value, 'NaN');
+  assert.equal((await call('double scale(double v, double k)', [1e308, 10])).value, 'Infinity');
+  assert.equal((await call('float half_f(float)', ['-Infinity'])).value, '-Infinity');
+  const notNumber = await agent.request('call', { handle: 'lib1', prototype: 'double scale(double v, double k)', args: ['1.5', 2] });
+  assert.match(!notNumber.response.ok ? notNumber.response.error.message : '', /expected a number \(or "NaN", "Infinity", "-Infinity"\) for double/);
   const decl = 'enum Color { RED, GREEN = 5, BLUE };';
   assert.equal((await call(`${decl} int is_green(Color c)`, ['GREEN'])).value, 1);
   assert.equal((await call(`${decl} Color next_color(Color c)`, [5])).value, 6);
@@ -149,6 +155,15 @@ test('DLL output becomes log events of its call, even a flood with fake magic', 
   assert.equal(flood.logs.filter((l) => l.stream === 'stderr').map((l) => l.text).join(''), 'flood done\n');
   assert.equal(agent.garbage.length, 0);
   assert.ok((await agent.ok('ping')).pong);
+});
+
+test('a call request sent as JSON is answered like a compact one', async () => {
+  const params = { handle: 'lib1', prototype: 'int add(int a, int b)', args: [20, 22] };
+  const asJson = await agent.request('call', params, true);
+  const compact = await agent.request('call', params);
+  assert.ok(asJson.response.ok && compact.response.ok);
+  assert.equal((asJson.response.result as CallResult).value, 42);
+  assert.deepEqual({ ...(asJson.response.result as CallResult), durationMs: 0 }, { ...(compact.response.result as CallResult), durationMs: 0 });
 });
 
 test('malformed frames get an error response or are skipped', async () => {

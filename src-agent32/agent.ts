@@ -2,7 +2,8 @@
 // from the supervisor, one at a time, answering over stdout in frames (see protocol/messages.ts).
 import v8 from 'node:v8';
 import { koffi } from './native/koffi.ts';
-import type { AgentEvent, AgentMessage, ErrorResponse, HostMessage, Request, ResultByOp } from './protocol/messages.ts';
+import type { AgentEvent, AgentMessage, ErrorResponse, HostMessage, Op, Request, ResultByOp } from './protocol/messages.ts';
+import { appendAgentMessage } from './protocol/message-frames.ts';
 import { PROTOCOL_VERSION } from './protocol/messages.ts';
 import { FrameWriter } from './protocol/framing.ts';
 import { AgentFailure, type Platform } from './native/platform.ts';
@@ -15,7 +16,8 @@ export interface AgentContext {
   platform: Platform;
   capture: OutputCapture;
   libraries: LibraryTable;
-  send(message: AgentMessage): void;
+  /** `answering`: the op a response answers (it picks the response's layout on the wire). */
+  send(message: AgentMessage, answering?: Op): void;
   currentCall: number | null;
 }
 
@@ -37,9 +39,9 @@ function tierUpSooner(): void {
 async function main(): Promise<void> {
   const platform = await createPlatform();
   const frames = new FrameWriter();
-  const send = (message: AgentMessage) => {
+  const send = (message: AgentMessage, answering?: Op) => {
     try {
-      frames.append(message);
+      appendAgentMessage(frames, message, answering);
       const bytes = frames.view();
       for (let offset = 0; offset < bytes.length; ) offset += platform.writeOut(bytes.subarray(offset));
     } finally {
@@ -105,7 +107,7 @@ function handle(ctx: AgentContext, request: HostMessage): void {
   }
   // Only library code writes to the captured pipes; other requests take what is there, unwaited.
   forwardOutput(ctx, callId, RUNS_LIBRARY_CODE.has(request.op) ? ctx.capture.sync() : ctx.capture.take());
-  ctx.send(response);
+  ctx.send(response, request.op);
   if (request.op === 'shutdown') ctx.platform.exit(0);
 }
 

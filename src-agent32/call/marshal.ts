@@ -243,8 +243,9 @@ function toScalar(registry: TypeRegistry, ref: TypeRef, arg: JsonValue, label: L
   const p = type.primitive;
   if (p in INT_LIMITS) return toInteger(arg, p, label, type.name);
   if (p === 'Float32' || p === 'Float64') {
-    if (typeof arg !== 'number') throw new ArgumentError(`${label()}: expected a number for ${type.name}`);
-    return arg;
+    if (typeof arg === 'number') return arg;
+    if (typeof arg === 'string' && arg in NON_FINITE) return NON_FINITE[arg];
+    throw new ArgumentError(`${label()}: expected a number (or "NaN", "Infinity", "-Infinity") for ${type.name}`);
   }
   if (p === 'Bool') {
     if (typeof arg !== 'boolean' && arg !== 0 && arg !== 1) throw new ArgumentError(`${label()}: expected true/false for bool`);
@@ -314,10 +315,14 @@ export function resultJson(type: TypeObject, value: unknown): JsonValue {
   return toJson(value);
 }
 
+// JSON has no NaN or infinities (JSON.stringify would make them null): they travel as these strings.
+const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
 export function toJson(value: unknown): JsonValue {
   if (value === undefined || value === null) return null;
   if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map(toJson);
   if (Buffer.isBuffer(value)) return { hex: value.toString('hex') };
   if (typeof value === 'object') {

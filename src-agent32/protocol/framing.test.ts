@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameTooLargeError, FrameWriter, encodeFrame, crc32, type DecodeItem } from './framing.ts';
+import { writeCallRequest } from './compact-codec.ts';
 
 const frames = (items: DecodeItem[]) => items.filter((i) => i.kind === 'frame').map((i) => (i as { message: unknown }).message);
 const garbage = (items: DecodeItem[]) =>
@@ -121,3 +122,50 @@ test('chunks from a reused read buffer are not aliased by a held partial frame',
   frame.copy(reused, 0, 10);
   assert.deepEqual(frames(decoder.push(reused.subarray(0, frame.length - 10))), [{ keep: 'me' }]);
 });
+
+test('compact payloads travel in the same frames as JSON ones and decode to their messages', () => {
+  const writer = new FrameWriter(DEFAULT_MAX_FRAME_BYTES, 16);
+  const params = { handle: 'h', prototype: 'int add(int a, int b)', args: [2, 3] };
+  writer.append({ type: 'request', id: 1, op: 'ping', params: {} });
+  writer.appendPayload(writeCallRequest, 2, params);
+  writer.append('after');
+  assert.deepEqual(frames(new FrameDecoder().push(writer.view())), [
+    { type: 'request', id: 1, op: 'ping', params: {} },
+    { type: 'request', id: 2, op: 'call', params },
+    'after',
+  ]);
+});
+
+test('a frame whose payload does not decode is reported as bad-payload, and the next frame still arrives', () => {
+  const writer = new FrameWriter();
+  writer.appendPayload((out) => out.u8(0x1f), undefined, undefined);
+  writer.appendPayload((out) => out.u8(0x01), undefined, undefined);
+  writer.append('ok');
+  const items = new FrameDecoder().push(Buffer.concat([encodeRaw('{not json'), writer.view()]));
+  const errors = items.flatMap((i) => (i.kind === 'error' ? [`${i.error}: ${i.detail}`] : []));
+  assert.equal(errors.length, 3);
+  assert.match(errors[0]!, /^bad-payload: .*JSON/);
+  assert.match(errors[1]!, /^bad-payload: unknown payload tag 31/);
+  assert.match(errors[2]!, /^bad-payload: payload ends inside the id/);
+  assert.deepEqual(frames(items), ['ok']);
+});
+
+test('a payload writer that throws leaves the frames before it intact', () => {
+  const writer = new FrameWriter();
+  writer.append('kept');
+  assert.throws(() => writer.appendPayload(() => {
+    throw new Error('no');
+  }, undefined, undefined), /no/);
+  writer.append('next');
+  assert.deepEqual(frames(new FrameDecoder().push(writer.view())), ['kept', 'next']);
+});
+
+/** A frame around `text` as it is, for payloads no writer would produce. */
+function encodeRaw(text: string): Buffer {
+  const writer = new FrameWriter();
+  writer.appendPayload((out, value: string) => {
+    out.reserve(value.length * 3);
+    out.at += out.bytes.write(value, out.at, 'utf8');
+  }, text, undefined);
+  return Buffer.from(writer.view());
+}

@@ -1,6 +1,8 @@
 import zlib from 'node:zlib';
+import { ByteWriter, COMPACT_TAG_LIMIT, decodeCompactPayload } from './compact-codec.ts';
 
-// Frame layout: "THNK" | version u8 | payload length u32 LE | JSON payload (UTF-8) | CRC-32 u32 LE.
+// Frame layout: "THNK" | version u8 | payload length u32 LE | payload | CRC-32 u32 LE. The payload is
+// JSON (UTF-8) or, for the messages of a call, compact binary (compact-codec.ts), told apart by its first byte.
 // The magic lets the decoder find frames again after stray bytes (a DLL writing to the wrong
 // descriptor); the checksum keeps a fake magic inside such bytes from producing a bogus frame.
 
@@ -68,51 +70,68 @@ export function encodeFrame(message: unknown, maxBytes = DEFAULT_MAX_FRAME_BYTES
 
 /** Frames appended into one reusable buffer: once it has grown, a frame costs no allocation. */
 export class FrameWriter {
-  private bytes: Buffer;
-  private used = 0;
+  private out: ByteWriter;
 
   constructor(private readonly maxBytes = DEFAULT_MAX_FRAME_BYTES, private readonly keepBytes = 64 * 1024) {
-    this.bytes = Buffer.allocUnsafe(keepBytes);
+    this.out = new ByteWriter(keepBytes);
   }
 
+  /** Appends `message` as a JSON payload. */
   append(message: unknown): void {
     const json = JSON.stringify(message);
     // UTF-8 needs at least one byte per UTF-16 unit and at most three.
     if (json.length > this.maxBytes) throw new FrameTooLargeError(Buffer.byteLength(json, 'utf8'), this.maxBytes);
-    this.reserve(HEADER_BYTES + json.length * 3 + TRAILER_BYTES);
-    const start = this.used + HEADER_BYTES;
-    const length = this.bytes.write(json, start, 'utf8');
-    if (length > this.maxBytes) throw new FrameTooLargeError(length, this.maxBytes);
-    FRAME_MAGIC.copy(this.bytes, this.used);
-    this.bytes[this.used + 4] = FRAME_VERSION;
-    this.bytes.writeUInt32LE(length, this.used + 5);
-    this.bytes.writeUInt32LE(crc32(this.bytes, start, start + length), start + length);
-    this.used = start + length + TRAILER_BYTES;
+    this.appendPayload(writeJsonText, json, undefined);
+  }
+
+  /** Appends a payload that `write(out, a, b)` puts at the cursor (a compact one, see compact-codec.ts). */
+  appendPayload<A, B>(write: (out: ByteWriter, a: A, b: B) => void, a: A, b: B): void {
+    const out = this.out;
+    const frameStart = out.at;
+    out.reserve(HEADER_BYTES);
+    const start = frameStart + HEADER_BYTES;
+    out.at = start;
+    try {
+      write(out, a, b);
+    } catch (error) {
+      out.at = frameStart;
+      throw error;
+    }
+    const length = out.at - start;
+    if (length > this.maxBytes) {
+      out.at = frameStart;
+      throw new FrameTooLargeError(length, this.maxBytes);
+    }
+    out.reserve(TRAILER_BYTES);
+    const bytes = out.bytes;
+    FRAME_MAGIC.copy(bytes, frameStart);
+    bytes[frameStart + 4] = FRAME_VERSION;
+    bytes.writeUInt32LE(length, frameStart + 5);
+    bytes.writeUInt32LE(crc32(bytes, start, start + length), start + length);
+    out.at = start + length + TRAILER_BYTES;
   }
 
   get length(): number {
-    return this.used;
+    return this.out.at;
   }
 
   /** The frames appended since the last clear; valid until the next append or clear. */
   view(): Buffer {
-    return this.bytes.subarray(0, this.used);
+    return this.out.bytes.subarray(0, this.out.at);
   }
 
   clear(): void {
-    this.used = 0;
-    if (this.bytes.length > 16 * this.keepBytes) this.bytes = Buffer.allocUnsafe(this.keepBytes);
-  }
-
-  private reserve(extra: number): void {
-    if (this.used + extra <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + extra));
-    this.bytes.copy(grown, 0, 0, this.used);
-    this.bytes = grown;
+    this.out.at = 0;
+    if (this.out.bytes.length > 16 * this.keepBytes) this.out = new ByteWriter(this.keepBytes);
   }
 }
 
-export type FrameErrorKind = 'too-large' | 'bad-version' | 'bad-checksum' | 'bad-json' | 'truncated';
+function writeJsonText(out: ByteWriter, json: string): void {
+  out.reserve(json.length * 3);
+  out.at += out.bytes.write(json, out.at, 'utf8');
+}
+
+export type FrameErrorKind = 'too-large' | 'bad-version' | 'bad-checksum' | 'bad-payload' | 'truncated';
 
 export type DecodeItem =
   | { kind: 'frame'; message: unknown }
@@ -201,12 +220,17 @@ export class FrameDecoder {
       return reject(data, at, items, 'bad-checksum', `checksum mismatch on a ${length}-byte frame`);
     }
     try {
-      items.push({ kind: 'frame', message: JSON.parse(data.toString('utf8', start, start + length)) as unknown });
+      items.push({ kind: 'frame', message: decodePayload(data, start, start + length) });
     } catch (error) {
-      items.push({ kind: 'error', error: 'bad-json', detail: (error as Error).message });
+      items.push({ kind: 'error', error: 'bad-payload', detail: (error as Error).message });
     }
     return at + total;
   }
+}
+
+function decodePayload(data: Buffer, start: number, end: number): unknown {
+  if (end > start && data[start]! < COMPACT_TAG_LIMIT) return decodeCompactPayload(data, start, end);
+  return JSON.parse(data.toString('utf8', start, end)) as unknown;
 }
 
 function reject(data: Buffer, at: number, items: DecodeItem[], error: FrameErrorKind, detail: string): number {

@@ -1,9 +1,11 @@
 /**
- * Thunk agent protocol, version 1.
+ * Thunk agent protocol, version 2.
  *
  * The host (supervisor) spawns an agent of the DLL's bitness and talks to it over the agent's
  * stdin (host → agent) and stdout (agent → host). Both directions carry frames (framing.ts):
- * magic "THNK", a version byte, a u32 LE payload length, a UTF-8 JSON payload and a CRC-32 of it.
+ * magic "THNK", a version byte, a u32 LE payload length, a payload and a CRC-32 of it. Payloads are
+ * UTF-8 JSON, except call requests and successful call results, which are compact binary
+ * (compact-codec.ts) and decode to the same objects.
  *
  * 1. The agent sends one `handshake` first (protocol version, arch, pid, runtime, koffi version).
  * 2. The host sends `request`s: `{type:'request', id, op, params}` with a unique numeric id and
@@ -42,7 +44,8 @@ import {
 export type { JsonValue } from './validate.ts';
 export { ValidationError } from './validate.ts';
 
-export const PROTOCOL_VERSION = 1;
+// 2: call requests and call results travel as compact payloads (compact-codec.ts).
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------- handshake
 

@@ -1,7 +1,8 @@
 // Test helper: spawns an agent, sends requests, collects frames per request.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { FrameDecoder, encodeFrame } from '../protocol/framing.ts';
-import type { AgentMessage, LogEvent, Op, Response } from '../protocol/messages.ts';
+import { FrameDecoder, FrameWriter, encodeFrame } from '../protocol/framing.ts';
+import { appendRequest } from '../protocol/message-frames.ts';
+import type { AgentMessage, LogEvent, Op, Request, Response } from '../protocol/messages.ts';
 import { validateAgentMessage } from '../protocol/messages.ts';
 
 export interface Exchange {
@@ -75,14 +76,21 @@ export class AgentHarness {
     this.child.stdin!.write(bytes);
   }
 
-  post(op: Op, params: object = {}): number {
+  /** Sends a request framed as the supervisor frames it (a call goes compact); `json: true` forces JSON. */
+  post(op: Op, params: object = {}, json = false): number {
     const id = this.nextId++;
-    this.child.stdin!.write(encodeFrame({ type: 'request', id, op, params }));
+    if (json) {
+      this.child.stdin!.write(encodeFrame({ type: 'request', id, op, params }));
+    } else {
+      const writer = new FrameWriter();
+      appendRequest(writer, id, op, params as Request['params']);
+      this.child.stdin!.write(Buffer.from(writer.view()));
+    }
     return id;
   }
 
-  async request(op: Op, params: object = {}): Promise<Exchange> {
-    const id = this.post(op, params);
+  async request(op: Op, params: object = {}, json = false): Promise<Exchange> {
+    const id = this.post(op, params, json);
     const response = await this.waitFor((m): m is Response => m.type === 'response' && m.id === id);
     const logs = this.messages.filter((m): m is LogEvent => m.type === 'event' && m.event === 'log' && m.callId === id);
     return { response, logs };

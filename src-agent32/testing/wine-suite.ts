@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AgentHarness } from './agent-harness.ts';
 import { type WindowsArch, type WindowsFixtures, buildWindowsFixtures } from './dll-fixtures.ts';
 import { spawnWineAgent, wineSkipReason } from './wine-agents.ts';
-import type { AgentMessage, CallResult, CrashEvent, LoadResult, LogEvent, Response } from '../protocol/messages.ts';
+import { type AgentMessage, type CallResult, type CrashEvent, type LoadResult, type LogEvent, type Response, PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { decodeExitCode } from '../protocol/ntstatus.ts';
 
 /**
@@ -101,7 +101,7 @@ export function defineWineSuite(arch: WindowsArch): void {
       const h = await agent.handshake();
       assert.equal(h.arch, arch);
       assert.equal(h.runtime.platform, 'win32');
-      assert.equal(h.protocolVersion, 1);
+      assert.equal(h.protocolVersion, PROTOCOL_VERSION);
     });
 
     test('load succeeds with base, loader path and the modules that came in', async () => {

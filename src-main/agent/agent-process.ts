@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { FrameDecoder, FrameTooLargeError, FrameWriter } from '../../src-agent32/protocol/framing.ts';
+import { appendRequest } from '../../src-agent32/protocol/message-frames.ts';
 import {
   type CrashEvent,
   type EmptyParams,
@@ -156,7 +157,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     // fills at once: the frames sent from those reactions leave together, in one write.
     const first = this.outgoing.length === 0;
     try {
-      this.outgoing.append({ type: 'request', id, op, params });
+      appendRequest(this.outgoing, id, op, params);
     } catch (error) {
       if (!(error instanceof FrameTooLargeError)) throw error;
       const refused = { code: 'bad-request', name: 'FrameTooLargeError', message: `the request is too large to send: ${error.message}` } as const;
