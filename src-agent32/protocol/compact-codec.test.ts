@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ByteWriter, CALL_REQUEST_TAG, CALL_RESULT_TAG, CompactPayloadError, decodeCompactPayload, fitsCallRequest, writeCallRequest, writeCallResult, writeValue } from './compact-codec.ts';
+import { ByteWriter, CALL_REQUEST_TAG, CALL_RESULT_TAG, CompactPayloadError, NotCompactError, decodeCompactPayload, fitsCallRequest, writeCallRequest, writeCallResult, writeValue } from './compact-codec.ts';
 import type { CallParams, CallResult, JsonValue } from './messages.ts';
 import { checkRequest, validateResult } from './messages.ts';
 
@@ -17,6 +17,14 @@ function encoded(write: (out: ByteWriter) => void): Buffer {
   return Buffer.from(out.bytes.subarray(0, out.at));
 }
 
+/** A call request made by hand: tag, id 1, handle "h", prototype "p", then what `rest` writes. */
+const handMadeRequest = (rest: (out: ByteWriter) => void) => encoded((out) => {
+  out.u8(CALL_REQUEST_TAG);
+  out.f64(1);
+  out.str('h');
+  out.str('p');
+  rest(out);
+});
 const requestBytes = (id: number, params: CallParams) => encoded((out) => writeCallRequest(out, id, params));
 const resultBytes = (id: number, result: CallResult) => encoded((out) => writeCallResult(out, id, result));
 const decode = (bytes: Buffer) => decodeCompactPayload(bytes, 0, bytes.length);
@@ -84,10 +92,15 @@ test('"__proto__" arrives as an own key, as JSON.parse gives it, not as the prot
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
 
-test('JSON nested deeper than 64 levels is refused on both sides', () => {
+test('what only JSON carries its own way (undefined, class instances, BigInt, deep nesting) is left to JSON', () => {
   let deep: JsonValue = 1;
   for (let i = 0; i < 70; i++) deep = [deep];
-  assert.throws(() => requestBytes(1, { handle: 'h', prototype: 'p', args: [deep] }), CompactPayloadError);
+  for (const arg of [deep, undefined, [undefined], { when: new Date(0) }, new Date(0), 1n, () => 1]) {
+    assert.throws(() => requestBytes(1, { handle: 'h', prototype: 'p', args: [arg as JsonValue] }), NotCompactError);
+  }
+});
+
+test('JSON nested deeper than 64 levels is refused by the reader', () => {
   // A hand-made payload that nests too deep is refused by the reader too.
   const value = encoded((out) => {
     for (let i = 0; i < 70; i++) {
@@ -96,11 +109,7 @@ test('JSON nested deeper than 64 levels is refused on both sides', () => {
     }
     out.u8(0);
   });
-  const header = encoded((out) => {
-    out.u8(CALL_REQUEST_TAG);
-    out.f64(1);
-    out.str('h');
-    out.str('p');
+  const header = handMadeRequest((out) => {
     out.u8(0);
     out.u32(1);
   });
@@ -117,11 +126,7 @@ test('every truncation of a payload is refused with a CompactPayloadError', () =
 });
 
 test('counts larger than the payload are refused before any item is read', () => {
-  const bytes = encoded((out) => {
-    out.u8(CALL_REQUEST_TAG);
-    out.f64(1);
-    out.str('h');
-    out.str('p');
+  const bytes = handMadeRequest((out) => {
     out.u8(0);
     out.u32(0xffffffff);
   });
@@ -132,20 +137,13 @@ test('counts larger than the payload are refused before any item is read', () =>
 
 test('unknown tags, value kinds and conventions are refused', () => {
   assert.throws(() => decode(Buffer.of(0x1f)), /unknown payload tag 31/);
-  const withValue = (tag: number) => Buffer.concat([encoded((out) => {
-    out.u8(CALL_REQUEST_TAG);
-    out.f64(1);
-    out.str('h');
-    out.str('p');
+  const withValue = (tag: number) => handMadeRequest((out) => {
     out.u8(0);
     out.u32(1);
-  }), Buffer.of(tag)]);
+    out.u8(tag);
+  });
   assert.throws(() => decode(withValue(0x42)), /unknown value tag 66/);
-  const badConvention = encoded((out) => {
-    out.u8(CALL_REQUEST_TAG);
-    out.f64(1);
-    out.str('h');
-    out.str('p');
+  const badConvention = handMadeRequest((out) => {
     out.u8(4);
     out.u8(9);
     out.u32(0);

@@ -98,6 +98,15 @@ export class CompactPayloadError extends Error {
   override readonly name = 'CompactPayloadError';
 }
 
+/**
+ * Thrown by the writers for a value the compact layout does not carry as JSON would (undefined, a
+ * class instance, a BigInt, JSON nested too deep): the message then goes as JSON, and gets JSON's
+ * treatment, and the agent's refusal where it has one.
+ */
+export class NotCompactError extends Error {
+  override readonly name = 'NotCompactError';
+}
+
 /** Reads a compact payload in bytes[start, end); every read is checked against the end. */
 class ByteReader {
   constructor(private readonly bytes: Buffer, public at: number, private readonly end: number) {}
@@ -157,7 +166,7 @@ function readAscii(bytes: Buffer, start: number, end: number): string | null {
 
 // ---------------------------------------------------------------- JSON values
 
-/** Writes a JSON value; non-finite numbers become null, as JSON.stringify makes them. */
+/** Writes plain JSON data; non-finite numbers become null, as JSON.stringify makes them. */
 export function writeValue(out: ByteWriter, value: JsonValue, depth = 0): void {
   if (value === null) return out.u8(VALUE_NULL);
   switch (typeof value) {
@@ -181,13 +190,14 @@ export function writeValue(out: ByteWriter, value: JsonValue, depth = 0): void {
       out.u8(VALUE_STRING);
       return out.str(value);
   }
-  if (depth >= MAX_DEPTH) throw new CompactPayloadError(`JSON nested more than ${MAX_DEPTH} deep`);
+  if (typeof value !== 'object' || depth >= MAX_DEPTH) throw new NotCompactError(`${typeof value} at depth ${depth}`);
   if (Array.isArray(value)) {
     out.u8(VALUE_ARRAY);
     out.u32(value.length);
     for (const item of value) writeValue(out, item, depth + 1);
     return;
   }
+  if (Object.getPrototypeOf(value) !== Object.prototype) throw new NotCompactError('an object that is not plain data');
   const keys = Object.keys(value);
   out.u8(VALUE_OBJECT);
   out.u32(keys.length);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameDecoder, FrameWriter, HEADER_BYTES } from './framing.ts';
 import { appendAgentMessage, appendRequest } from './message-frames.ts';
-import type { AgentMessage, CallResult } from './messages.ts';
+import type { AgentMessage, CallResult, JsonValue } from './messages.ts';
 
 /** The first payload byte of each frame the writer holds, and the messages they decode to. */
 function written(writer: FrameWriter): { firstBytes: string[]; messages: unknown[] } {
@@ -28,6 +28,17 @@ test('call requests go compact, other requests and oddly shaped call options as 
     { type: 'request', id: 2, op: 'load', params: { path: 'C:\\a.dll' } },
     { type: 'request', id: 3, op: 'call', params: { ...call, options: { repeat: 0.5 } } },
   ]);
+});
+
+test('a call whose arguments only JSON carries as intended goes as JSON, with JSON\'s treatment', () => {
+  const writer = new FrameWriter();
+  const params = { handle: 'h', prototype: 'void f(const char *s, int *p)', args: [new Date(0), [undefined]] as unknown as JsonValue[] };
+  appendRequest(writer, 1, 'call', params);
+  const { firstBytes, messages } = written(writer);
+  assert.deepEqual(firstBytes, ['0x7b']);
+  assert.deepEqual(messages, [{ type: 'request', id: 1, op: 'call', params: { ...params, args: ['1970-01-01T00:00:00.000Z', [null]] } }]);
+  // Anything else a writer throws is not swallowed.
+  assert.throws(() => appendRequest(new FrameWriter(16), 2, 'call', { handle: 'h', prototype: 'p', args: ['x'.repeat(64)] }), /exceeds the limit/);
 });
 
 test('only a successful answer to a call goes compact', () => {

@@ -159,8 +159,10 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     try {
       appendRequest(this.outgoing, id, op, params);
     } catch (error) {
-      if (!(error instanceof FrameTooLargeError)) throw error;
-      const refused = { code: 'bad-request', name: 'FrameTooLargeError', message: `the request is too large to send: ${error.message}` } as const;
+      // Too large, or not JSON at all (a BigInt argument): refused here, never half-sent.
+      const e = error as Error;
+      const message = error instanceof FrameTooLargeError ? `the request is too large to send: ${e.message}` : `the request cannot be encoded: ${e.message}`;
+      const refused = { code: 'bad-request', name: e.name, message } as const;
       queueMicrotask(() => settle({ kind: 'error', error: refused }));
       return id;
     }

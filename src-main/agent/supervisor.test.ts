@@ -41,6 +41,19 @@ describe('supervisor with a stand-in agent', () => {
       assert.ok(outcome.agent?.pid);
     }));
 
+  it('refuses a request it cannot send (too large, or not JSON) before sending it, and goes on', () =>
+    withFake({}, async (s) => {
+      const path = dll('unsendable.dll');
+      const huge = await s.call(path, 'int str_len(const char *s)', ['x'.repeat(17 * 1024 * 1024)], { arch });
+      assert.equal(huge.kind === 'error' && huge.error.code, 'bad-request');
+      assert.match(huge.kind === 'error' ? huge.error.message : '', /too large to send/);
+      const bigint = await s.call(path, 'int add(int a, int b)', [1n as unknown as number, 2], { arch });
+      assert.equal(bigint.kind === 'error' && bigint.error.code, 'bad-request');
+      assert.match(bigint.kind === 'error' ? bigint.error.message : '', /cannot be encoded: .*BigInt/);
+      const after = await s.call(path, 'int add(int a, int b)', [2, 3], { arch });
+      assert.equal(after.kind === 'result' && after.result.value, 5);
+    }));
+
   it('loads on demand and passes load errors through', () =>
     withFake({}, async (s) => {
       assert.equal((await s.call(dll('b.dll'), 'int add(int, int)', [1, 1], { arch })).kind, 'result');
