@@ -193,6 +193,13 @@ export function toWindowsPath(path: string): string {
   return path.startsWith('/') ? `Z:${path.replace(/\//g, '\\')}` : path;
 }
 
+const LOAD_ADVICE: Record<number, string> = {
+  // The loader catches an exception in the DLL's start-up code and fails the load with the status
+  // as an error code: STATUS_ACCESS_VIOLATION becomes ERROR_NOACCESS.
+  998: "the DLL's initialisation (DllMain, a TLS callback or a C++ static constructor) faulted with an access violation and the loader refused the DLL; where it faulted is reported with this error",
+  1114: "the DLL's DllMain returned FALSE on process attach: it refused to initialise (often a missing file, setting or licence it checks for)",
+};
+
 function loadFailure(path: string, code: number): AgentFailure {
   const name = WINDOWS_ERROR_NAMES[code] ?? `WIN32_ERROR_${code}`;
   const text = k.formatMessage(code);
@@ -202,7 +209,7 @@ function loadFailure(path: string, code: number): AgentFailure {
     const other = process.arch === 'ia32' ? '64-bit (win32-x64)' : '32-bit (win32-ia32)';
     return new AgentFailure('wrong-bitness', name, message, code, `the DLL is built for the other architecture: use the ${other} agent`);
   }
-  return new AgentFailure('load-failed', name, message, code);
+  return new AgentFailure('load-failed', name, message, code, LOAD_ADVICE[code]);
 }
 
 function isOtherBitness(path: string): boolean {

@@ -8,6 +8,7 @@ export type WindowsArch = 'ia32' | 'x64';
 export interface WindowsFixtures {
   calls: string;
   dllmainFalse: string;
+  dllmainCrash: string;
   needsAbsent: string;
 }
 
@@ -58,6 +59,7 @@ export function buildWindowsFixtures(arch: WindowsArch): WindowsFixtures {
   return {
     calls: compile(gcc, join(out, 'calls.dll'), callsInputs),
     dllmainFalse: compile(gcc, join(out, 'dllmain-false.dll'), [join(sources, 'dllmain-false.c')]),
+    dllmainCrash: compile(gcc, join(out, 'dllmain-crash.dll'), [join(sources, 'dllmain-crash.c')]),
     needsAbsent: compile(gcc, join(out, 'needs-absent.dll'), [join(sources, 'needs-absent.c')], [absent]),
   };
 }

@@ -184,6 +184,20 @@ export function defineWineSuite(arch: WindowsArch): void {
       assert.equal(absent.code, 'path-missing');
     });
 
+    // The loader catches an exception in DllMain and fails the load with 998, on Windows as under
+    // Wine; the agent's first-chance report of it is what says where it happened.
+    test('a fault in DllMain fails the load with 998, reported where it happened, and the agent lives on', async () => {
+      const { response } = await agent.request('load', { path: dlls.dllmainCrash });
+      assert.ok(!response.ok, 'the load failed');
+      assert.deepEqual([response.error.code, response.error.osCode, response.error.name], ['load-failed', 998, 'ERROR_NOACCESS']);
+      assert.match(response.error.advice ?? '', /DllMain/);
+      const fault = agent.messages.find((m): m is CrashEvent => isCrash(m) && m.callId === response.id);
+      assert.ok(fault, 'a crash event for the load');
+      assert.deepEqual([fault.name, fault.module, fault.accessKind, fault.accessAddress], ['STATUS_ACCESS_VIOLATION', 'dllmain-crash.dll', 'write', '0x0']);
+      assert.ok(agent.messages.indexOf(fault) < agent.messages.indexOf(response), 'reported before the answer');
+      assert.ok((await agent.ok<{ pong: boolean }>('ping')).pong);
+    });
+
     test('an access violation sends a crash event before the agent dies', async () => {
       const crash = await crashingCall(arch, dlls.calls, 'int crash_nested(int v)', [3]);
       assert.equal(crash.name, 'STATUS_ACCESS_VIOLATION');

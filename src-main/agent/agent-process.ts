@@ -23,9 +23,13 @@ import type { AgentRuntime } from './runtime-locator.ts';
 
 export type ParamsOf<O extends Op> = Extract<Request, { op: O }>['params'];
 
+/**
+ * How a request ended. `fault`: a crash event the agent sent for this request before answering it
+ * after all: the exception was caught (by the DLL's own handler, or by the loader around DllMain).
+ */
 export type Reply<O extends Op> =
-  | { kind: 'ok'; result: ResultByOp[O] }
-  | { kind: 'error'; error: ErrorResponse['error'] }
+  | { kind: 'ok'; result: ResultByOp[O]; fault?: CrashEvent }
+  | { kind: 'error'; error: ErrorResponse['error']; fault?: CrashEvent }
   | { kind: 'exit'; exit: AgentExit };
 
 export interface AgentExit {
@@ -252,9 +256,8 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
       this.onHandshake?.(message);
       this.onHandshake = null;
     } else if (message.type === 'response') {
-      this.stillAlive();
-      const pending = this.takePending(message.id);
-      pending?.settle(message.ok ? okReply(pending.op, message.result) : { kind: 'error', error: message.error });
+      if (message.ok) this.settleAnswer(message.id, true, message.result);
+      else this.settleAnswer(message.id, false, message.error);
     } else if (message.event === 'log') {
       this.emit('log', message);
     } else if (message.event === 'progress') {
@@ -275,10 +278,19 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     this.crashExitTimer.unref();
   }
 
-  private stillAlive(): void {
-    if (!this.crashExitTimer) return;
-    clearTimeout(this.crashExitTimer);
-    this.crashExitTimer = null;
+  /**
+   * A response means the agent lives on. If it answers the request a crash event was sent for, that
+   * exception was caught after all: it is handed back as the request's fault, not kept for the exit.
+   */
+  private answered(id: number): CrashEvent | undefined {
+    if (this.crashExitTimer) {
+      clearTimeout(this.crashExitTimer);
+      this.crashExitTimer = null;
+    }
+    if (this.crash?.callId !== id) return undefined;
+    const fault = this.crash;
+    this.crash = null;
+    return fault;
   }
 
   /**
@@ -288,10 +300,17 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   private onSuccess(raw: unknown): boolean {
     const message = raw as { type?: unknown; id?: unknown; ok?: unknown; result?: unknown };
     if (typeof raw !== 'object' || raw === null || message.type !== 'response' || message.ok !== true || !Number.isSafeInteger(message.id)) return false;
-    this.stillAlive();
-    const pending = this.takePending(message.id as number);
-    pending?.settle(okReply(pending.op, message.result));
+    this.settleAnswer(message.id as number, true, message.result);
     return true;
+  }
+
+  /** `body`: the ok response's result (checked here against the op) or the error response's error. */
+  private settleAnswer(id: number, ok: boolean, body: unknown): void {
+    const fault = this.answered(id);
+    const pending = this.takePending(id);
+    if (!pending) return;
+    const reply: Reply<Op> = ok ? okReply(pending.op, body) : { kind: 'error', error: body as ErrorResponse['error'] };
+    pending.settle(fault && reply.kind !== 'exit' ? { ...reply, fault } : reply);
   }
 
   private takePending(id: number): Pending | undefined {
@@ -306,7 +325,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
       if (done) return;
       done = true;
       live.delete(this);
-      this.stillAlive();
+      if (this.crashExitTimer) clearTimeout(this.crashExitTimer);
       // Under Wine the wineserver may still hold the pipes; they must not keep the host alive.
       for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) stream?.destroy();
       for (const item of this.decoder.end()) if (item.kind === 'garbage') this.emit('garbage', item.bytes.toString('utf8'));

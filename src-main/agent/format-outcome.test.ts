@@ -44,4 +44,26 @@ describe('format-outcome', () => {
     assert.deepEqual([json.logs.length, json.agent], [1, { arch: 'win32-x64', pid: 7, runtime: 'wine' }]);
     assert.match(outcomeText(outcome, () => ''), /DLL output:\n {2}\| Assertion failed\r\nagent: win32-x64, pid 7, wine\n$/);
   });
+
+  it('a fault that was caught is shown after the error it caused, in text and JSON', () => {
+    const handledFault = {
+      code: 0xc0000005, name: 'STATUS_ACCESS_VIOLATION', address: '0x679014c2', module: 'dllmain-crash.dll', offset: 0x14c2, symbol: null,
+      accessAddress: '0x0', accessKind: 'write' as const, frames: [{ address: '0x679014c2', module: 'dllmain-crash.dll', offset: 0x14c2, symbol: null }],
+    };
+    const outcome: Outcome<unknown> = {
+      kind: 'error', error: { code: 'load-failed', name: 'ERROR_NOACCESS', message: 'No access to memory location.', osCode: 998 },
+      handledFault, agent: null, logs: [], elapsedMs: 1,
+    };
+    assert.deepEqual(outcomeText(outcome, () => '').split('\n'), [
+      'error: load-failed ERROR_NOACCESS (998): No access to memory location.',
+      '  the DLL faulted during the request, and the fault was caught: STATUS_ACCESS_VIOLATION (0xC0000005) at dllmain-crash.dll+0x14c2',
+      '    write access to 0x0',
+      '    backtrace:',
+      '      #0 0x679014c2 dllmain-crash.dll+0x14c2',
+      '',
+    ]);
+    const json = outcomeJson(outcome) as { handledFault: { summary: string; module: string } };
+    assert.deepEqual([json.handledFault.summary, json.handledFault.module], ['STATUS_ACCESS_VIOLATION (0xC0000005) at dllmain-crash.dll+0x14c2', 'dllmain-crash.dll']);
+    assert.equal('handledFault' in outcomeJson({ ...outcome, handledFault: undefined }), false);
+  });
 });

@@ -1,10 +1,11 @@
 // Human-readable and JSON forms of supervisor outcomes, shared by the CLI's load and call commands.
-import type { CallResult, JsonValue, LoadResult, OsError } from '../../src-agent32/protocol/messages.ts';
-import { type CrashReport, type LogEntry, type Outcome, type OutcomeError, crashSummary } from './outcome.ts';
+import type { CallResult, CrashFrame, JsonValue, LoadResult, OsError } from '../../src-agent32/protocol/messages.ts';
+import { type CrashReport, type FaultReport, type LogEntry, type Outcome, type OutcomeError, crashSummary, frameText } from './outcome.ts';
 
 /** The --json document body: result | error | crash, plus agent and the DLL's output. */
 export function outcomeJson(outcome: Outcome<unknown>): Record<string, unknown> {
-  const common = { agent: outcome.agent, logs: outcome.logs, elapsedMs: outcome.elapsedMs };
+  const fault = outcome.handledFault;
+  const common = { ...(fault ? { handledFault: { ...fault, summary: crashSummary(fault) } } : {}), agent: outcome.agent, logs: outcome.logs, elapsedMs: outcome.elapsedMs };
   if (outcome.kind === 'result') return { result: outcome.result, ...common };
   if (outcome.kind === 'error') return { error: outcome.error, ...common };
   return { crash: { ...outcome.crash, summary: crashSummary(outcome.crash) }, ...common };
@@ -13,7 +14,21 @@ export function outcomeJson(outcome: Outcome<unknown>): Record<string, unknown> 
 /** The text report of an outcome, `resultText` rendering a result; ends with a newline. */
 export function outcomeText<R>(outcome: Outcome<R>, resultText: (result: R) => string): string {
   const body = outcome.kind === 'result' ? resultText(outcome.result) : outcome.kind === 'error' ? errorText(outcome.error) : crashText(outcome.crash);
-  return `${[body, logsText(outcome.logs), agentText(outcome)].filter(Boolean).join('\n')}\n`;
+  const fault = outcome.handledFault ? handledFaultText(outcome.handledFault) : null;
+  return `${[body, fault, logsText(outcome.logs), agentText(outcome)].filter(Boolean).join('\n')}\n`;
+}
+
+/** A fault that was caught: where it happened, and its backtrace, which names the code that raised it. */
+export function handledFaultText(fault: FaultReport): string {
+  const lines = [`  the DLL faulted during the request, and the fault was caught: ${crashSummary(fault)}`];
+  if (fault.accessKind && fault.accessAddress) lines.push(`    ${fault.accessKind} access to ${fault.accessAddress}`);
+  lines.push(...framesText(fault.frames, '    '));
+  return lines.join('\n');
+}
+
+function framesText(frames: CrashFrame[], indent: string): string[] {
+  if (frames.length === 0) return [];
+  return [`${indent}backtrace:`, ...frames.map((frame, i) => `${indent}  #${i} ${frameText(frame)}`)];
 }
 
 export function errorText(error: OutcomeError): string {
@@ -27,13 +42,7 @@ export function crashText(crash: CrashReport): string {
   const lines = [`CRASH: ${crashSummary(crash)}`];
   if (crash.cause) lines.push(`  ${crash.cause}`);
   if (crash.accessKind && crash.accessAddress) lines.push(`  ${crash.accessKind} access to ${crash.accessAddress}`);
-  if (crash.frames.length > 0) {
-    lines.push('  backtrace:');
-    crash.frames.forEach((frame, i) => {
-      const where = frame.module ? `${frame.module}+0x${(frame.offset ?? 0).toString(16)}` : '?';
-      lines.push(`    #${i} ${frame.address} ${where}${frame.symbol ? ` ${frame.symbol}` : ''}`);
-    });
-  }
+  lines.push(...framesText(crash.frames, '  '));
   if (crash.minidump) lines.push(`  minidump: ${crash.minidump}`);
   if (crash.minidumpError) lines.push(`  no minidump: ${crash.minidumpError}`);
   const exit = crash.exit.signal ? `signal ${crash.exit.signal}` : `exit status ${crash.exit.code}`;

@@ -1,5 +1,5 @@
 // What every supervisor request ends with: exactly one of result, error or crash.
-import type { AgentError, CrashFrame } from '../../src-agent32/protocol/messages.ts';
+import type { AgentError, CrashEvent, CrashFrame } from '../../src-agent32/protocol/messages.ts';
 import { NTSTATUS_NAMES, hex32 } from '../../src-agent32/protocol/ntstatus.ts';
 import { type AgentExit, describeExit } from './agent-process.ts';
 import type { AgentArch } from './runtime-locator.ts';
@@ -61,8 +61,17 @@ export interface LogEntry {
   text: string;
 }
 
+/** Where a fault happened: what a crash report says about the exception itself. */
+export type FaultReport = Pick<CrashReport, 'code' | 'name' | 'address' | 'module' | 'offset' | 'symbol' | 'accessAddress' | 'accessKind' | 'frames' | 'threadId'>;
+
 interface OutcomeBase {
   agent: AgentInfo | null;
+  /**
+   * An exception the DLL raised during the request that was then caught, so the request still
+   * ended with a result or an error: a fault in DllMain that the loader turned into error 998, or
+   * one the DLL's own handler took.
+   */
+  handledFault?: FaultReport;
   /** What the DLL wrote during the request. */
   logs: LogEntry[];
   /** Wall time from submission to outcome, queueing included. */
@@ -73,6 +82,11 @@ export type Outcome<R> =
   | (OutcomeBase & { kind: 'result'; result: R })
   | (OutcomeBase & { kind: 'error'; error: OutcomeError })
   | (OutcomeBase & { kind: 'crash'; crash: CrashReport });
+
+export function faultReport(event: CrashEvent): FaultReport {
+  const { code, name, address, module, offset, symbol, accessAddress, accessKind, frames, threadId } = event;
+  return { code, name, address, module, offset, symbol, accessAddress, accessKind, frames, threadId };
+}
 
 export function crashReport(exit: AgentExit): CrashReport {
   const event = exit.crash;
@@ -112,9 +126,15 @@ function lastLine(text: string): string {
 }
 
 /** "STATUS_ACCESS_VIOLATION (0xC0000005) at calls.dll+0x1234 (crash_write+0x4)" */
-export function crashSummary(crash: CrashReport): string {
+export function crashSummary(crash: Pick<CrashReport, 'code' | 'name' | 'address' | 'module' | 'offset' | 'symbol'>): string {
   const code = crash.code !== null ? ` (${hex32(crash.code)})` : '';
   const where = crash.module ? ` at ${crash.module}+0x${(crash.offset ?? 0).toString(16)}` : crash.address ? ` at ${crash.address}` : '';
   const symbol = crash.symbol ? ` (${crash.symbol})` : '';
   return `${crash.name}${code}${where}${symbol}`;
+}
+
+/** "0x6a0016d6 calls.dll+0x16d6 abort_now+0xd", or "0x1234 ?" outside any module. */
+export function frameText(frame: CrashFrame): string {
+  const where = frame.module ? `${frame.module}+0x${(frame.offset ?? 0).toString(16)}` : '?';
+  return `${frame.address} ${where}${frame.symbol ? ` ${frame.symbol}` : ''}`;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { SupervisorOptions } from './supervisor.ts';
 import type { AgentArch } from './runtime-locator.ts';
 import { descendantPids, memoryGrowthOver, nativeFixture, nativeRuntime, stagedRuntimeSkip, waitFor, windowsFixtures, withSupervisor } from './test-support.ts';
+import { buildWindowsFixtures } from '../../src-agent32/testing/dll-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'thunk-real-agent-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -168,6 +169,19 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         if (foreign) await expect(foreign.supervised, 193);
         const sum = await s.call(own.supervised, 'int __stdcall Add(int a, int b)', [2, 3]);
         assert.equal(sum.kind === 'result' && sum.result.value, 5);
+      }));
+
+    it('turns a fault in DllMain into a load error that says where it faulted, without a restart', () =>
+      withSupervisor({}, async (s) => {
+        const own = windowsFixtures(bits).dlls!;
+        const crashing = buildWindowsFixtures(bits === 'x86' ? 'ia32' : 'x64').dllmainCrash;
+        const failed = await s.load(crashing, { arch });
+        assert.equal(failed.kind === 'error' && failed.error.osCode, 998, JSON.stringify(failed));
+        assert.deepEqual([failed.handledFault?.name, failed.handledFault?.module, failed.handledFault?.accessKind], ['STATUS_ACCESS_VIOLATION', 'dllmain-crash.dll', 'write']);
+        const sum = await s.call(own.supervised, 'int add(int a, int b)', [2, 3]);
+        assert.equal(sum.kind === 'result' && sum.result.value, 5);
+        assert.equal(sum.handledFault, undefined);
+        assert.deepEqual([s.status().agents[0]!.starts, s.status().agents[0]!.crashes], [1, 0]);
       }));
 
     it('reports an access violation with module and offset, then serves again', () =>

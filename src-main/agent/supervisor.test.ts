@@ -156,10 +156,18 @@ describe('supervisor with a stand-in agent', () => {
       const path = dll('recovering.dll');
       const recovered = await s.call(path, 'int crash_and_recover(int ms)', [50], { arch });
       assert.equal(recovered.kind === 'result' && recovered.result.value, 7, JSON.stringify(recovered));
+      // The fault it reported is handed back with the result, where it happened.
+      assert.deepEqual([recovered.handledFault?.name, recovered.handledFault?.module, recovered.handledFault?.accessKind], ['STATUS_ACCESS_VIOLATION', 'recovering.dll', 'write']);
       const pid = s.status().agents[0]!.pid;
       await new Promise((r) => setTimeout(r, 600));
-      assert.equal((await s.call(path, 'int add(int a, int b)', [1, 2], { arch })).kind, 'result');
+      const plain = await s.call(path, 'int add(int a, int b)', [1, 2], { arch });
+      assert.equal(plain.kind, 'result');
+      assert.equal(plain.handledFault, undefined, 'a fault belongs to its own request only');
       assert.deepEqual([s.status().agents[0]!.pid, s.status().agents[0]!.crashes], [pid, 0]);
+      // Nor is it held against the agent: a later clean exit is not a crash.
+      const quit = await s.call(path, 'int quit(void)', [], { arch });
+      assert.equal(quit.kind, 'error', JSON.stringify(quit));
+      assert.equal(s.status().agents[0]!.lastExit?.crashed, false);
     }));
 
   it('opens the breaker after repeated crashes, probes half-open and resets', async () => {

@@ -22,7 +22,7 @@ import type {
 import { AgentProcess, type AgentExit, type ParamsOf, type Reply, type SpawnAgent, WINE_STACK_OVERFLOW } from './agent-process.ts';
 import { JobQueue } from './job-queue.ts';
 import { type BreakerOptions, type BreakerSnapshot, type BreakerState, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
-import { type AgentInfo, type CrashReport, type LogEntry, type Outcome, type OutcomeError, crashReport, exitedError, timeoutError } from './outcome.ts';
+import { type AgentInfo, type CrashReport, type LogEntry, type Outcome, type OutcomeError, crashReport, exitedError, faultReport, timeoutError } from './outcome.ts';
 import { type AgentArch, type AgentRuntime, type ArchChoice, AGENT_ARCHES, archForFile, ensureWinePrefix, locateRuntime } from './runtime-locator.ts';
 
 export interface BackoffOptions {
@@ -534,9 +534,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (job.dll && job.probe) this.breaker.success(job.dll);
     if (reply.kind === 'ok') {
       if (!job.internal || job.op === 'ping') slot.failures = 0;
-      this.settle(slot, job, { kind: 'result', result: reply.result }, undefined, now);
+      this.settle(slot, job, { kind: 'result', result: reply.result }, undefined, now, reply.fault);
     } else {
-      this.settleError(slot, job, reply.error);
+      this.settle(slot, job, { kind: 'error', error: reply.error }, undefined, now, reply.fault);
     }
     this.pump(slot);
   }
@@ -636,14 +636,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   // ------------------------------------------------------------ outcomes
 
-  private settle(slot: Slot, job: Job, body: OutcomeBody, agent?: AgentInfo | null, now = this.options.now()): void {
+  private settle(slot: Slot, job: Job, body: OutcomeBody, agent?: AgentInfo | null, now = this.options.now(), fault?: CrashEvent): void {
     if (job.settled) return;
     job.settled = true;
     const info = agent ?? slot.info;
     const elapsedMs = now - job.submittedAt;
-    if (body.kind === 'result') job.finish({ kind: 'result', result: body.result, agent: info, logs: job.logs, elapsedMs });
-    else if (body.kind === 'error') job.finish({ kind: 'error', error: body.error, agent: info, logs: job.logs, elapsedMs });
-    else job.finish({ kind: 'crash', crash: body.crash, agent: info, logs: job.logs, elapsedMs });
+    const outcome: Outcome<unknown> =
+      body.kind === 'result' ? { kind: 'result', result: body.result, agent: info, logs: job.logs, elapsedMs }
+      : body.kind === 'error' ? { kind: 'error', error: body.error, agent: info, logs: job.logs, elapsedMs }
+      : { kind: 'crash', crash: body.crash, agent: info, logs: job.logs, elapsedMs };
+    if (fault) outcome.handledFault = faultReport(fault);
+    job.finish(outcome);
   }
 
   private settleError(slot: Slot, job: Job, error: OutcomeError, agent?: AgentInfo | null): void {

@@ -4,6 +4,7 @@ import { stagedRuntimeSkip } from '../agent/test-support.ts';
 import { Supervisor } from '../agent/supervisor.ts';
 import { fixturePath } from '../test-support/fixtures.ts';
 import { analyseFile } from './analyse-file.ts';
+import { buildWindowsFixtures } from '../../src-agent32/testing/dll-fixtures.ts';
 import { checkWithRealLoader, loaderRequestFor } from './real-loader-check.ts';
 import { defaultLoadContext } from '../resolver/default-load-context.ts';
 
@@ -34,6 +35,17 @@ test('DllMain returning FALSE: predicted to load, the real loader says 1114, fla
   const finding = report.findings.find((f) => f.code === 'THK-REAL-LOADER-DISAGREES');
   assert.ok(finding, 'disagreement finding');
   assert.match(finding.explanation, /initialisation/);
+});
+
+test('a fault in DllMain: the real loader says 998, and the finding says where the DLL faulted', { skip }, async () => {
+  const report = analyseFile(buildWindowsFixtures('x64').dllmainCrash, { hosts: ['x64'], searchDirs: [] });
+  await checkWithRealLoader([report], supervisor!);
+  assert.equal(report.verdicts.x64!.loads, true);
+  assert.equal(report.realLoader!.x64!.error!.code, 998);
+  const finding = report.findings.find((f) => f.code === 'THK-REAL-LOADER-DISAGREES');
+  assert.ok(finding, 'disagreement finding');
+  assert.match(finding.explanation, /initialisation .* faulted: STATUS_ACCESS_VIOLATION \(0xC0000005\) at dllmain-crash\.dll\+0x[0-9a-f]+ \(write access to 0x0\)\. The loader caught the exception and failed the load with 998/);
+  assert.ok(finding.evidence.some((line) => / dllmain-crash\.dll\+0x[0-9a-f]+/.test(line)), finding.evidence.join('\n'));
 });
 
 test('a DLL that loads: the real loader agrees and lists the modules it brought in', { skip }, async () => {

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { Supervisor } from '../agent/supervisor.ts';
-import type { Outcome } from '../agent/outcome.ts';
+import { type FaultReport, type Outcome, crashSummary, frameText } from '../agent/outcome.ts';
 import type { LoadResult } from '../../src-agent32/protocol/messages.ts';
 import type { HostArch, LoadContext, SearchFlag } from '../resolver/load-context.ts';
 import type { FileReport, RealLoaderRow, VerdictRow } from '../report/report-document.ts';
@@ -48,24 +48,48 @@ function rowFrom(outcome: Outcome<LoadResult>, predicted: VerdictRow): RealLoade
   return { loads: false, error, runtime, agreesWithPrediction: !predicted.loads && predicted.error?.code === e.osCode, modules: [] };
 }
 
-function disagreement(file: FileReport, host: HostArch, row: RealLoaderRow, predicted: VerdictRow): FileReport['findings'][number] {
+/** The finding's text for the cases that say more than "they disagree". */
+interface Explained {
+  explanation: string;
+  fix: string;
+  evidence: string[];
+}
+
+function explain(row: RealLoaderRow, predicted: VerdictRow, fault: FaultReport | undefined): Explained | null {
+  if (!predicted.loads && predicted.error?.code === 127 && row.loads && /wine/i.test(row.runtime ?? '')) {
+    return {
+      explanation: 'Wine binds a missing imported function to a stub and lets the load succeed; the first call of it aborts. Windows fails the load with 127.',
+      fix: 'Trust the 127 for Windows: ship the dependency version that exports the function.',
+      evidence: [],
+    };
+  }
+  if (row.error?.code === 1114) {
+    return {
+      explanation: 'Every dependency was found, but the DLL\'s own initialisation (DllMain, or a TLS callback or static constructor) returned FALSE: only running it shows that.',
+      fix: 'Ask the DLL\'s vendor what its initialisation needs (a licence, a config file, a service, a registry key); run it with its own logging on, or call its exports with `thunk call` to see its output.',
+      evidence: [],
+    };
+  }
+  if (fault) {
+    const access = fault.accessKind && fault.accessAddress ? ` (${fault.accessKind} access to ${fault.accessAddress})` : '';
+    return {
+      explanation: `Every dependency was found, but the DLL's own initialisation (DllMain, or a TLS callback or static constructor) faulted: ${crashSummary(fault)}${access}. The loader caught the exception and failed the load with ${row.error?.code ?? 'an error'}.`,
+      fix: 'Send the DLL\'s developer the fault and its backtrace (this finding\'s evidence; `thunk load` prints them too): the bug is in the DLL\'s start-up code, unless that code reads a file, setting or device that is missing here.',
+      evidence: fault.frames.slice(0, 8).map(frameText),
+    };
+  }
+  return null;
+}
+
+function disagreement(file: FileReport, host: HostArch, row: RealLoaderRow, predicted: VerdictRow, fault: FaultReport | undefined): FileReport['findings'][number] {
   const said = (loads: boolean | null, error: { code: number; name: string } | null): string => (loads ? 'loads' : error ? `fails with ${error.code} ${error.name}` : 'fails');
-  const wineStub = !predicted.loads && predicted.error?.code === 127 && row.loads && /wine/i.test(row.runtime ?? '');
-  const initFailed = row.error?.code === 1114;
+  const explained = explain(row, predicted, fault);
   return {
     code: 'THK-REAL-LOADER-DISAGREES', severity: 'warning', hostArch: host, rootCause: false,
     title: `The real loader ${said(row.loads, row.error)}; the analysis predicted it ${said(predicted.loads, predicted.error)}`,
-    explanation: wineStub
-      ? 'Wine binds a missing imported function to a stub and lets the load succeed; the first call of it aborts. Windows fails the load with 127.'
-      : initFailed
-        ? 'Every dependency was found, but the DLL\'s own initialisation (DllMain, or a TLS callback or static constructor) returned FALSE: only running it shows that.'
-        : 'The static analysis and the loader saw different things: a dependency the loader finds elsewhere (already loaded, a different search path), DllMain failing or crashing, or a Wine difference.',
-    evidence: [`${file.file} loaded by ${row.runtime ?? 'the agent'}`, ...row.modules.slice(0, 10)],
-    fix: wineStub
-      ? 'Trust the 127 for Windows: ship the dependency version that exports the function.'
-      : initFailed
-        ? 'Ask the DLL\'s vendor what its initialisation needs (a licence, a config file, a service, a registry key); run it with its own logging on, or call its exports with `thunk call` to see its output.'
-        : 'Check the load context (--app-dir, --search-dir, --windows-dir) against the real host, and the DLL\'s initialisation.',
+    explanation: explained?.explanation ?? 'The static analysis and the loader saw different things: a dependency the loader finds elsewhere (already loaded, a different search path), DllMain failing or crashing, or a Wine difference.',
+    evidence: [`${file.file} loaded by ${row.runtime ?? 'the agent'}`, ...(explained?.evidence ?? []), ...row.modules.slice(0, 10)],
+    fix: explained?.fix ?? 'Check the load context (--app-dir, --search-dir, --windows-dir) against the real host, and the DLL\'s initialisation.',
   };
 }
 
@@ -84,7 +108,7 @@ export async function checkWithRealLoader(reports: FileReport[], supervisor: Sup
       const row = rowFrom(outcome, predicted);
       if (!request) row.agreesWithPrediction = null; // a different application folder: not comparable
       report.realLoader[host] = row;
-      if (row.agreesWithPrediction === false) report.findings.push(disagreement(report, host, row, predicted));
+      if (row.agreesWithPrediction === false) report.findings.push(disagreement(report, host, row, predicted, outcome.handledFault));
       if (outcome.kind === 'result') await supervisor.unload(resolve(report.file), { arch: AGENT_ARCH[host] });
     }
   }
