@@ -75,7 +75,9 @@ function onMainThread(callback: unknown, foreignResult: number): bigint {
 
 class CrashReporter {
   private busy = false;
+  /** code:address of what was reported during request `reportedFor`: the filter sees it again. */
   private reported = new Set<string>();
+  private reportedFor: number | null = null;
 
   constructor(
     private readonly ctx: AgentContext,
@@ -131,6 +133,11 @@ class CrashReporter {
   }
 
   private report(info: ExceptionInfo, pointers: bigint): void {
+    // The same fault in a later request (a DLL whose DllMain faults, loaded again) is news again.
+    if (this.reportedFor !== this.ctx.currentCall) {
+      this.reported.clear();
+      this.reportedFor = this.ctx.currentCall;
+    }
     const key = `${info.code}:${info.address}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);

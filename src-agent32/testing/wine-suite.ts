@@ -196,6 +196,11 @@ export function defineWineSuite(arch: WindowsArch): void {
       assert.deepEqual([fault.name, fault.module, fault.accessKind, fault.accessAddress], ['STATUS_ACCESS_VIOLATION', 'dllmain-crash.dll', 'write', '0x0']);
       assert.ok(agent.messages.indexOf(fault) < agent.messages.indexOf(response), 'reported before the answer');
       assert.ok((await agent.ok<{ pong: boolean }>('ping')).pong);
+      // Loaded again, it faults again, at the same place, and that is reported again.
+      const again = await agent.request('load', { path: dlls.dllmainCrash });
+      assert.equal(!again.response.ok && again.response.error.osCode, 998);
+      const second = agent.messages.find((m): m is CrashEvent => isCrash(m) && m.callId === again.response.id);
+      assert.equal(second?.address, fault.address);
     });
 
     test('an access violation sends a crash event before the agent dies', async () => {
