@@ -102,6 +102,9 @@ test('structs by value, by pointer, returned, nested with arrays', async () => {
   assert.equal((await call(`${point} int point_sum(Point p)`, [{ x: 3, y: 4 }])).value, 7);
   assert.deepEqual((await call(`${point} Point make_point(int x, int y)`, [5, 6])).value, { x: 5, y: 6 });
   assert.deepEqual((await call(`${point} void point_swap(Point *p)`, [{ x: 1, y: 2 }])).outs[0].value, { x: 2, y: 1 });
+  // Off 32-bit Windows, __thiscall is the platform's one convention.
+  const moved = await call(`${point} int __thiscall point_move_x(Point *self, int dx)`, [{ x: 1, y: 2 }, 5]);
+  assert.deepEqual([moved.value, moved.outs[0].value], [602, { x: 6, y: 2 }]);
   const record = await agent.ok<CallResult>('call', {
     handle: 'lib1',
     declarations: `${point} struct Record { int8_t tag; double weight; char name[16]; Point where; };`,

@@ -112,7 +112,7 @@ export function defineWineSuite(arch: WindowsArch): void {
       assert.ok(r.newModules.some((m) => /\\calls\.dll$/i.test(m.path) && m.base === r.base));
     });
 
-    test('cdecl, stdcall and fastcall calls, plain and decorated names', async () => {
+    test('cdecl, stdcall, fastcall and thiscall calls, plain and decorated names', async () => {
       assert.equal((await call('int add(int a, int b)', [2, 40])).value, 42);
       const std = await call('int __stdcall add_std(int a, int b)', [3, 4]);
       assert.equal(std.value, 7);
@@ -120,6 +120,9 @@ export function defineWineSuite(arch: WindowsArch): void {
       const fast = await call('int __fastcall add_fast(int a, int b)', [5, 6]);
       assert.equal(fast.value, 11);
       assert.equal(fast.symbol, arch === 'ia32' ? '@add_fast@8' : 'add_fast');
+      // `this` goes in ECX on x86: called as cdecl, the method would read its object from the stack.
+      const method = await call('int __thiscall point_move_x(struct Point *self, int dx)', [{ x: 1, y: 2 }, 5], { declarations: 'struct Point { int32_t x; int32_t y; };' });
+      assert.deepEqual([method.value, method.outs[0]?.value], [602, { x: 6, y: 2 }]);
       if (arch === 'ia32') {
         assert.equal((await call('int __stdcall add_std@8(int a, int b)', [1, 1])).value, 2);
         const msvc = await call('int __stdcall msvc_style(int a, int b)', [6, 7]);
