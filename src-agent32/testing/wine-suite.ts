@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { AgentHarness } from './agent-harness.ts';
 import { type WindowsArch, type WindowsFixtures, buildWindowsFixtures } from './dll-fixtures.ts';
 import { spawnWineAgent, wineSkipReason } from './wine-agents.ts';
+import { checkCases, typeFamilyCases } from './type-family-cases.ts';
 import { type AgentMessage, type CallResult, type CrashEvent, type LoadResult, type LogEvent, type Response, PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { decodeExitCode } from '../protocol/ntstatus.ts';
 
@@ -88,7 +89,7 @@ export function defineWineSuite(arch: WindowsArch): void {
     let agent: AgentHarness;
     let dlls: WindowsFixtures;
     const other: WindowsArch = arch === 'ia32' ? 'x64' : 'ia32';
-    const call = (prototype: string, args: unknown[], extra: object = {}) => agent.ok<CallResult>('call', { handle: 'lib1', prototype, args, ...extra });
+    const call = (prototype: string, args: unknown[], extra: { declarations?: string; options?: object } = {}) => agent.ok<CallResult>('call', { handle: 'lib1', prototype, args, ...extra });
 
     before(async () => {
       dlls = buildWindowsFixtures(arch);
@@ -132,13 +133,10 @@ export function defineWineSuite(arch: WindowsArch): void {
       }
     });
 
-    test('a struct by value and an out-buffer', async () => {
-      const declarations = 'struct Point { int32_t x; int32_t y; };';
-      assert.equal((await call('int point_sum(struct Point p)', [{ x: 20, y: 22 }], { declarations })).value, 42);
-      const filled = await call('int fill_buffer(char *buf, int size)', [{ size: 32 }, 32]);
-      assert.equal(filled.value, 9);
-      assert.match(JSON.stringify(filled.outs), /filled:32/);
-    });
+    // The table the native agent runs too (agent.test.ts), here on the Windows ABIs.
+    for (const [family, cases] of Object.entries(typeFamilyCases({ pointerBits: arch === 'ia32' ? 32 : 64, wcharBits: 16 }))) {
+      test(family, () => checkCases(call, cases));
+    }
 
     test('GetLastError is reported after the call', async () => {
       const r = await call('int set_error(int code)', [5]);
