@@ -171,6 +171,55 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         assert.equal(sum.kind === 'result' && sum.result.value, 5);
       }));
 
+    it('kills a hung call after its deadline, restarts, and ran it exactly once; an agent killed mid-call gives an error', () =>
+      withSupervisor({}, async (s) => {
+        const own = windowsFixtures(bits).dlls!;
+        const counter = join(dir, `hang-count-${bits}`);
+        const hung = await s.call(own.supervised, 'int count_hang(const char *path)', [counter], { timeoutMs: 2000 });
+        assert.equal(hung.kind === 'error' && hung.error.code, 'TIMEOUT', JSON.stringify(hung));
+        const sum = await s.call(own.supervised, 'int add(int a, int b)', [1, 2]);
+        assert.equal(sum.kind === 'result' && sum.result.value, 3);
+        assert.equal(readFileSync(counter, 'utf8'), 'x', 'the hung call ran once and was not retried');
+        const killedCounter = join(dir, `killed-count-${bits}`);
+        const pending = s.call(own.supervised, 'int count_hang(const char *path)', [killedCounter]);
+        assert.ok(await waitFor(() => existsSync(killedCounter), 15_000), 'the call started');
+        process.kill(s.status().agents[0]!.pid!, 'SIGKILL');
+        const killed = await pending;
+        assert.equal(killed.kind === 'error' && killed.error.code, 'AGENT_EXITED', JSON.stringify(killed));
+        assert.equal(readFileSync(killedCounter, 'utf8'), 'x');
+      }));
+
+    it('survives 200 crash/restart cycles without leaking processes', { timeout: 600_000 }, () =>
+      withSupervisor({ breaker: { threshold: 10_000, windowMs: 1000, cooldownMs: 1 } }, async (s) => {
+        const own = windowsFixtures(bits).dlls!;
+        // A copy under another name: the crashing module is dropped from the restore, the other stays.
+        const crashing = join(dir, `crashing-${bits}.dll`);
+        copyFileSync(own.supervised, crashing);
+        for (let i = 0; i < 200; i++) {
+          const crashed = await s.call(crashing, 'int crash_write(int v)', [i]);
+          assert.equal(crashed.kind, 'crash', `cycle ${i}: ${JSON.stringify(crashed)}`);
+          const ok = await s.call(own.supervised, 'int add(int a, int b)', [i, 1]);
+          assert.equal(ok.kind === 'result' && ok.result.value, i + 1, `cycle ${i}: ${JSON.stringify(ok)}`);
+        }
+        assert.equal(s.status().agents[0]!.crashes, 200);
+        assert.ok(descendantPids().length <= 1, `agents alive: ${descendantPids().join(', ')}`);
+        await s.dispose();
+        assert.ok(await waitFor(() => descendantPids().length === 0), `left: ${descendantPids().join(', ')}`);
+      }));
+
+    it('keeps host heap and agent RSS flat over 50,000 calls', { timeout: 300_000 }, () =>
+      withSupervisor({ maxQueue: 5000 }, async (s) => {
+        const own = windowsFixtures(bits).dlls!;
+        const batch = async () => {
+          const outcomes = await Promise.all(Array.from({ length: 2000 }, (_, i) => s.call(own.supervised, 'int add(int a, int b)', [i, 1])));
+          for (const o of outcomes) assert.equal(o.kind, 'result');
+        };
+        const { hostMiB, agentMiB } = await memoryGrowthOver(batch, () => s.status().agents[0]!.pid!);
+        console.log(`# ${arch}, 50,000 calls: host heap ${hostMiB.toFixed(1)} MiB, agent RSS ${agentMiB.toFixed(1)} MiB`);
+        assert.ok(hostMiB < 16, `host heap grew ${hostMiB.toFixed(1)} MiB`);
+        assert.ok(agentMiB < 32, `agent RSS grew ${agentMiB.toFixed(1)} MiB`);
+      }));
+
     it('turns a fault in DllMain into a load error that says where it faulted, without a restart', () =>
       withSupervisor({}, async (s) => {
         const own = windowsFixtures(bits).dlls!;
