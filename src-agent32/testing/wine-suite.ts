@@ -151,6 +151,27 @@ export function defineWineSuite(arch: WindowsArch): void {
       assert.equal(text, 'printf:hey\r\nwritefile:hey\n');
     });
 
+    test('a DLL flooding stdout, fake frame magic included, arrives whole as its call\'s output', async () => {
+      const lines = 5000;
+      const flood = await agent.request('call', { handle: 'lib1', prototype: 'int flood(int lines)', args: [lines] });
+      assert.ok(flood.response.ok, JSON.stringify(flood.response));
+      const out = flood.logs.filter((l) => l.stream === 'stdout').map((l) => l.text).join('');
+      assert.equal(out.split('\r\n').length - 1, lines);
+      assert.match(out, /flood line 4999 THNK x+\r\n$/);
+      assert.equal(flood.logs.filter((l) => l.stream === 'stderr').map((l) => l.text).join(''), 'flood done\r\n');
+      assert.deepEqual(agent.garbage, []);
+      assert.ok((await agent.ok<{ pong: boolean }>('ping')).pong);
+    });
+
+    test('a missing export is refused with 127 before anything is called, under each decoration tried', async () => {
+      const missing = await agent.request('call', { handle: 'lib1', prototype: 'int __stdcall not_there(int a)', args: [1] });
+      assert.ok(!missing.response.ok);
+      assert.deepEqual([missing.response.error.code, missing.response.error.osCode, missing.response.error.name], ['symbol-not-found', 127, 'ERROR_PROC_NOT_FOUND']);
+      assert.equal(missing.response.error.message, arch === 'ia32' ? 'no export named not_there / not_there@4 / _not_there@4 / _not_there' : 'no export named not_there');
+      const ordinal = await agent.request('resolve', { handle: 'lib1', symbol: '#9999' });
+      assert.equal(!ordinal.response.ok && ordinal.response.error.code, 'symbol-not-found');
+    });
+
     test('pipelined calls each get their own output, and output capture never falls behind', async () => {
       // Silent calls between the chatty ones: the drains then idle between sentinels, as in a plain run of calls.
       const ids = Array.from({ length: 600 }, (_, i) => (i % 3 === 0
