@@ -26,7 +26,7 @@ import type { AgentContext } from './agent.ts';
 import type { CrashEvent, CrashFrame } from './protocol/messages.ts';
 import { ntstatusName } from './protocol/ntstatus.ts';
 import { koffi } from './native/koffi.ts';
-import { GetCurrentThreadId } from './native/kernel32.ts';
+import { AddVectoredExceptionHandler, GetCurrentThreadId, SetUnhandledExceptionFilter } from './native/kernel32.ts';
 import { backtrace } from './crash/backtrace.ts';
 import { type ExceptionInfo, decodeException, registers } from './crash/context.ts';
 import { hex } from './crash/memory.ts';
@@ -49,15 +49,12 @@ const STATUS_FATAL_APP_EXIT = 0x40000015;
 const ACCESS_KINDS: Record<number, CrashEvent['accessKind']> = { 0: 'read', 1: 'write', 8: 'execute' };
 
 export function installCrashReporter(ctx: AgentContext): void {
-  const k32 = koffi.load('kernel32.dll');
   const Handler = koffi.proto('__stdcall', 'ThunkExceptionHandler', 'long', ['void *']);
-  const addVectored = k32.func('void * __stdcall AddVectoredExceptionHandler(uint32_t first, uintptr_t handler)');
-  const setFilter = k32.func('uintptr_t __stdcall SetUnhandledExceptionFilter(uintptr_t filter)');
   const reporter = new CrashReporter(ctx, MinidumpWriter.fromEnvironment());
   const vectored = koffi.register((p: bigint) => reporter.onFirstChance(p), koffi.pointer(Handler));
   const filter = koffi.register((p: bigint) => reporter.onUnhandled(p), koffi.pointer(Handler));
-  addVectored(1, onMainThread(vectored, EXCEPTION_CONTINUE_SEARCH));
-  setFilter(onMainThread(filter, EXCEPTION_EXECUTE_HANDLER));
+  AddVectoredExceptionHandler(1, onMainThread(vectored, EXCEPTION_CONTINUE_SEARCH));
+  SetUnhandledExceptionFilter(onMainThread(filter, EXCEPTION_EXECUTE_HANDLER));
   installAbortHandler(ctx, reporter);
 }
 
@@ -75,9 +72,8 @@ function onMainThread(callback: unknown, foreignResult: number): bigint {
 
 class CrashReporter {
   private busy = false;
-  /** code:address of what was reported during request `reportedFor`: the filter sees it again. */
-  private reported = new Set<string>();
-  private reportedFor: number | null = null;
+  /** request:code:address of the last report: the unhandled filter sees the same exception again. */
+  private lastReported: string | null = null;
 
   constructor(
     private readonly ctx: AgentContext,
@@ -134,13 +130,9 @@ class CrashReporter {
 
   private report(info: ExceptionInfo, pointers: bigint): void {
     // The same fault in a later request (a DLL whose DllMain faults, loaded again) is news again.
-    if (this.reportedFor !== this.ctx.currentCall) {
-      this.reported.clear();
-      this.reportedFor = this.ctx.currentCall;
-    }
-    const key = `${info.code}:${info.address}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
+    const key = `${this.ctx.currentCall}:${info.code}:${info.address}`;
+    if (key === this.lastReported) return;
+    this.lastReported = key;
     const event = crashEvent(info, this.ctx.currentCall, jsStack());
     event.threadId = GetCurrentThreadId() as number;
     if (this.minidumps) Object.assign(event, this.minidumps.write(info.code, pointers));

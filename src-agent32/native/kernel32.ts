@@ -22,7 +22,9 @@ export const SetStdHandle = fn('int __stdcall SetStdHandle(uint32_t which, void 
 export const CreatePipe = fn('int __stdcall CreatePipe(_Out_ void **read, _Out_ void **write, void *attrs, uint32_t size)');
 export const WriteFile = fn('int __stdcall WriteFile(void *file, void *buf, uint32_t len, _Out_ uint32_t *written, void *overlapped)');
 export const DuplicateHandle = fn('int __stdcall DuplicateHandle(void *srcProcess, void *src, void *dstProcess, _Out_ void **dst, uint32_t access, int inherit, uint32_t options)');
-export const AddVectoredExceptionHandler = fn('void * __stdcall AddVectoredExceptionHandler(uint32_t first, void *handler)');
+// Handlers are passed by address: they may be a machine-code stub in front of a koffi callback.
+export const AddVectoredExceptionHandler = fn('void * __stdcall AddVectoredExceptionHandler(uint32_t first, uintptr_t handler)');
+export const SetUnhandledExceptionFilter = fn('uintptr_t __stdcall SetUnhandledExceptionFilter(uintptr_t filter)');
 export const TerminateProcess = fn('int __stdcall TerminateProcess(void *process, uint32_t code)');
 export const GetCurrentProcessId = fn('uint32_t __stdcall GetCurrentProcessId()');
 export const GetCurrentThreadId = fn('uint32_t __stdcall GetCurrentThreadId()');

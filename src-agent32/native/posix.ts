@@ -24,8 +24,7 @@ export class PosixPlatform implements Platform {
   private readonly capturePollFds = Buffer.alloc(16);
 
   waitReadable(fd: number, timeoutMs: number): boolean {
-    this.pollFd.writeInt32LE(fd, 0);
-    this.pollFd.writeInt16LE(POLLIN, 4);
+    setPollIn(this.pollFd, 0, fd);
     return poll(this.pollFd, 1, timeoutMs) > 0;
   }
 
@@ -105,10 +104,7 @@ export class PosixPlatform implements Platform {
     this.outFd = dup(1);
     if (this.outFd < 0) throw new Error('dup(1) failed');
     const pipes = { stdout: redirect(1), stderr: redirect(2) };
-    [pipes.stdout, pipes.stderr].forEach((pipeEnd, i) => {
-      this.capturePollFds.writeInt32LE((pipeEnd.reader as { fd: number }).fd, i * 8);
-      this.capturePollFds.writeInt16LE(POLLIN, i * 8 + 4);
-    });
+    [pipes.stdout, pipes.stderr].forEach((pipeEnd, i) => setPollIn(this.capturePollFds, i, (pipeEnd.reader as { fd: number }).fd));
     return pipes;
   }
 
@@ -125,6 +121,12 @@ export class PosixPlatform implements Platform {
     exitNow(code);
     throw new Error('_exit returned');
   }
+}
+
+/** Entry `index` of a struct pollfd array: wait for input on `fd`. */
+function setPollIn(pollFds: Buffer, index: number, fd: number): void {
+  pollFds.writeInt32LE(fd, index * 8);
+  pollFds.writeInt16LE(POLLIN, index * 8 + 4);
 }
 
 function redirect(target: number): CapturePipe {

@@ -64,6 +64,12 @@ export class ByteWriter {
     this.at += 4;
   }
 
+  i32(value: number): void {
+    this.reserve(4);
+    this.bytes.writeInt32LE(value, this.at);
+    this.at += 4;
+  }
+
   f64(value: number): void {
     this.reserve(8);
     this.bytes.writeDoubleLE(value, this.at);
@@ -176,9 +182,7 @@ export function writeValue(out: ByteWriter, value: JsonValue, depth = 0): void {
       // -0 goes as the integer 0, as JSON.stringify writes it.
       if ((value | 0) === value) {
         out.u8(VALUE_INT32);
-        out.reserve(4);
-        out.bytes.writeInt32LE(value, out.at);
-        out.at += 4;
+        out.i32(value);
       } else if (Number.isFinite(value)) {
         out.u8(VALUE_FLOAT64);
         out.f64(value);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SupervisorOptions } from './supervisor.ts';
+import type { Supervisor, SupervisorOptions } from './supervisor.ts';
 import type { AgentArch } from './runtime-locator.ts';
 import { descendantPids, memoryGrowthOver, nativeFixture, nativeRuntime, stagedRuntimeSkip, waitFor, windowsFixtures, withSupervisor } from './test-support.ts';
 import { buildWindowsFixtures } from '../../src-agent32/testing/dll-fixtures.ts';
@@ -96,30 +96,10 @@ describe('real native agent (linux-x64)', { skip: nativeSkip }, () => {
     }));
 
   it('survives 200 crash/restart cycles without leaking processes', { timeout: 300_000 }, () =>
-    withSupervisor(opts({ breaker: { threshold: 10_000, windowMs: 1000, cooldownMs: 1 } }), async (s) => {
-      for (let i = 0; i < 200; i++) {
-        const crashed = await s.call(lib2, 'int crash_write(int v)', [i]);
-        assert.equal(crashed.kind, 'crash', JSON.stringify(crashed));
-        const ok = await s.call(lib, 'int add(int a, int b)', [i, 1]);
-        assert.equal(ok.kind === 'result' && ok.result.value, i + 1, JSON.stringify(ok));
-      }
-      assert.equal(s.status().agents[0]!.crashes, 200);
-      assert.ok(descendantPids().length <= 1, `agents alive: ${descendantPids().join(', ')}`);
-      await s.dispose();
-      assert.ok(await waitFor(() => descendantPids().length === 0), `left: ${descendantPids().join(', ')}`);
-    }));
+    withSupervisor(opts(CYCLE_OPTIONS), (s) => crashRestartCycles(s, lib2, lib)));
 
   it('keeps host heap and agent RSS flat over 50,000 calls', { timeout: 120_000 }, () =>
-    withSupervisor(opts({ maxQueue: 5000 }), async (s) => {
-      const batch = async () => {
-        const outcomes = await Promise.all(Array.from({ length: 2000 }, (_, i) => s.call(lib, 'int add(int a, int b)', [i, 1])));
-        for (const o of outcomes) assert.equal(o.kind, 'result');
-      };
-      const { hostMiB, agentMiB } = await memoryGrowthOver(batch, () => s.status().agents[0]!.pid!);
-      console.log(`# 50,000 calls: host heap ${hostMiB.toFixed(1)} MiB, agent RSS ${agentMiB.toFixed(1)} MiB`);
-      assert.ok(hostMiB < 16, `host heap grew ${hostMiB.toFixed(1)} MiB`);
-      assert.ok(agentMiB < 32, `agent RSS grew ${agentMiB.toFixed(1)} MiB`);
-    }));
+    withSupervisor(opts({ maxQueue: 5000 }), (s) => flatOverManyCalls(s, lib, arch)));
 
   it('opens the breaker for a crashing library and resets it', () =>
     withSupervisor(opts({ breaker: { threshold: 2, windowMs: 60_000, cooldownMs: 60_000 } }), async (s) => {
@@ -190,35 +170,15 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
       }));
 
     it('survives 200 crash/restart cycles without leaking processes', { timeout: 600_000 }, () =>
-      withSupervisor({ breaker: { threshold: 10_000, windowMs: 1000, cooldownMs: 1 } }, async (s) => {
-        const own = windowsFixtures(bits).dlls!;
+      withSupervisor(CYCLE_OPTIONS, async (s) => {
         // A copy under another name: the crashing module is dropped from the restore, the other stays.
         const crashing = join(dir, `crashing-${bits}.dll`);
-        copyFileSync(own.supervised, crashing);
-        for (let i = 0; i < 200; i++) {
-          const crashed = await s.call(crashing, 'int crash_write(int v)', [i]);
-          assert.equal(crashed.kind, 'crash', `cycle ${i}: ${JSON.stringify(crashed)}`);
-          const ok = await s.call(own.supervised, 'int add(int a, int b)', [i, 1]);
-          assert.equal(ok.kind === 'result' && ok.result.value, i + 1, `cycle ${i}: ${JSON.stringify(ok)}`);
-        }
-        assert.equal(s.status().agents[0]!.crashes, 200);
-        assert.ok(descendantPids().length <= 1, `agents alive: ${descendantPids().join(', ')}`);
-        await s.dispose();
-        assert.ok(await waitFor(() => descendantPids().length === 0), `left: ${descendantPids().join(', ')}`);
+        copyFileSync(windowsFixtures(bits).dlls!.supervised, crashing);
+        await crashRestartCycles(s, crashing, windowsFixtures(bits).dlls!.supervised);
       }));
 
     it('keeps host heap and agent RSS flat over 50,000 calls', { timeout: 300_000 }, () =>
-      withSupervisor({ maxQueue: 5000 }, async (s) => {
-        const own = windowsFixtures(bits).dlls!;
-        const batch = async () => {
-          const outcomes = await Promise.all(Array.from({ length: 2000 }, (_, i) => s.call(own.supervised, 'int add(int a, int b)', [i, 1])));
-          for (const o of outcomes) assert.equal(o.kind, 'result');
-        };
-        const { hostMiB, agentMiB } = await memoryGrowthOver(batch, () => s.status().agents[0]!.pid!);
-        console.log(`# ${arch}, 50,000 calls: host heap ${hostMiB.toFixed(1)} MiB, agent RSS ${agentMiB.toFixed(1)} MiB`);
-        assert.ok(hostMiB < 16, `host heap grew ${hostMiB.toFixed(1)} MiB`);
-        assert.ok(agentMiB < 32, `agent RSS grew ${agentMiB.toFixed(1)} MiB`);
-      }));
+      withSupervisor({ maxQueue: 5000 }, (s) => flatOverManyCalls(s, windowsFixtures(bits).dlls!.supervised, arch)));
 
     it('turns a fault in DllMain into a load error that says where it faulted, without a restart', () =>
       withSupervisor({}, async (s) => {
@@ -276,4 +236,32 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         assert.equal(again.kind === 'result' && again.result.value, 3);
       }));
   });
+}
+
+const CYCLE_OPTIONS: SupervisorOptions = { breaker: { threshold: 10_000, windowMs: 1000, cooldownMs: 1 } };
+
+/** 200 times: a crash in `crashing`, then a call into `healthy`; then no agent is left behind. */
+async function crashRestartCycles(s: Supervisor, crashing: string, healthy: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const crashed = await s.call(crashing, 'int crash_write(int v)', [i]);
+    assert.equal(crashed.kind, 'crash', `cycle ${i}: ${JSON.stringify(crashed)}`);
+    const ok = await s.call(healthy, 'int add(int a, int b)', [i, 1]);
+    assert.equal(ok.kind === 'result' && ok.result.value, i + 1, `cycle ${i}: ${JSON.stringify(ok)}`);
+  }
+  assert.equal(s.status().agents[0]!.crashes, 200);
+  assert.ok(descendantPids().length <= 1, `agents alive: ${descendantPids().join(', ')}`);
+  await s.dispose();
+  assert.ok(await waitFor(() => descendantPids().length === 0), `left: ${descendantPids().join(', ')}`);
+}
+
+/** 50,000 calls of add() in batches of 2,000: host heap and agent RSS stay within bounds. */
+async function flatOverManyCalls(s: Supervisor, lib: string, arch: AgentArch): Promise<void> {
+  const batch = async () => {
+    const outcomes = await Promise.all(Array.from({ length: 2000 }, (_, i) => s.call(lib, 'int add(int a, int b)', [i, 1])));
+    for (const o of outcomes) assert.equal(o.kind, 'result');
+  };
+  const { hostMiB, agentMiB } = await memoryGrowthOver(batch, () => s.status().agents[0]!.pid!);
+  console.log(`# ${arch}, 50,000 calls: host heap ${hostMiB.toFixed(1)} MiB, agent RSS ${agentMiB.toFixed(1)} MiB`);
+  assert.ok(hostMiB < 16, `host heap grew ${hostMiB.toFixed(1)} MiB`);
+  assert.ok(agentMiB < 32, `agent RSS grew ${agentMiB.toFixed(1)} MiB`);
 }

@@ -212,7 +212,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.archForKey(path, dllKey(path), arch);
   }
 
-  // Fields left undefined in params and load options never reach the agent: JSON.stringify drops them.
+  // Fields left undefined in params and load options never reach the agent: neither JSON nor the compact layout writes them.
   load(path: string, options: LoadOptions = {}): Promise<Outcome<LoadResult>> {
     const loadOptions = { flags: options.flags, searchDirs: options.searchDirs };
     return this.submitFor<LoadResult>(path, options.arch, 'load', options.timeoutMs, { path, ...loadOptions }, loadOptions);
