@@ -131,7 +131,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   static async start(runtime: AgentRuntime, options: StartOptions = {}): Promise<{ agent: AgentProcess; handshake: Handshake }> {
     const child = (options.spawnAgent ?? spawnAgent)(runtime);
     const agent = new AgentProcess(runtime, child, options.crashExitGraceMs ?? DEFAULT_CRASH_EXIT_GRACE_MS);
-    const timeoutMs = options.handshakeTimeoutMs ?? (runtime.wine ? 30_000 : 10_000);
+    const timeoutMs = options.handshakeTimeoutMs ?? runtime.startTimeoutMs;
     try {
       const handshake = await agent.awaitHandshake(timeoutMs);
       return { agent, handshake };
@@ -215,7 +215,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
 
   private awaitHandshake(timeoutMs: number): Promise<Handshake> {
     return new Promise((resolveHandshake, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the agent sent no handshake within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`the agent sent no handshake within ${timeoutMs} ms (its start deadline: raise it with THUNK_AGENT_START_TIMEOUT_MS or --start-timeout)`)), timeoutMs);
       const fail = (message: string) => {
         clearTimeout(timer);
         reject(new Error(message));

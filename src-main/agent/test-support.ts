@@ -31,7 +31,7 @@ export function fakeRuntime(env: Record<string, string> = {}): AgentRuntime {
   const entry = join(SOURCES, 'fake-agent.ts');
   const protocol = ['framing.ts', 'messages.ts', 'validate.ts'].map((f) => join(ROOT, 'src-agent32', 'protocol', f));
   const script = bundle(entry, join(OUT, 'fake-agent.mjs'), [entry, ...protocol]);
-  return { arch: 'linux-x64', command: process.execPath, args: [script], env, dir: OUT, wine: null, description: 'fake agent' };
+  return { arch: 'linux-x64', command: process.execPath, args: [script], env, dir: OUT, wine: null, execution: { kind: 'native' }, startTimeoutMs: 10_000, description: 'fake agent' };
 }
 
 /**
@@ -49,7 +49,7 @@ export function nativeRuntime(): { runtime: AgentRuntime | null; reason: string 
   if (!existsSync(entry)) return { runtime: null, reason: 'src-agent32/agent.ts does not exist yet' };
   try {
     const script = bundle(entry, join(OUT, 'agent.mjs'), agentSources());
-    return { runtime: { arch: 'linux-x64', command: process.execPath, args: [script], env: {}, dir: OUT, wine: null, description: 'src-agent32/agent.ts (esbuild bundle, host node)' }, reason: '' };
+    return { runtime: { arch: 'linux-x64', command: process.execPath, args: [script], env: {}, dir: OUT, wine: null, execution: { kind: 'native' }, startTimeoutMs: 10_000, description: 'src-agent32/agent.ts (esbuild bundle, host node)' }, reason: '' };
   } catch (error) {
     return { runtime: null, reason: `src-agent32/agent.ts does not bundle: ${(error as Error).message.split('\n')[0]}` };
   }
