@@ -3,7 +3,7 @@
  *
  * qemu writes trapno = -1 into i386 signal frames. Wine's i386 signal handlers decide the
  * exception from the trap number, so every access violation became STATUS_ILLEGAL_INSTRUCTION
- * with no address. This library wraps the handlers Wine installs for the fault signals and
+ * with no address (and __fastfail as an access violation, below). This library wraps the handlers Wine installs for the fault signals and
  * fills in the trap number the kernel would have given, from the signal and its si_code.
  * Built for i386 (does the work) and x86-64 (a no-op, so the same LD_PRELOAD with a literal
  * $LIB in the path is harmless in Wine's 64-bit processes).
@@ -48,9 +48,23 @@ static int trap_number(int sig, const siginfo_t *info) {
   }
 }
 
+/*
+ * `int N` without a gate (int 0x29 is __fastfail, int 0x2d a debug service) is a protection fault
+ * whose error code names the vector: N * 8 + 2. qemu gives N * 16 + 2 (a 64-bit IDT's entry size),
+ * so Wine took __fastfail for an access violation. Rewrite it from the instruction itself.
+ */
+static void fill_interrupt_error(int sig, const siginfo_t *info, ucontext_t *uc) {
+  if (sig != SIGSEGV || info->si_code != SI_KERNEL) return;
+  const unsigned char *ip = (const unsigned char *)uc->uc_mcontext.gregs[REG_EIP];
+  if (ip && ip[0] == 0xcd) uc->uc_mcontext.gregs[REG_ERR] = ((greg_t)ip[1] << 3) | 2;
+}
+
 static void fill_trap_number(int sig, siginfo_t *info, void *context) {
   ucontext_t *uc = context;
-  if (uc && (int)uc->uc_mcontext.gregs[REG_TRAPNO] == -1) uc->uc_mcontext.gregs[REG_TRAPNO] = trap_number(sig, info);
+  if (uc && (int)uc->uc_mcontext.gregs[REG_TRAPNO] == -1) {
+    uc->uc_mcontext.gregs[REG_TRAPNO] = trap_number(sig, info);
+    fill_interrupt_error(sig, info, uc);
+  }
   info_handler handler = wrapped[sig];
   if (handler) handler(sig, info, context);
 }

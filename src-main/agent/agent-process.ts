@@ -12,7 +12,6 @@ import {
   type Op,
   type ProgressEvent,
   type Request,
-  type Response,
   type ResultByOp,
   PROTOCOL_VERSION,
   validateAgentMessage,

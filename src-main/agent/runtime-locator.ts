@@ -1,10 +1,9 @@
 // Finds the agent runtime (node + koffi + agent.js) for a bitness, and the bitness a file needs.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotPeError, parsePeFile } from '../pe/parse-pe.ts';
-import { type AgentExecution, type WineLaunchOptions, describeExecution, isWineProblem, planWineLaunch, wineLauncher } from './wine-launcher.ts';
+import { type AgentExecution, type WineLaunchOptions, describeExecution, isWineProblem, planWineLaunch } from './wine-launcher.ts';
 
 export type { AgentExecution } from './wine-launcher.ts';
 export { wineVersion } from './wine-launcher.ts';
@@ -41,8 +40,8 @@ export interface AgentRuntime {
 /** The runtime cannot be used; the message says what is missing and how to get it. */
 export class RuntimeMissingError extends Error {
   /** `fix`: the commands that make the runtime work, when there are any to give. */
-  constructor(readonly arch: AgentArch, message: string, readonly fix: string[] = []) {
-    super(fix.length > 0 ? `${message}; to fix: ${fix.join(' ; ')}` : message);
+  constructor(readonly arch: AgentArch, readonly reason: string, readonly fix: string[] = []) {
+    super(fix.length > 0 ? `${reason}; to fix: ${fix.join(' ; ')}` : reason);
     this.name = 'RuntimeMissingError';
   }
 }
@@ -228,80 +227,6 @@ function startTimeout(options: LocateOptions, execution: AgentExecution): number
 function runtime(layout: Layout, node: Omit<NodeCommand, 'label'>, args: string[], description: string, options: LocateOptions, execution: AgentExecution = { kind: 'native' }): AgentRuntime {
   const startTimeoutMs = startTimeout(options, execution);
   return { arch: layout.arch, command: node.command, args, env: { ...BASE_ENV, ...node.env }, dir: layout.dir, wine: null, execution, startTimeoutMs, description };
-}
-
-/** Creates the Wine prefix on first use (`wineboot -i`, ~10 s); concurrent callers wait for one. */
-export async function ensureWinePrefix(wine: WineInfo, timeoutMs = 180_000): Promise<void> {
-  if (existsSync(join(wine.prefix, 'system.reg'))) return;
-  mkdirSync(dirname(wine.prefix), { recursive: true });
-  const lock = `${wine.prefix}.lock`;
-  const deadline = Date.now() + timeoutMs;
-  while (!tryLock(lock)) {
-    if (existsSync(join(wine.prefix, 'system.reg'))) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for another process to create the Wine prefix ${wine.prefix}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  try {
-    if (existsSync(join(wine.prefix, 'system.reg'))) return;
-    await runWineboot(wine, timeoutMs);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-// A lock left by a killed process is taken over after 5 minutes.
-function tryLock(lock: string): boolean {
-  try {
-    mkdirSync(lock);
-    return true;
-  } catch {
-    try {
-      if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
-    } catch {
-      // gone meanwhile
-    }
-    return false;
-  }
-}
-
-/** The Wine prefix could not be created; the message says where to look and what to try. */
-export class WinePrefixError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WinePrefixError';
-  }
-}
-
-// wineboot through the 64-bit loader where there is one: a 64-bit prefix has both sides, and the
-// 32-bit loader may only run under emulation.
-async function runWineboot(wine: WineInfo, timeoutMs: number): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...wine.env, WINEPREFIX: wine.prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
-  const command = wineLauncher('win32-x64') ?? wine.command;
-  // Wine's daemon inherits the descriptors: give it a log file, not a pipe this process waits on.
-  const log = `${wine.prefix}.wineboot.log`;
-  const boot = await runDetached(command, ['wineboot', '-i'], env, log, timeoutMs);
-  // The registry files appear when wineserver exits and saves them.
-  if (boot === 0) await runDetached(env.WINESERVER ?? command.replace(/wine(64)?$/, 'wineserver'), ['-w'], env, log, 60_000);
-  if (boot !== 0 || !existsSync(join(wine.prefix, 'system.reg'))) {
-    throw new WinePrefixError(`the Wine prefix ${wine.prefix} could not be created (\`${command} wineboot -i\` ended with status ${boot}): see ${log}; remove the folder and try again, or set THUNK_WINE_PREFIX to another folder`);
-  }
-}
-
-function runDetached(command: string, args: string[], env: NodeJS.ProcessEnv, log: string, timeoutMs: number): Promise<number | null> {
-  return new Promise((resolvePromise) => {
-    const fd = openSync(log, 'a');
-    const child = spawn(command, args, { env, stdio: ['ignore', fd, fd] });
-    closeSync(fd);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', () => {
-      clearTimeout(timer);
-      resolvePromise(null);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolvePromise(code);
-    });
-  });
 }
 
 /** Which agent a file needs: PE machine x86 → win32-ia32, x64 → win32-x64, an x86-64 ELF → linux-x64. */

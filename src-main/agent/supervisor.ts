@@ -23,7 +23,8 @@ import { AgentProcess, type AgentExit, type ParamsOf, type Reply, type SpawnAgen
 import { JobQueue } from './job-queue.ts';
 import { type BreakerOptions, type BreakerSnapshot, type BreakerState, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { type AgentInfo, type CrashReport, type LogEntry, type Outcome, type OutcomeError, crashReport, exitedError, faultReport, timeoutError } from './outcome.ts';
-import { type AgentArch, type AgentExecution, type AgentRuntime, type ArchChoice, AGENT_ARCHES, archForFile, ensureWinePrefix, locateRuntime } from './runtime-locator.ts';
+import { type AgentArch, type AgentExecution, type AgentRuntime, type ArchChoice, AGENT_ARCHES, archForFile, locateRuntime } from './runtime-locator.ts';
+import { ensureWinePrefix } from './wine-prefix.ts';
 
 export interface BackoffOptions {
   baseMs: number;
