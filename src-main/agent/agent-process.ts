@@ -19,6 +19,7 @@ import {
 } from '../../src-agent32/protocol/messages.ts';
 import { decodeExitCode } from '../../src-agent32/protocol/ntstatus.ts';
 import type { AgentRuntime } from './runtime-locator.ts';
+import { recordRuntimeUse } from './runtime-ledger.ts';
 
 export type ParamsOf<O extends Op> = Extract<Request, { op: O }>['params'];
 
@@ -133,6 +134,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
     const timeoutMs = options.handshakeTimeoutMs ?? runtime.startTimeoutMs;
     try {
       const handshake = await agent.awaitHandshake(timeoutMs);
+      recordRuntimeUse({ kind: 'agent-start', arch: runtime.arch, how: runtime.description });
       return { agent, handshake };
     } catch (error) {
       agent.kill('start failed');

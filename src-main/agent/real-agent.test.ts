@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Supervisor, SupervisorOptions } from './supervisor.ts';
 import type { AgentArch } from './runtime-locator.ts';
-import { descendantPids, memoryGrowthOver, nativeFixture, nativeRuntime, stagedRuntimeSkip, waitFor, windowsFixtures, withSupervisor } from './test-support.ts';
+import { descendantPids, exercisesRuntime, memoryGrowthOver, nativeFixture, nativeRuntime, runtimeSkip, stagedRuntimeSkip, waitFor, windowsFixtures, withSupervisor } from './test-support.ts';
 import { buildWindowsFixtures } from '../../src-agent32/testing/dll-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'thunk-real-agent-'));
@@ -15,11 +15,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const native = nativeRuntime();
 const so = nativeFixture();
-const nativeSkip = native.runtime ? (so.path ? false : so.reason) : native.reason;
+const nativeSkip = runtimeSkip('linux-x64', native.runtime ? (so.path ? false : so.reason) : native.reason);
 if (nativeSkip) console.log(`# native agent tests skipped: ${nativeSkip}`);
 
 describe('real native agent (linux-x64)', { skip: nativeSkip }, () => {
   const arch = 'linux-x64' as const;
+  exercisesRuntime(arch);
   const opts = (extra: SupervisorOptions = {}): SupervisorOptions => ({ locate: () => native.runtime!, ...extra });
   let lib = '';
   let lib2 = '';
@@ -126,7 +127,7 @@ function wineSkip(arch: AgentArch): string | false {
   const missing = stagedRuntimeSkip(arch);
   if (missing) return missing;
   const fixtures = windowsFixtures(arch === 'win32-ia32' ? 'x86' : 'x64');
-  return fixtures.dlls ? false : fixtures.reason;
+  return runtimeSkip(arch, fixtures.dlls ? false : fixtures.reason);
 }
 
 for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as const) {
@@ -134,6 +135,7 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
   if (skip) console.log(`# ${arch} agent tests skipped: ${skip}`);
   describe(`real ${arch} agent${process.platform === 'win32' ? '' : ' under Wine'}`, { skip, timeout: 240_000 }, () => {
     const other = bits === 'x86' ? 'x64' : 'x86';
+    exercisesRuntime(arch);
     it('gives the loader verdicts 193, 126 and 1114', () =>
       withSupervisor({}, async (s) => {
         const own = windowsFixtures(bits).dlls!;

@@ -7,6 +7,8 @@ import { runInNewContext } from 'node:vm';
 import { buildSync } from 'esbuild';
 import { type AgentRuntime, RuntimeMissingError, locateRuntime, projectRoot } from './runtime-locator.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
+import { recordRuntimeUse } from './runtime-ledger.ts';
+import { beforeEach } from 'node:test';
 
 export const ROOT = projectRoot();
 export const OUT = join(ROOT, 'build', 'agent-supervisor');
@@ -69,15 +71,42 @@ export function agentSources(): string[] {
   return files;
 }
 
-/** A skip reason when the staged runtime of an arch (or Wine for it) is missing, else false. */
+/** The runtimes that must run (THUNK_REQUIRE_RUNTIMES=native,win32-ia32,win32-x64; "native" is linux-x64). */
+export function requiredRuntimes(): Set<string> {
+  const names = (process.env.THUNK_REQUIRE_RUNTIMES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  return new Set(names.map((n) => (n === 'native' ? 'linux-x64' : n)));
+}
+
+/**
+ * The skip reason for tests of a runtime, from the first reason given; false when they can run.
+ * Where the runtime is required (as on our CI machines), a reason fails the test file instead.
+ */
+export function runtimeSkip(arch: AgentRuntime['arch'], ...reasons: (string | false | null | undefined)[]): string | false {
+  const reason = reasons.find((r): r is string => typeof r === 'string' && r.length > 0);
+  if (!reason) return false;
+  if (requiredRuntimes().has(arch)) throw new Error(`the ${arch} agent runtime is required here (THUNK_REQUIRE_RUNTIMES) but cannot run: ${reason}`);
+  return reason;
+}
+
+/** A skip reason when the staged runtime of an arch (or Wine for it) is missing, else false (failing where required). */
 export function stagedRuntimeSkip(arch: AgentRuntime['arch']): string | false {
   try {
     locateRuntime(arch, { allowSource: false });
     return false;
   } catch (error) {
-    if (error instanceof RuntimeMissingError) return error.message;
+    if (error instanceof RuntimeMissingError) return runtimeSkip(arch, error.message);
     throw error;
   }
+}
+
+/** Records one test as exercising `arch`, for the test run's runtime summary. */
+export function exercised(test: { name: string }, arch: AgentRuntime['arch']): void {
+  recordRuntimeUse({ kind: 'test', arch, test: test.name });
+}
+
+/** Inside a describe: records each of its tests as exercising `arch`, for the test run's runtime summary. */
+export function exercisesRuntime(arch: AgentRuntime['arch']): void {
+  beforeEach((t) => recordRuntimeUse({ kind: 'test', arch, test: t.name }));
 }
 
 /** Runs `body` with a supervisor (no idle pings unless asked) and disposes of it afterwards. */

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, nativeFixture, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
+import { ROOT, nativeFixture, exercised, runtimeSkip, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
 import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
 
 
@@ -16,8 +16,9 @@ describe('thunk load (CLI)', { skip: builtCliSkip }, () => {
     assert.equal(thunk('load', join(ROOT, 'package.json')).status, 1);
   });
 
-  const nativeSkip = stagedRuntimeSkip('linux-x64') || (nativeFixture().path ? false : nativeFixture().reason);
-  it('loads a native library', { skip: nativeSkip }, () => {
+  const nativeSkip = stagedRuntimeSkip('linux-x64') || runtimeSkip('linux-x64', nativeFixture().path ? false : nativeFixture().reason);
+  it('loads a native library', { skip: nativeSkip }, (t) => {
+    exercised(t, 'linux-x64');
     const run = thunk('load', nativeFixture().path!, '--json');
     assert.equal(run.status, 0, run.stderr);
     const doc = JSON.parse(run.stdout);
@@ -26,8 +27,9 @@ describe('thunk load (CLI)', { skip: builtCliSkip }, () => {
   });
 
   for (const [arch, bits, other] of [['win32-ia32', 'x86', 'x64'], ['win32-x64', 'x64', 'x86']] as const) {
-    const skip = stagedRuntimeSkip(arch) || (windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
-    it(`gives ${bits} verdicts: loaded, 126, 1114, 193`, { skip, timeout: 120_000 }, () => {
+    const skip = stagedRuntimeSkip(arch) || runtimeSkip(arch, windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
+    it(`gives ${bits} verdicts: loaded, 126, 1114, 193`, { skip, timeout: 120_000 }, (t) => {
+      exercised(t, arch);
       const own = windowsFixtures(bits).dlls!;
       const loaded = thunk('load', own.supervised, '--json');
       assert.equal(loaded.status, 0, loaded.stderr);
