@@ -360,7 +360,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       slot.state = 'stopped';
       slot.failures++;
       const message = (error as Error).message;
-      for (const job of slot.queue.drain()) this.settleError(slot, job, { code: 'AGENT_UNAVAILABLE', name: (error as Error).name, message: `the ${slot.arch} agent could not start: ${message}` });
+      for (const job of slot.queue.drain()) this.settleError(slot, job, { code: 'AGENT_UNAVAILABLE', name: (error as Error).name, message: `the ${slot.arch} agent could not start: ${message} (\`thunk doctor\` checks every agent runtime)` });
       return;
     }
     this.restoreModules(slot);

@@ -218,16 +218,16 @@ export function forceGc(): void {
 }
 
 /**
- * Memory growth over 25 batches of calls after 5 warm-up batches: the host's heap and the agent's
+ * Memory growth over `batches` batches (25 by default) of calls after 5 warm-up batches: the host's heap and the agent's
  * RSS, in MiB, both measured after a GC.
  */
-export async function memoryGrowthOver(batch: () => Promise<void>, agentPid: () => number): Promise<{ hostMiB: number; agentMiB: number }> {
+export async function memoryGrowthOver(batch: () => Promise<void>, agentPid: () => number, batches = 25): Promise<{ hostMiB: number; agentMiB: number }> {
   for (let i = 0; i < 5; i++) await batch();
   forceGc();
   const pid = agentPid();
   const host0 = process.memoryUsage().heapUsed;
   const agent0 = rssKiB(pid);
-  for (let i = 0; i < 25; i++) await batch();
+  for (let i = 0; i < batches; i++) await batch();
   forceGc();
   return { hostMiB: (process.memoryUsage().heapUsed - host0) / 2 ** 20, agentMiB: (rssKiB(pid) - agent0) / 1024 };
 }

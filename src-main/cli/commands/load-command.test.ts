@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ROOT, nativeFixture, exercised, runtimeSkip, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
-import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
+import { builtCliSkip, runCli, thunk } from '../../test-support/run-cli.ts';
 
 
 
@@ -44,6 +44,18 @@ describe('thunk load (CLI)', { skip: builtCliSkip }, () => {
       assert.equal(code(windowsFixtures(other).dlls!.supervised, '--arch', bits), 193);
       const text = thunk('load', own.needsAbsent);
       assert.match(text.stdout, /error: load-failed ERROR_MOD_NOT_FOUND \(126\)/);
+      // Windows' message names no module: the static analysis of the same context does.
+      assert.match(text.stdout, /\n  missing: absent\.tmp\.dll not found \(needs-absent\.dll → absent\.tmp\.dll\)/);
+      assert.equal(JSON.parse(thunk('load', own.needsAbsent, '--json').stdout).cause, 'absent.tmp.dll not found (needs-absent.dll → absent.tmp.dll)');
+    });
+
+    it(`exits 4, not 1, when the ${bits} agent cannot start, and says why`, { skip: windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason }, (t) => {
+      exercised(t, arch);
+      const launcher = arch === 'win32-x64' ? 'THUNK_WINE64' : 'THUNK_WINE';
+      const run = runCli(['load', windowsFixtures(bits).dlls!.supervised, '--arch', bits], { env: { [launcher]: '/nonexistent/wine' } });
+      assert.equal(run.status, 4, run.stdout + run.stderr);
+      assert.match(run.stdout, new RegExp(`AGENT_UNAVAILABLE .*the ${arch} agent could not start: Wine is not installed \\(no /nonexistent/wine\\); to fix: sudo apt-get install wine`));
+      assert.match(run.stdout, /thunk doctor/);
     });
   }
 });
