@@ -173,7 +173,7 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
 
     // Under emulation a 32-bit agent takes seconds to start: fewer cycles and calls, counts printed.
     const emulated = !skip && locateRuntime(arch).execution.kind === 'wine-emulated';
-    const cycles = emulated ? 20 : 200;
+    const cycles = emulated ? 10 : 200;
     const calls = emulated ? 20_000 : 50_000;
     it(`survives ${cycles} crash/restart cycles without leaking processes`, { timeout: 600_000 }, () =>
       withSupervisor(CYCLE_OPTIONS, async (s) => {

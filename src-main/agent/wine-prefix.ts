@@ -1,8 +1,7 @@
-// The Wine prefix the Windows agents run in: made once (both sides, 64-bit wineboot), and set up
-// for agents: no Wine debugger on a crash (the agent reports crashes itself; under emulation the
-// 32-bit debugger alone costs seconds of CPU per crash).
+// The Wine prefix the Windows agents run in: made once, by the 64-bit wineboot (both sides; the
+// 32-bit loader may only run under emulation).
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { WineInfo } from './runtime-locator.ts';
 import { wineLauncher } from './wine-launcher.ts';
@@ -19,8 +18,7 @@ export async function ensureWinePrefix(wine: WineInfo, timeoutMs = 180_000): Pro
     await new Promise((r) => setTimeout(r, 250));
   }
   try {
-    if (!existsSync(join(wine.prefix, 'system.reg'))) await runWineboot(wine, timeoutMs);
-    if (!existsSync(configuredMarker(wine.prefix))) await configureForAgents(wine);
+    if (!prefixReady(wine.prefix)) await runWineboot(wine, timeoutMs);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -64,28 +62,8 @@ async function runWineboot(wine: WineInfo, timeoutMs: number): Promise<void> {
   }
 }
 
-// Bump when configureForAgents changes, so existing prefixes get the new settings once.
-const CONFIGURED_MARKER = '.thunk-configured-1';
-const AEDEBUG_KEYS = ['HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug', 'HKLM\\Software\\Wow6432Node\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug'];
-
-function configuredMarker(prefix: string): string {
-  return join(prefix, CONFIGURED_MARKER);
-}
-
 function prefixReady(prefix: string): boolean {
-  return existsSync(join(prefix, 'system.reg')) && existsSync(configuredMarker(prefix));
-}
-
-/** Without an AeDebug debugger, Wine ends a crashed process at once instead of starting winedbg. */
-async function configureForAgents(wine: WineInfo): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...wine.env, WINEPREFIX: wine.prefix, WINEDEBUG: '-all' };
-  const command = wineLauncher('win32-x64') ?? wine.command;
-  const log = `${wine.prefix}.wineboot.log`;
-  for (const key of AEDEBUG_KEYS) {
-    // Status 1 when the value is already gone: either way there is no debugger.
-    await runDetached(command, ['reg', 'delete', key, '/v', 'Debugger', '/f'], env, log, 60_000);
-  }
-  writeFileSync(configuredMarker(wine.prefix), 'AeDebug debugger removed: the agent reports crashes itself\n');
+  return existsSync(join(prefix, 'system.reg'));
 }
 
 function runDetached(command: string, args: string[], env: NodeJS.ProcessEnv, log: string, timeoutMs: number): Promise<number | null> {
