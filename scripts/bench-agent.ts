@@ -17,6 +17,8 @@ interface Row {
   coldStartMs: number | null;
   crashToReadyMs: number | null;
   note?: string;
+  /** How the agent ran (its runtime description). */
+  how?: string;
 }
 
 const SEQ = Number(process.env.BENCH_SEQ ?? 3000);
@@ -180,6 +182,7 @@ function print(columns: [string, Row | string][]): void {
   }
   for (const [name, r] of columns) {
     if (typeof r === 'string') lines.push(`${name}: skipped: ${r}`);
+    else if (r.how) lines.push(`${name}: ${r.how}`);
     else if (r.note) lines.push(`${name}: ${r.note}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -197,12 +200,15 @@ async function main(): Promise<void> {
   agent.coldStartMs = await coldStarts('linux-x64', locateNative, 7);
   const columns: [string, Row | string][] = [['pipe echo (floor)', echo], ['koffi in-process', koffi], ['native agent', agent]];
   for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as const) {
-    const name = `Wine ${bits === 'x86' ? '32' : '64'}-bit agent`;
+    let name = `Wine ${bits === 'x86' ? '32' : '64'}-bit agent`;
     try {
-      locateRuntime(arch);
+      // The column says how it runs: Wine's 64-bit loader, 32-bit Wine natively, or 32-bit Wine under qemu.
+      const { execution } = locateRuntime(arch);
+      if (execution.kind === 'wine-emulated') name = `Wine 32-bit, ${execution.emulator.replace(/ .*/, '')}`;
       const dlls = windowsFixtures(bits).dlls;
       if (!dlls) throw new RuntimeMissingError(arch, windowsFixtures(bits).reason);
       const row = await benchAgent(arch, dlls.supervised, 'int crash_write(int v)', () => locateRuntime(arch), 0.1);
+      row.how = locateRuntime(arch).description;
       row.coldStartMs = await coldStarts(arch, () => locateRuntime(arch), 3);
       columns.push([name, row]);
     } catch (error) {
