@@ -1,4 +1,4 @@
-import type { FileReader } from '../pe/file-reader.ts';
+import { FileReader } from '../pe/file-reader.ts';
 import { LIMITS } from '../pe/limits.ts';
 import type { CertificateEntry, PeImage } from '../pe/pe-image.ts';
 import { MalformedSignatureError, encodedBytes } from './asn1.ts';
@@ -86,7 +86,6 @@ function certificatePart(parsed: ParsedSignedData, signer: ParsedCertificate, ct
     const problems = usageProblems(certificate, OID.codeSigningPurpose, 'code signing').filter((p) => p.includes('extended key usage'));
     report.reasons.push(...problems.map((p) => `the chain certificate ${certificate.x509.subject.replace(/\n/g, ', ')}: ${p}`));
   }
-  if (!report.trust.windowsRoot) report.reasons.push(`note: the chain ends at ${report.trust.chainEnd.subject} (SHA-1 ${report.trust.chainEnd.sha1}), which is not in Thunk's list of Windows code-signing roots`);
 }
 
 function verifySignature(parsed: ParsedSignedData, ctx: VerifyContext, depth: number): void {
@@ -177,4 +176,14 @@ export function verifyAuthenticode(reader: FileReader, image: PeImage, options: 
   verifyBlob(blobOf(reader, primary, tableEnd, problems), ctx, 0);
   const status = ctx.signatures[0]?.status ?? 'malformed';
   return { status, signatures: ctx.signatures, problems, catalogNote: null };
+}
+
+/** verifyAuthenticode on a file by path (the parse that gave `image` has closed its reader). */
+export function verifyAuthenticodeFile(path: string, image: PeImage, options: { now?: Date } = {}): FileSignatureReport {
+  const reader = FileReader.open(path);
+  try {
+    return verifyAuthenticode(reader, image, options);
+  } finally {
+    reader.close();
+  }
 }
