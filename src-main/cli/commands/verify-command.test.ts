@@ -1,0 +1,65 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parsePeFile } from '../../pe/parse-pe.ts';
+import { fixturePath } from '../../test-support/fixtures.ts';
+import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
+import { createTestPki, signFile, signingToolsMissing } from '../../test-support/test-signing.ts';
+
+const missing = signingToolsMissing();
+
+describe('thunk verify', { skip: builtCliSkip || (missing ? `signing tools missing: ${missing}` : false) }, () => {
+  let dir = '';
+  let signed = '';
+  let modified = '';
+  let expired = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'thunk-verify-cli-'));
+    const pki = createTestPki(join(dir, 'pki'));
+    signed = join(dir, 'signed.dll');
+    signFile(fixturePath('delay-target', 'x64'), signed, { signer: pki.current, tsa: pki.tsa, timestampAt: Math.floor(Date.now() / 1000) });
+    expired = join(dir, 'expired.dll');
+    signFile(fixturePath('delay-target', 'x86'), expired, { signer: pki.expired, time: Math.floor(Date.parse('2020-05-05') / 1000) });
+    const bytes = readFileSync(signed);
+    const text = parsePeFile(signed, { entropy: false }).sections.find((s) => s.name === '.text')!.pointerToRawData;
+    bytes[text + 8] ^= 0x55;
+    modified = join(dir, 'modified.dll');
+    writeFileSync(modified, bytes);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a valid signature: exit 0, the signer and the timestamp in the text', () => {
+    const run = thunk('verify', signed);
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /signed\.dll: valid/);
+    assert.match(run.stdout, /signer: CN=Thunk Test Code Signing/);
+    assert.match(run.stdout, /timestamp \(RFC 3161\): .* by Thunk Test Timestamping Authority, valid/);
+    assert.match(run.stdout, /not in Thunk's list of Windows code-signing roots/);
+  });
+
+  test('modified after signing: exit 1, and --json holds both digests', () => {
+    const run = thunk('verify', modified, '--json');
+    assert.equal(run.status, 1, run.stderr);
+    const doc = JSON.parse(run.stdout);
+    assert.equal(doc.status, 'invalid');
+    const [signature] = doc.signature.signatures;
+    assert.equal(signature.digest.matches, false);
+    assert.match(signature.digest.signed, /^[0-9a-f]{64}$/);
+    assert.match(signature.digest.computed, /^[0-9a-f]{64}$/);
+    assert.notEqual(signature.digest.signed, signature.digest.computed);
+  });
+
+  test('exit codes: 4 unsigned, 3 not a PE file, 1 when any file is invalid, 2 without files', () => {
+    assert.equal(thunk('verify', fixturePath('delay-target', 'x64')).status, 4);
+    const notPe = thunk('verify', join(dir, 'pki', 'ca.pem'));
+    assert.equal(notPe.status, 3);
+    assert.match(notPe.stdout, /not a Windows DLL/);
+    assert.equal(thunk('verify', signed, fixturePath('delay-target', 'x64')).status, 4);
+    const mixed = thunk('verify', signed, expired, '--json');
+    assert.equal(mixed.status, 1);
+    assert.deepEqual(JSON.parse(mixed.stdout).results.map((r: { status: string }) => r.status), ['valid', 'invalid']);
+    assert.equal(thunk('verify').status, 2);
+  });
+});
