@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { FileReader } from '../pe/file-reader.ts';
 import { parsePeFile } from '../pe/parse-pe.ts';
 import { fixturePath } from '../test-support/fixtures.ts';
-import { createTestPki, osslsigncodeDigests, osslsigncodeVerify, signFile, signingToolsMissing, type TestPki } from '../test-support/test-signing.ts';
+import { createTestPki, osslsigncodeDigests, osslsigncodeVerify, signFile, signingToolsMissing, signWithLegacyTimestamp, startLegacyTsa, type TestPki } from '../test-support/test-signing.ts';
 import { verifyAuthenticode } from './verify-authenticode.ts';
 import type { FileSignatureReport } from './signature-types.ts';
 
@@ -45,7 +45,7 @@ describe('Authenticode verification of files signed by the tests\' own PKI (ossl
   const files: Record<string, string> = {};
   const now = Math.floor(Date.now() / 1000);
 
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'thunk-authenticode-'));
     pki = createTestPki(join(dir, 'pki'));
     const sign = (name: string, input: string, options: Omit<Parameters<typeof signFile>[2], 'tsa'>) => {
@@ -59,6 +59,13 @@ describe('Authenticode verification of files signed by the tests\' own PKI (ossl
     sign('stampedAfterExpiry', fixturePath('data-exports', 'x64'), { signer: pki.expired, time: unix('2020-06-01'), timestampAt: unix('2021-03-01') });
     sign('sha1', fixturePath('cpp-exports', 'x64'), { signer: pki.current, hash: 'sha1' });
     sign('dual', files.sha1!, { signer: pki.current, hash: 'sha256', nest: true, timestampAt: now });
+    const legacyTsa = await startLegacyTsa(pki, dir);
+    try {
+      files.countersigned = join(dir, 'countersigned.dll');
+      await signWithLegacyTimestamp(fixturePath('forward-target', 'x86'), files.countersigned, pki.current, legacyTsa.url);
+    } finally {
+      await legacyTsa.close();
+    }
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -150,6 +157,17 @@ describe('Authenticode verification of files signed by the tests\' own PKI (ossl
     assert.deepEqual(report.signatures.map((s) => s.digest.signed!.toUpperCase()), oracle.map((d) => d.current));
     assert.equal(report.signatures[1]!.timestamp?.status, 'valid');
     assert.equal(report.signatures[0]!.timestamp, null);
+  });
+
+  test('a PKCS#9 countersignature (legacy Authenticode timestamp) is verified, with the time osslsigncode reads', () => {
+    const report = verify(files.countersigned!);
+    const timestamp = report.signatures[0]!.timestamp!;
+    assert.equal(report.status, 'valid', JSON.stringify(report.signatures[0]!.reasons));
+    assert.equal(timestamp.kind, 'countersignature');
+    assert.equal(timestamp.status, 'valid', JSON.stringify(timestamp.reasons));
+    assert.match(timestamp.signer!.subject, /Thunk Test Timestamping Authority/);
+    const printed = /Timestamp time: (.+ GMT)/.exec(osslsigncodeVerify(files.countersigned!))![1]!;
+    assert.equal(timestamp.time, new Date(printed).toISOString());
   });
 
   test('a truncated certificate table gives problems and a malformed status, not an exception', () => {

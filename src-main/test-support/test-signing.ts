@@ -1,7 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as asn1js from 'asn1js';
 import { findTool } from './tools.ts';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * A code-signing PKI of the tests' own, made with openssl in a temporary folder: a root CA, a
@@ -15,8 +21,8 @@ export interface TestPki {
   current: { chain: string; key: string };
   /** Code-signing leaf valid only during 2020. */
   expired: { chain: string; key: string };
-  /** Timestamping authority: PEM chain (TSA + CA) and key. */
-  tsa: { chain: string; key: string };
+  /** Timestamping authority: its certificate, PEM chain (TSA + CA) and key. */
+  tsa: { certificate: string; chain: string; key: string };
 }
 
 /** The tools the signing tests need, or why they are missing. */
@@ -88,7 +94,7 @@ export function createTestPki(dir: string): TestPki {
     dir, caCert: join(dir, 'ca.pem'),
     current: { chain: chain('current'), key: join(dir, 'current.key') },
     expired: { chain: chain('expired'), key: join(dir, 'expired.key') },
-    tsa: { chain: chain('tsa'), key: join(dir, 'tsa.key') },
+    tsa: { certificate: join(dir, 'tsa.pem'), chain: chain('tsa'), key: join(dir, 'tsa.key') },
   };
 }
 
@@ -132,4 +138,55 @@ export function osslsigncodeDigests(output: string): { current: string; calculat
   const current = [...output.matchAll(/Current message digest\s*:\s*([0-9A-F]+)/g)].map((m) => m[1]!);
   const calculated = [...output.matchAll(/Calculated message digest\s*:\s*([0-9A-F]+)/g)].map((m) => m[1]!);
   return current.map((value, index) => ({ current: value, calculated: calculated[index] ?? '' }));
+}
+
+/** A legacy Authenticode timestamping server (osslsigncode -t) on 127.0.0.1, answering with `openssl cms`. */
+export interface LegacyTsa {
+  url: string;
+  close(): Promise<void>;
+}
+
+// The request is base64 DER: SEQUENCE { 1.3.6.1.4.1.311.3.2.1, SEQUENCE { data OID, [0] { OCTET STRING signature } } };
+// the answer is base64 PKCS#7 SignedData over those octets, whose SignerInfo becomes a PKCS#9 countersignature.
+function signatureInRequest(der: Buffer): Buffer {
+  const parsed = asn1js.fromBER(der);
+  let found: Buffer | null = null;
+  const walk = (node: asn1js.AsnType): void => {
+    if (node instanceof asn1js.OctetString && !node.idBlock.isConstructed) found = Buffer.from(node.valueBlock.valueHexView);
+    const children = (node as asn1js.Constructed).valueBlock?.value;
+    if (Array.isArray(children)) children.forEach(walk);
+  };
+  walk(parsed.result);
+  if (!found) throw new Error('no signature in the timestamp request');
+  return found;
+}
+
+/** Starts the legacy TSA, signing with the test PKI's timestamping authority. */
+export async function startLegacyTsa(pki: TestPki, dir: string): Promise<LegacyTsa> {
+  let count = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        const input = join(dir, `legacy-request-${++count}.bin`);
+        writeFileSync(input, signatureInRequest(Buffer.from(Buffer.concat(chunks).toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64')));
+        const reply = execFileSync('openssl', ['cms', '-sign', '-binary', '-nodetach', '-nosmimecap', '-md', 'sha256', '-in', input, '-signer', pki.tsa.certificate, '-inkey', pki.tsa.key, '-certfile', pki.caCert, '-outform', 'DER']);
+        response.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        response.end(reply.toString('base64'));
+      } catch (error) {
+        process.stderr.write(`legacy TSA: ${String(error)}\n`);
+        response.writeHead(500);
+        response.end(String(error));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** osslsigncode sign with a legacy (-t) timestamp from `url`; asynchronous so the in-process TSA can answer. */
+export async function signWithLegacyTimestamp(input: string, output: string, signer: { chain: string; key: string }, url: string): Promise<void> {
+  await execFileAsync('osslsigncode', ['sign', '-certs', signer.chain, '-key', signer.key, '-h', 'sha256', '-t', url, '-in', input, '-out', output]);
 }
