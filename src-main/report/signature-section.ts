@@ -35,7 +35,10 @@ function signatureItem(signature: SignatureReport): OutlineItem {
       : `chain ends at ${end}: not in Thunk's list of Windows code-signing roots (${trust.rootList.date})`);
     if (trust.windowsVerdict) children.push(`Windows (WinVerifyTrust): ${trust.windowsVerdict}`);
   }
-  if (timestamp) children.push(`timestamp (${timestamp.kind === 'rfc3161' ? 'RFC 3161' : 'countersignature'}): ${timestamp.time ?? 'no time'}${timestamp.signer ? ` by ${commonName(timestamp.signer.subject)}` : ''}, ${timestamp.status}`);
+  if (timestamp) {
+    const root = timestamp.trust ? `; its chain ends at ${commonName(timestamp.trust.chainEnd.subject)} (${timestamp.trust.windowsRoot ? 'in' : 'not in'} Thunk's list of Windows roots)` : '';
+    children.push(`timestamp (${timestamp.kind === 'rfc3161' ? 'RFC 3161' : 'countersignature'}): ${timestamp.time ?? 'no time'}${timestamp.signer ? ` by ${commonName(timestamp.signer.subject)}` : ''}, ${timestamp.status}${root}`);
+  }
   else children.push('timestamp: none');
   if (signature.validity) children.push(VALIDITY_TEXT[signature.validity]);
   if (signature.programName || signature.programUrl) children.push(`program: ${[signature.programName, signature.programUrl].filter(Boolean).join(' ')}`);

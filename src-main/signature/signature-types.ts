@@ -35,6 +35,10 @@ export interface TimestampReport {
   time: string | null;
   status: 'valid' | 'invalid';
   signer: CertificateSummary | null;
+  /** The timestamp authority's chain inside the signature, its certificate first. */
+  chain: CertificateSummary[];
+  /** Where the authority's chain ends; null when its certificate is missing. */
+  trust: TrustReport | null;
   digestAlgorithm: string | null;
   reasons: string[];
 }

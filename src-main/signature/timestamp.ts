@@ -3,6 +3,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { MalformedSignatureError, encodedBytes } from './asn1.ts';
 import { summarizeCertificate, usageProblems, validAt, type ParsedCertificate } from './certificate.ts';
+import { buildChain, trustOf } from './chain.ts';
 import { OID, digestName } from './oids.ts';
 import { parseSignedData } from './signed-data.ts';
 import { checkSignerInfo, signedAttribute, unsignedAttribute } from './signer-info.ts';
@@ -12,18 +13,25 @@ function timeOf(node: asn1js.AsnType | undefined): Date | null {
   return node instanceof asn1js.UTCTime || node instanceof asn1js.GeneralizedTime ? node.toDate() : null;
 }
 
-function report(kind: TimestampReport['kind'], time: Date | null, signer: ParsedCertificate | null, digest: string | null, reasons: string[]): TimestampReport {
-  if (time && signer && !validAt(signer, time)) reasons.push(`the timestamp's certificate was not valid at ${time.toISOString()}`);
+function report(kind: TimestampReport['kind'], time: Date | null, signer: ParsedCertificate | null, pool: readonly ParsedCertificate[], digest: string | null, reasons: string[]): TimestampReport {
+  const chain = signer ? buildChain(signer, pool) : null;
+  if (chain) reasons.push(...chain.problems.map((p) => `the timestamp's chain: ${p}`));
+  for (const certificate of time ? chain?.certificates ?? [] : []) {
+    if (!validAt(certificate, time!)) reasons.push(`the timestamp's certificate ${certificate.x509.subject.replace(/\n/g, ', ')} was not valid at ${time!.toISOString()}`);
+  }
   if (signer) reasons.push(...usageProblems(signer, OID.timeStampingPurpose, 'time stamping').map((p) => `the timestamp's certificate: ${p}`));
   if (!time) reasons.push('the timestamp carries no readable time');
-  return { kind, time: time?.toISOString() ?? null, status: reasons.length === 0 ? 'valid' : 'invalid', signer: signer ? summarizeCertificate(signer) : null, digestAlgorithm: digest, reasons };
+  return {
+    kind, time: time?.toISOString() ?? null, status: reasons.length === 0 ? 'valid' : 'invalid', signer: signer ? summarizeCertificate(signer) : null,
+    chain: chain?.certificates.map(summarizeCertificate) ?? [], trust: chain ? trustOf(chain) : null, digestAlgorithm: digest, reasons,
+  };
 }
 
 // A PKCS#9 countersignature: a SignerInfo whose message digest covers the signer's signature value.
 function countersignature(node: asn1js.AsnType, signatureValue: Buffer, certificates: readonly ParsedCertificate[]): TimestampReport {
   const counter = new pkijs.SignerInfo({ schema: node });
   const check = checkSignerInfo(counter, signatureValue, certificates, null);
-  return report('countersignature', timeOf(signedAttribute(counter, OID.signingTime)[0]), check.certificate, check.digestAlgorithm, check.problems);
+  return report('countersignature', timeOf(signedAttribute(counter, OID.signingTime)[0]), check.certificate, certificates, check.digestAlgorithm, check.problems);
 }
 
 // An RFC 3161 token: SignedData over TSTInfo, whose message imprint covers the signer's signature value.
@@ -38,7 +46,7 @@ function rfc3161(node: asn1js.AsnType, signatureValue: Buffer): TimestampReport 
   const imprint = Buffer.from(info.messageImprint.hashedMessage.valueBlock.valueHexView);
   if (!imprintDigest) check.problems.push(`the timestamp's imprint algorithm ${info.messageImprint.hashAlgorithm.algorithmId} is not one Thunk knows`);
   else if (!createHash(imprintDigest).update(signatureValue).digest().equals(imprint)) check.problems.push('the timestamp was made for another signature: its message imprint does not match this signature\'s value');
-  return report('rfc3161', info.genTime ?? null, check.certificate, check.digestAlgorithm, check.problems);
+  return report('rfc3161', info.genTime ?? null, check.certificate, token.certificates, check.digestAlgorithm, check.problems);
 }
 
 /**
@@ -54,7 +62,7 @@ export function readTimestamp(signerInfo: pkijs.SignerInfo, certificates: readon
     if (counter) return countersignature(counter, signatureValue, certificates);
   } catch (error) {
     const kind = token ? 'rfc3161' : 'countersignature';
-    return { kind, time: null, status: 'invalid', signer: null, digestAlgorithm: null, reasons: [`the timestamp is malformed: ${(error as Error).message}`] };
+    return { kind, time: null, status: 'invalid', signer: null, chain: [], trust: null, digestAlgorithm: null, reasons: [`the timestamp is malformed: ${(error as Error).message}`] };
   }
   return null;
 }

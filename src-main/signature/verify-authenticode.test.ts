@@ -88,6 +88,7 @@ describe('Authenticode verification of files signed by the tests\' own PKI (ossl
       assert.equal(signature!.timestamp!.status, 'valid');
       assert.equal(signature!.timestamp!.time, new Date(now * 1000).toISOString());
       assert.match(signature!.timestamp!.signer!.subject, /Thunk Test Timestamping Authority/);
+      assert.match(signature!.timestamp!.trust!.chainEnd.subject, /CN=Thunk Test Root CA/, 'the authority\'s chain is built from the token\'s certificates');
       assert.equal(signature!.validity, 'valid-now');
     }
     const named = verify(files.valid64!).signatures[0]!;
@@ -221,6 +222,8 @@ describe('Authenticode verification of node.exe (signed by the OpenJS Foundation
       assert.equal(signature.timestamp?.status, 'valid');
       assert.equal(signature.validity, 'expired-timestamped', 'a short-lived signing certificate, valid through the timestamp');
       assert.equal(signature.trust?.windowsRoot?.name, 'Microsoft Identity Verification Root Certificate Authority 2020');
+      assert.match(signature.timestamp!.signer!.subject, /Microsoft Public RSA Time Stamping Authority/);
+      assert.equal(signature.timestamp!.trust?.windowsRoot?.name, 'Microsoft Identity Verification Root Certificate Authority 2020', 'the token leaves the root out: found as the issuer in the list');
     });
   }
 
