@@ -22,7 +22,15 @@ export interface TrustReport {
   windowsRoot: { name: string; sha1: string; sha256: string } | null;
   /** The list consulted: its date and where its entries come from. */
   rootList: { date: string; source: string };
-  /** Windows' own verdict (WinVerifyTrust); null when not asked (not on Windows). */
+  /**
+   * Windows' own verdict (WinVerifyTrust); null: not asked. TODO (issue 14): ask WinVerifyTrust
+   * (WINTRUST_ACTION_GENERIC_VERIFY_V2, WTD_UI_NONE, WTD_REVOKE_NONE, WTD_CHOICE_FILE) on Windows,
+   * and CryptCATAdminCalcHashFromFileHandle2 + CryptCATAdminEnumCatalogFromHash for catalog-signed
+   * files. It needs an agent operation (e.g. 'verify-trust' in src-agent32/protocol): the generic
+   * `call` op cannot pass WINTRUST_DATA, whose pFile member is a pointer to a second struct (koffi
+   * wants an address there), so the agent must build both structs itself. Untestable here: Wine's
+   * wintrust is not Windows' policy.
+   */
   windowsVerdict: string | null;
 }
 

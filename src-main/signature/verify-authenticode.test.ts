@@ -4,7 +4,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileReader } from '../pe/file-reader.ts';
-import { parsePeFile } from '../pe/parse-pe.ts';
+import { parsePe, parsePeFile } from '../pe/parse-pe.ts';
+import { createRng } from '../pe/fuzz/mutate.ts';
 import { fixturePath } from '../test-support/fixtures.ts';
 import { createTestPki, osslsigncodeDigests, osslsigncodeVerify, signFile, signingToolsMissing, signWithLegacyTimestamp, startLegacyTsa, type TestPki } from '../test-support/test-signing.ts';
 import { verifyAuthenticode } from './verify-authenticode.ts';
@@ -194,6 +195,23 @@ describe('Authenticode verification of files signed by the tests\' own PKI (ossl
     const appended = verify(trailing);
     assert.equal(appended.status, 'valid');
     assert.ok(appended.problems.some((p) => /22 bytes follow the certificate table/.test(p)), JSON.stringify(appended.problems));
+  });
+
+  test('400 seeded mutations of a dual-signed table (bytes flipped, lengths changed, cut short) never throw', () => {
+    const original = readFileSync(files.dual!);
+    const { table, tableSize } = layoutOf(files.dual!);
+    const rng = createRng(0x7a11);
+    const statuses = new Set<string>();
+    for (let round = 0; round < 400; round++) {
+      let bytes = Buffer.from(original);
+      for (let flips = 1 + rng.below(8); flips > 0; flips--) bytes[table + rng.below(tableSize)] = rng.below(256);
+      if (rng.chance(0.2)) bytes.writeUInt32LE(rng.next(), table);
+      if (rng.chance(0.2)) bytes = bytes.subarray(0, table + rng.below(tableSize));
+      const report = verifyAuthenticode(FileReader.fromBuffer(bytes), parsePe(FileReader.fromBuffer(bytes), `mutant-${round}.dll`, { entropy: false }));
+      statuses.add(report.status);
+      assert.ok(['valid', 'invalid', 'malformed', 'unsigned'].includes(report.status));
+    }
+    assert.ok(statuses.has('malformed') && statuses.has('invalid'), `statuses seen: ${[...statuses].join(', ')}`);
   });
 
   test('an unsigned file says so, and that it may be catalog-signed', () => {
