@@ -1,16 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePeFile } from '../pe/parse-pe.ts';
 import { buildFileReport } from '../report/build-file-report.ts';
 import { documentHtml } from '../report/html-report.ts';
 import { documentMarkdown } from '../report/markdown-report.ts';
 import { hasBlockingProblem, SCHEMA_VERSION, type ReportDocument } from '../report/report-document.ts';
 import { documentText } from '../report/text-report.ts';
 import { fixturePath } from '../test-support/fixtures.ts';
-import { createTestPki, signFile, signingToolsMissing } from '../test-support/test-signing.ts';
+import { createSignedSamples, signingToolsMissing } from '../test-support/test-signing.ts';
 import { diagnose } from './diagnose.ts';
 
 const missing = signingToolsMissing();
@@ -27,16 +26,7 @@ describe('signature findings through diagnose and the reports', { skip: missing 
   let expired = '';
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'thunk-signature-findings-'));
-    const pki = createTestPki(join(dir, 'pki'));
-    signed = join(dir, 'signed.dll');
-    signFile(fixturePath('forward-target', 'x64'), signed, { signer: pki.current });
-    expired = join(dir, 'expired.dll');
-    signFile(fixturePath('forward-target', 'x64'), expired, { signer: pki.expired, time: Math.floor(Date.parse('2020-03-03') / 1000) });
-    const bytes = readFileSync(signed);
-    const text = parsePeFile(signed, { entropy: false }).sections.find((s) => s.name === '.text')!.pointerToRawData;
-    bytes[text] ^= 0x01;
-    modified = join(dir, 'modified.dll');
-    writeFileSync(modified, bytes);
+    ({ signed, modified, expired } = createSignedSamples(dir, fixturePath('forward-target', 'x64')));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,10 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
+import { parsePeFile } from '../pe/parse-pe.ts';
 import { findTool } from './tools.ts';
 
 const execFileAsync = promisify(execFile);
@@ -189,4 +190,25 @@ export async function startLegacyTsa(pki: TestPki, dir: string): Promise<LegacyT
 /** osslsigncode sign with a legacy (-t) timestamp from `url`; asynchronous so the in-process TSA can answer. */
 export async function signWithLegacyTimestamp(input: string, output: string, signer: { chain: string; key: string }, url: string): Promise<void> {
   await execFileAsync('osslsigncode', ['sign', '-certs', signer.chain, '-key', signer.key, '-h', 'sha256', '-t', url, '-in', input, '-out', output]);
+}
+
+/** A signed copy, an expired-signer copy (no timestamp) and a copy modified after signing, of one fixture. */
+export interface SignedSamples {
+  pki: TestPki;
+  signed: string;
+  expired: string;
+  modified: string;
+}
+
+/** Makes SignedSamples of `fixture` in `dir` (the signed one timestamped when `timestamp` is set). */
+export function createSignedSamples(dir: string, fixture: string, options: { timestamp?: boolean } = {}): SignedSamples {
+  const pki = createTestPki(join(dir, 'pki'));
+  const samples = { pki, signed: join(dir, 'signed.dll'), expired: join(dir, 'expired.dll'), modified: join(dir, 'modified.dll') };
+  signFile(fixture, samples.signed, { signer: pki.current, ...(options.timestamp ? { tsa: pki.tsa, timestampAt: Math.floor(Date.now() / 1000) } : {}) });
+  signFile(fixture, samples.expired, { signer: pki.expired, time: Math.floor(Date.parse('2020-05-05') / 1000) });
+  const bytes = readFileSync(samples.signed);
+  const text = parsePeFile(samples.signed, { entropy: false }).sections.find((s) => s.name === '.text')!.pointerToRawData;
+  bytes[text + 8] ^= 0x55;
+  writeFileSync(samples.modified, bytes);
+  return samples;
 }

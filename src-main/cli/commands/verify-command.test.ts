@@ -1,12 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePeFile } from '../../pe/parse-pe.ts';
 import { fixturePath } from '../../test-support/fixtures.ts';
 import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
-import { createTestPki, signFile, signingToolsMissing } from '../../test-support/test-signing.ts';
+import { createSignedSamples, signingToolsMissing } from '../../test-support/test-signing.ts';
 
 const missing = signingToolsMissing();
 
@@ -17,16 +16,7 @@ describe('thunk verify', { skip: builtCliSkip || (missing ? `signing tools missi
   let expired = '';
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'thunk-verify-cli-'));
-    const pki = createTestPki(join(dir, 'pki'));
-    signed = join(dir, 'signed.dll');
-    signFile(fixturePath('delay-target', 'x64'), signed, { signer: pki.current, tsa: pki.tsa, timestampAt: Math.floor(Date.now() / 1000) });
-    expired = join(dir, 'expired.dll');
-    signFile(fixturePath('delay-target', 'x86'), expired, { signer: pki.expired, time: Math.floor(Date.parse('2020-05-05') / 1000) });
-    const bytes = readFileSync(signed);
-    const text = parsePeFile(signed, { entropy: false }).sections.find((s) => s.name === '.text')!.pointerToRawData;
-    bytes[text + 8] ^= 0x55;
-    modified = join(dir, 'modified.dll');
-    writeFileSync(modified, bytes);
+    ({ signed, modified, expired } = createSignedSamples(dir, fixturePath('delay-target', 'x64'), { timestamp: true }));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
