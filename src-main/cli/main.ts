@@ -27,7 +27,7 @@ Commands:
   exports <file>              list exports (--json, --demangle)
   load <dll>                  load it for real in an agent of its bitness: base, modules, or the error/crash
   call <dll> "<proto>" args   call an export in a disposable agent: value, out params, GetLastError, crash
-  verify <files...>           verify Authenticode signatures offline: digest, signer, chain, timestamp (--json)
+  verify <files|folders...>   verify Authenticode signatures offline: digest, signer, chain, timestamp (--json)
 
 Run \`thunk <command> --help\` for a command's options.
 

@@ -52,4 +52,11 @@ describe('thunk verify', { skip: builtCliSkip || (missing ? `signing tools missi
     assert.deepEqual(JSON.parse(mixed.stdout).results.map((r: { status: string }) => r.status), ['valid', 'invalid']);
     assert.equal(thunk('verify').status, 2);
   });
+
+  test('a folder is scanned for PE files: here the signed, expired and modified copies', () => {
+    const run = thunk('verify', dir, '--json');
+    assert.equal(run.status, 1);
+    const statuses = Object.fromEntries(JSON.parse(run.stdout).results.map((r: { file: string; status: string }) => [r.file.split('/').pop(), r.status]));
+    assert.deepEqual(statuses, { 'expired.dll': 'invalid', 'modified.dll': 'invalid', 'signed.dll': 'valid' });
+  });
 });

@@ -4,6 +4,7 @@ import { SCHEMA_VERSION } from '../../report/report-document.ts';
 import { signatureOutline } from '../../report/signature-section.ts';
 import { terminalSafe } from '../../report/text-report.ts';
 import type { FileSignatureReport } from '../../signature/signature-types.ts';
+import { scanInputs, type ScanEntry } from '../../triage/scan-inputs.ts';
 import { verifyAuthenticodeFile } from '../../signature/verify-authenticode.ts';
 import { UsageError } from '../usage-error.ts';
 import { toJson, writeOutput } from '../write-output.ts';
@@ -12,11 +13,12 @@ import { VERSION } from '../version.ts';
 /** `thunk verify` exit codes: the worst file decides (invalid, then unreadable, then unsigned). */
 export const VERIFY_EXIT = { valid: 0, invalid: 1, usage: 2, unreadable: 3, unsigned: 4 } as const;
 
-export const VERIFY_USAGE = `Usage: thunk verify <files...> [--json] [--out FILE]
+export const VERIFY_USAGE = `Usage: thunk verify <files or folders...> [--json] [--out FILE]
 
 Verifies Authenticode signatures offline: the file's digest against the signed one, the signer's
 signature, certificate (validity, key usage, code-signing EKU) and chain, the timestamp, nested
 signatures, and whether the chain ends at a root in Thunk's list of Windows code-signing roots.
+Folders are scanned recursively for PE files (.dll, .exe, .sys, ...).
   --json       one JSON document (results[] for several files, the file's fields at top level for one)
   --out FILE   write to FILE instead of stdout
 Exit codes: 0 every file validly signed, 1 a signature is invalid or malformed (modified after
@@ -42,6 +44,11 @@ export function verifyFile(file: string): VerifyResult {
     if (error instanceof NotPeError) return { file, status: 'not-pe', error: error.message, signature: null };
     throw error;
   }
+}
+
+function verifyEntry(entry: ScanEntry): VerifyResult {
+  if (entry.error) return { file: entry.path, status: 'unreadable', error: `${entry.path}: ${entry.error.message}`, signature: null };
+  return verifyFile(entry.path);
 }
 
 function resultText(result: VerifyResult): string {
@@ -71,7 +78,7 @@ export function runVerify(args: string[]): number {
     return VERIFY_EXIT.valid;
   }
   if (positionals.length === 0) throw new UsageError('name at least one file to verify', VERIFY_USAGE);
-  const results = positionals.map(verifyFile);
+  const results = scanInputs(positionals).map(verifyEntry);
   if (values.json) {
     const head = { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString() };
     writeOutput(toJson(results.length === 1 ? { ...head, ...results[0] } : { ...head, results }), values.out);
