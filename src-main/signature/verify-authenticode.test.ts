@@ -183,13 +183,22 @@ describe('Authenticode verification of files signed by the tests\' own PKI (ossl
     assert.match(report.signatures[0]!.reasons[0]!, /malformed/);
   });
 
-  test('garbage in the table, an oversized entry and trailing data are each reported', () => {
+  test('garbage in the table, an oversized entry, a misaligned table and trailing data are each reported', () => {
     const { table, tableSize } = layoutOf(files.valid32!);
     const garbage = patched(files.valid32!, join(dir, 'garbage.dll'), (b) => { for (let i = table + 8; i < table + tableSize; i++) b[i] = (i * 131) & 0xff; });
     assert.equal(verify(garbage).status, 'malformed');
     const oversized = patched(files.valid32!, join(dir, 'oversized.dll'), (b) => { b.writeUInt32LE(0x7fffffff, table); });
     const big = verify(oversized);
     assert.ok(big.problems.length > 0, 'a dwLength past the table is a problem');
+    const misaligned = join(dir, 'misaligned.dll');
+    const signedBytes = readFileSync(files.valid32!);
+    const shifted = Buffer.concat([signedBytes.subarray(0, table), Buffer.alloc(4), signedBytes.subarray(table)]);
+    const directoryOffset = parsePeFile(files.valid32!, { entropy: false }).dos.peHeaderOffset + 24 + 96 + 4 * 8;
+    shifted.writeUInt32LE(table + 4, directoryOffset);
+    writeFileSync(misaligned, shifted);
+    const moved = verify(misaligned);
+    assert.ok(moved.problems.some((p) => /not on an 8-byte boundary/.test(p)), JSON.stringify(moved.problems));
+    assert.equal(moved.signatures[0]!.digest.matches, false, 'the 4 inserted bytes are hashed');
     const trailing = join(dir, 'trailing.dll');
     writeFileSync(trailing, Buffer.concat([readFileSync(files.valid32!), Buffer.from('appended after signing')]));
     const appended = verify(trailing);
