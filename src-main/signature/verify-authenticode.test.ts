@@ -67,6 +67,14 @@ describe('Authenticode verification of files signed by the tests\' own PKI (ossl
     } finally {
       await legacyTsa.close();
     }
+    // osslsigncode's own TSA refuses a certificate without the time-stamping EKU; this server does not.
+    const codeSigningTsa = await startLegacyTsa(pki, dir, pki.current);
+    try {
+      files.stampedByNonTsa = join(dir, 'stamped-by-non-tsa.dll');
+      await signWithLegacyTimestamp(fixturePath('cpp-exports', 'x86'), files.stampedByNonTsa, pki.current, codeSigningTsa.url);
+    } finally {
+      await codeSigningTsa.close();
+    }
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -149,6 +157,14 @@ describe('Authenticode verification of files signed by the tests\' own PKI (ossl
     const report = verify(files.stampedAfterExpiry!);
     assert.equal(report.status, 'invalid');
     assert.equal(report.signatures[0]!.validity, 'outside-validity-at-timestamp');
+  });
+
+  test('a timestamp from a certificate without the time-stamping EKU fails, and so does the signature', () => {
+    const report = verify(files.stampedByNonTsa!);
+    const timestamp = report.signatures[0]!.timestamp!;
+    assert.equal(timestamp.status, 'invalid');
+    assert.ok(timestamp.reasons.some((r) => /lacks time stamping/.test(r)), JSON.stringify(timestamp.reasons));
+    assert.equal(report.status, 'invalid');
   });
 
   test('a dual signature: SHA-1 primary and a nested SHA-256 signature, both verified', () => {

@@ -37,6 +37,12 @@ interface VerifyContext {
   signatures: SignatureReport[];
 }
 
+/** What makes one signature invalid, and what is only worth knowing. */
+interface Judgement {
+  failures: string[];
+  notes: string[];
+}
+
 export const CATALOG_NOTE = 'The file carries no embedded signature. Windows may still consider it signed through a security catalog (.cat), as it does most of its own DLLs; catalogs can only be checked on Windows (signtool verify /a /pa, or sigcheck -i).';
 
 function emptySignature(index: number, status: SignatureReport['status'], reasons: string[]): SignatureReport {
@@ -56,35 +62,37 @@ function validityCase(signer: ParsedCertificate, timestamp: TimestampReport | nu
   return { case: 'expired-timestamped', time: stamped, reason: null };
 }
 
-function digestPart(parsed: ParsedSignedData, ctx: VerifyContext, report: SignatureReport): void {
+function digestPart(parsed: ParsedSignedData, ctx: VerifyContext, report: SignatureReport, judgement: Judgement): void {
   const indirect = readIndirectData(parsed.content);
   report.digest.algorithm = indirect.digestAlgorithm ?? indirect.digestAlgorithmOid;
   report.digest.signed = indirect.digest.toString('hex');
-  if (indirect.dataType !== OID.spcPeImageData) report.reasons.push(`the signature is for ${indirect.dataType}, not a PE image`);
+  if (indirect.dataType !== OID.spcPeImageData) judgement.failures.push(`the signature is for ${indirect.dataType}, not a PE image`);
   if (!indirect.digestAlgorithm) {
-    report.reasons.push(`the image digest algorithm ${indirect.digestAlgorithmOid} is not one Thunk knows`);
+    judgement.failures.push(`the image digest algorithm ${indirect.digestAlgorithmOid} is not one Thunk knows`);
     return;
   }
   const computed = ctx.digests.get(indirect.digestAlgorithm);
   report.digest.computed = computed.toString('hex');
   report.digest.matches = computed.equals(indirect.digest);
-  if (!report.digest.matches) report.reasons.unshift(`the file was modified after signing: its ${indirect.digestAlgorithm} image digest is ${report.digest.computed}, the signature was made over ${report.digest.signed}`);
-  if (indirect.pageHashes) report.reasons.push('note: the signature also carries page hashes, which Thunk does not check');
+  if (!report.digest.matches) judgement.failures.unshift(`the file was modified after signing: its ${indirect.digestAlgorithm} image digest is ${report.digest.computed}, the signature was made over ${report.digest.signed}`);
+  if (indirect.pageHashes) judgement.notes.push('the signature also carries page hashes, which Thunk does not check');
 }
 
-function certificatePart(parsed: ParsedSignedData, signer: ParsedCertificate, ctx: VerifyContext, report: SignatureReport): void {
+function certificatePart(parsed: ParsedSignedData, signer: ParsedCertificate, ctx: VerifyContext, report: SignatureReport, judgement: Judgement): void {
   const chain = buildChain(signer, parsed.certificates);
   report.signer = summarizeCertificate(signer);
   report.chain = chain.certificates.map(summarizeCertificate);
   report.trust = trustOf(chain);
-  report.reasons.push(...chain.problems, ...usageProblems(signer, OID.codeSigningPurpose, 'code signing').map((p) => `the signer certificate: ${p}`));
+  judgement.failures.push(...chain.problems, ...usageProblems(signer, OID.codeSigningPurpose, 'code signing').map((p) => `the signer certificate: ${p}`));
   const validity = validityCase(signer, report.timestamp, ctx.now);
   report.validity = validity.case;
-  if (validity.reason) report.reasons.push(validity.reason);
+  if (validity.reason) judgement.failures.push(validity.reason);
   for (const certificate of chain.certificates.slice(1)) {
-    if (!validAt(certificate, validity.time)) report.reasons.push(`the chain certificate ${certificate.x509.subject.replace(/\n/g, ', ')} was not valid at ${validity.time.toISOString()}`);
+    const name = certificate.x509.subject.replace(/\n/g, ', ');
+    if (!validAt(certificate, validity.time)) judgement.failures.push(`the chain certificate ${name} was not valid at ${validity.time.toISOString()}`);
+    // An intermediate without EKU allows every purpose; one with EKU must allow code signing.
     const problems = usageProblems(certificate, OID.codeSigningPurpose, 'code signing').filter((p) => p.includes('extended key usage'));
-    report.reasons.push(...problems.map((p) => `the chain certificate ${certificate.x509.subject.replace(/\n/g, ', ')}: ${p}`));
+    judgement.failures.push(...problems.map((p) => `the chain certificate ${name}: ${p}`));
   }
 }
 
@@ -94,16 +102,26 @@ function verifySignature(parsed: ParsedSignedData, ctx: VerifyContext, depth: nu
   if (parsed.contentType !== OID.spcIndirectData) throw new MalformedSignatureError(`the signature holds ${parsed.contentType}, not Authenticode's SpcIndirectDataContent`);
   if (parsed.signedData.signerInfos.length !== 1) throw new MalformedSignatureError(`the signature has ${parsed.signedData.signerInfos.length} signers; Authenticode allows exactly one`);
   const signerInfo = parsed.signedData.signerInfos[0]!;
-  digestPart(parsed, ctx, report);
+  const judgement: Judgement = { failures: [], notes: [] };
+  try {
+    judgeSignature(parsed, signerInfo, ctx, report, judgement);
+  } finally {
+    report.reasons.push(...judgement.failures, ...judgement.notes.map((note) => `note: ${note}`));
+  }
+  report.status = judgement.failures.length > 0 ? 'invalid' : 'valid';
+  if (depth === 0) verifyNested(unsignedAttribute(signerInfo, OID.nestedSignature), ctx, depth + 1);
+}
+
+function judgeSignature(parsed: ParsedSignedData, signerInfo: ParsedSignedData['signedData']['signerInfos'][number], ctx: VerifyContext, report: SignatureReport, judgement: Judgement): void {
+  digestPart(parsed, ctx, report, judgement);
   const check = checkSignerInfo(signerInfo, parsed.digestedContent, parsed.certificates, OID.spcIndirectData);
-  report.reasons.push(...check.problems);
-  if (parsed.unreadableCertificates.length > 0) report.reasons.push(`${parsed.unreadableCertificates.length} certificate(s) in the signature could not be parsed`);
+  judgement.failures.push(...check.problems);
+  if (parsed.unreadableCertificates.length > 0) judgement.notes.push(`${parsed.unreadableCertificates.length} certificate(s) in the signature could not be parsed`);
   Object.assign(report, readOpusInfo(signerInfo));
   report.timestamp = readTimestamp(signerInfo, parsed.certificates);
-  if (report.timestamp?.status === 'invalid') report.reasons.push(...report.timestamp.reasons.map((r) => `timestamp: ${r}`));
-  if (check.certificate) certificatePart(parsed, check.certificate, ctx, report);
-  report.status = report.reasons.some((r) => !r.startsWith('note:') && !r.startsWith('timestamp:')) ? 'invalid' : 'valid';
-  if (depth === 0) verifyNested(unsignedAttribute(signerInfo, OID.nestedSignature), ctx, depth + 1);
+  // WinVerifyTrust refuses a timestamp that does not verify (TRUST_E_TIME_STAMP), even on a current certificate.
+  if (report.timestamp?.status === 'invalid') judgement.failures.push(...report.timestamp.reasons.map((r) => `timestamp: ${r}`));
+  if (check.certificate) certificatePart(parsed, check.certificate, ctx, report, judgement);
 }
 
 function verifyNested(nodes: readonly unknown[], ctx: VerifyContext, depth: number): void {

@@ -18,10 +18,10 @@ const execFileAsync = promisify(execFile);
 export interface TestPki {
   dir: string;
   caCert: string;
-  /** Code-signing leaf valid from yesterday for a year: PEM chain (leaf + CA) and key. */
-  current: { chain: string; key: string };
+  /** Code-signing leaf valid from yesterday for a year: its certificate, PEM chain (leaf + CA) and key. */
+  current: { certificate: string; chain: string; key: string };
   /** Code-signing leaf valid only during 2020. */
-  expired: { chain: string; key: string };
+  expired: { certificate: string; chain: string; key: string };
   /** Timestamping authority: its certificate, PEM chain (TSA + CA) and key. */
   tsa: { certificate: string; chain: string; key: string };
 }
@@ -93,8 +93,8 @@ export function createTestPki(dir: string): TestPki {
   };
   return {
     dir, caCert: join(dir, 'ca.pem'),
-    current: { chain: chain('current'), key: join(dir, 'current.key') },
-    expired: { chain: chain('expired'), key: join(dir, 'expired.key') },
+    current: { certificate: join(dir, 'current.pem'), chain: chain('current'), key: join(dir, 'current.key') },
+    expired: { certificate: join(dir, 'expired.pem'), chain: chain('expired'), key: join(dir, 'expired.key') },
     tsa: { certificate: join(dir, 'tsa.pem'), chain: chain('tsa'), key: join(dir, 'tsa.key') },
   };
 }
@@ -162,8 +162,8 @@ function signatureInRequest(der: Buffer): Buffer {
   return found;
 }
 
-/** Starts the legacy TSA, signing with the test PKI's timestamping authority. */
-export async function startLegacyTsa(pki: TestPki, dir: string): Promise<LegacyTsa> {
+/** Starts the legacy TSA, signing with the test PKI's timestamping authority (or another of its certificates). */
+export async function startLegacyTsa(pki: TestPki, dir: string, authority: { certificate: string; key: string } = pki.tsa): Promise<LegacyTsa> {
   let count = 0;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -172,7 +172,7 @@ export async function startLegacyTsa(pki: TestPki, dir: string): Promise<LegacyT
       try {
         const input = join(dir, `legacy-request-${++count}.bin`);
         writeFileSync(input, signatureInRequest(Buffer.from(Buffer.concat(chunks).toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64')));
-        const reply = execFileSync('openssl', ['cms', '-sign', '-binary', '-nodetach', '-nosmimecap', '-md', 'sha256', '-in', input, '-signer', pki.tsa.certificate, '-inkey', pki.tsa.key, '-certfile', pki.caCert, '-outform', 'DER']);
+        const reply = execFileSync('openssl', ['cms', '-sign', '-binary', '-nodetach', '-nosmimecap', '-md', 'sha256', '-in', input, '-signer', authority.certificate, '-inkey', authority.key, '-certfile', pki.caCert, '-outform', 'DER']);
         response.writeHead(200, { 'Content-Type': 'application/octet-stream' });
         response.end(reply.toString('base64'));
       } catch (error) {
