@@ -12,9 +12,9 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePeFile } from '../src-main/pe/parse-pe.ts';
-import { FileReader } from '../src-main/pe/file-reader.ts';
 import { isSelfSigned } from '../src-main/signature/certificate.ts';
 import { parseSignedData } from '../src-main/signature/signed-data.ts';
+import { primarySignatureBytes } from '../src-main/signature/verify-authenticode.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const MOZILLA = '/usr/share/ca-certificates/mozilla';
@@ -42,21 +42,13 @@ function mozillaRoots(): RootEntry[] {
 }
 
 function rootsInSignature(file: string, label: string): RootEntry[] {
-  const image = parsePeFile(file, { entropy: false });
-  const entry = image.certificates?.entries.find((e) => e.type === 2);
-  if (!entry) return [];
-  const reader = FileReader.open(file);
-  try {
-    const blob = reader.bytes(entry.offset + 8, entry.length - 8);
-    const signedData = parseSignedData(blob.subarray(0, 4 + blob.readUInt16BE(2)), label);
-    return signedData.certificates.filter(isSelfSigned).map((certificate) => ({
-      name: certificate.x509.subject.split('\n').find((part) => part.startsWith('CN='))?.slice(3) ?? certificate.x509.subject,
-      source: `the root of the Authenticode chain of ${label}, a signed binary Windows runs without warning (self-signed certificate carried in its signature)`,
-      pem: certificate.x509.toString().trim(),
-    }));
-  } finally {
-    reader.close();
-  }
+  const signature = primarySignatureBytes(file, parsePeFile(file, { entropy: false }));
+  if (!signature) return [];
+  return parseSignedData(signature, label).certificates.filter(isSelfSigned).map((certificate) => ({
+    name: certificate.x509.subject.split('\n').find((part) => part.startsWith('CN='))?.slice(3) ?? certificate.x509.subject,
+    source: `the root of the Authenticode chain of ${label}, a signed binary Windows runs without warning (self-signed certificate carried in its signature)`,
+    pem: certificate.x509.toString().trim(),
+  }));
 }
 
 function nodeExeRoots(): RootEntry[] {

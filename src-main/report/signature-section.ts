@@ -30,9 +30,10 @@ function signatureItem(signature: SignatureReport): OutlineItem {
   if (signature.chain.length > 0) children.push(`chain: ${signature.chain.map((c) => commonName(c.subject)).join(' → ')}`);
   if (trust) {
     const end = `${trust.chainEnd.subject} (SHA-1 ${trust.chainEnd.sha1}, SHA-256 ${trust.chainEnd.sha256})`;
-    children.push(trust.windowsRoot
-      ? `root: ${end}${trust.chainEnd.selfSigned ? '' : `, issued by ${trust.windowsRoot.name}`}: in Thunk's list of Windows code-signing roots (${trust.rootList.date})`
-      : `chain ends at ${end}: not in Thunk's list of Windows code-signing roots (${trust.rootList.date})`);
+    const list = `Thunk's list of Windows code-signing roots (${trust.rootList.date})`;
+    if (!trust.windowsRoot) children.push(`chain ends at ${end}: not in ${list}`);
+    else if (trust.chainEnd.selfSigned) children.push(`root: ${end}: in ${list}`);
+    else children.push(`chain ends at ${end}, issued by ${trust.windowsRoot.name} (SHA-1 ${trust.windowsRoot.sha1}): in ${list}`);
     if (trust.windowsVerdict) children.push(`Windows (WinVerifyTrust): ${trust.windowsVerdict}`);
   }
   if (timestamp) {

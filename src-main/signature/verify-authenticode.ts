@@ -205,3 +205,16 @@ export function verifyAuthenticodeFile(path: string, image: PeImage, options: { 
     reader.close();
   }
 }
+
+/** The DER of a file's primary signature (the first PKCS#7 entry Windows reads); null when it has none. */
+export function primarySignatureBytes(path: string, image: PeImage): Buffer | null {
+  const layout = authenticodeLayout(image);
+  const entry = image.certificates?.entries.find((e) => e.type === WIN_CERT_TYPE_PKCS_SIGNED_DATA);
+  if (!layout || layout.certificateTableOffset === null || !entry) return null;
+  const reader = FileReader.open(path);
+  try {
+    return Buffer.from(blobOf(reader, entry, image.fileSize, []));
+  } finally {
+    reader.close();
+  }
+}
