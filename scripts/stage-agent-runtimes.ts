@@ -88,6 +88,27 @@ function stageWindows(arch: 'ia32' | 'x64', node: Pinned, koffi: Pinned): void {
   stageCommon(target, koffiPkg, `koffi-win32-${arch}`);
 }
 
+/**
+ * The fault fix that 32-bit Wine needs under qemu-user (src-agent32/wine-qemu/trapno-fix.c), built for
+ * i386 (the work) and x86-64 (a no-op), so that LD_PRELOAD with a literal $LIB suits every Wine process.
+ */
+function stageWineQemuFix(target: string): void {
+  const source = join(root, 'src-agent32/wine-qemu/trapno-fix.c');
+  const builds: [string, string[]][] = [['i386-linux-gnu', ['-m32']], ['x86_64-linux-gnu', []]];
+  for (const [lib, flags] of builds) {
+    const out = join(target, 'lib', lib, 'libthunk-trapno.so');
+    mkdirSync(join(target, 'lib', lib), { recursive: true });
+    try {
+      execFileSync('gcc', [...flags, '-shared', '-fPIC', '-O2', '-Wall', '-o', out, source, '-ldl'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (error) {
+      rmSync(target, { recursive: true, force: true });
+      // Only machines that run 32-bit code through an emulator need it; `thunk doctor` says so there.
+      console.warn(`stage-agent-runtimes: the fault fix for 32-bit Wine under qemu was not built (gcc ${flags.join(' ')} failed: ${String((error as { stderr?: Buffer }).stderr ?? error).split('\n')[0]}); it is needed only where 32-bit programs run through an emulator: apt-get install gcc-multilib`);
+      return;
+    }
+  }
+}
+
 function stageLinux(): void {
   const target = join(agentsDir, 'linux-x64');
   const native = join(root, 'node_modules/@koromix/koffi-linux-x64');
@@ -118,6 +139,7 @@ await build({
 stageWindows('ia32', PINS.nodeIa32, PINS.koffiIa32);
 stageWindows('x64', PINS.nodeX64, PINS.koffiX64);
 stageLinux();
+if (process.platform === 'linux') stageWineQemuFix(join(agentsDir, 'win32-ia32', 'wine-qemu'));
 
 if (problems.length > 0) {
   console.error(`stage-agent-runtimes: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -1,9 +1,10 @@
-import { after, before, test } from 'node:test';
+import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AgentHarness } from './testing/agent-harness.ts';
+import { recordRuntimeUse } from '../src-main/agent/runtime-ledger.ts';
 import { checkCases, typeFamilyCases } from './testing/type-family-cases.ts';
 import { encodeFrame } from './protocol/framing.ts';
 import { type CallResult, PROTOCOL_VERSION } from './protocol/messages.ts';
@@ -31,9 +32,11 @@ before(async () => {
   buildFixture();
   agent = spawnAgent();
   await agent.handshake();
+  recordRuntimeUse({ kind: 'agent-start', arch: 'linux-x64', how: `src-agent32/agent.ts via tsx (node ${process.version}, host)` });
   await agent.ok('load', { path: lib });
 });
 after(() => agent.kill());
+beforeEach((t) => recordRuntimeUse({ kind: 'test', arch: 'linux-x64', test: t.name }));
 
 test('handshake describes the agent', async () => {
   const h = await agent.handshake();

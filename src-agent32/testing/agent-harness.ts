@@ -19,6 +19,8 @@ export class AgentHarness {
   private nextId = 1;
   private closed = false;
   stderr = '';
+  /** How long handshake() waits: the runtime's start deadline (a 32-bit agent under qemu is slow to start). */
+  startTimeoutMs = 20000;
 
   constructor(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
     this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
@@ -69,7 +71,7 @@ export class AgentHarness {
   }
 
   handshake() {
-    return this.waitFor((m): m is Extract<AgentMessage, { type: 'handshake' }> => m.type === 'handshake');
+    return this.waitFor((m): m is Extract<AgentMessage, { type: 'handshake' }> => m.type === 'handshake', this.startTimeoutMs);
   }
 
   sendRaw(bytes: Buffer): void {

@@ -2,12 +2,17 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { locateRuntime } from '../../src-main/agent/runtime-locator.ts';
-import { agentSources, stagedRuntimeSkip } from '../../src-main/agent/test-support.ts';
+import { agentSources, runtimeSkip, stagedRuntimeSkip } from '../../src-main/agent/test-support.ts';
+import { recordRuntimeUse } from '../../src-main/agent/runtime-ledger.ts';
 import { AgentHarness } from './agent-harness.ts';
 import { type WindowsArch, mingwCompiler } from './dll-fixtures.ts';
 
-/** Null when the agent of this architecture can run under Wine here, else the reason it cannot. */
+/** Null when the agent of this architecture can run under Wine here, else the reason it cannot (failing where required). */
 export function wineSkipReason(arch: WindowsArch): string | null {
+  return runtimeSkip(`win32-${arch}`, wineUnavailable(arch)) || null;
+}
+
+function wineUnavailable(arch: WindowsArch): string | null {
   if (process.platform !== 'linux') return 'the Wine suite runs on Linux only';
   const missing = stagedRuntimeSkip(`win32-${arch}`);
   if (missing) return missing;
@@ -27,5 +32,8 @@ function newestSource(): number {
 /** `env` is added to the agent's environment (Wine passes it on to the Windows process). */
 export function spawnWineAgent(arch: WindowsArch, env: Record<string, string> = {}): AgentHarness {
   const runtime = locateRuntime(`win32-${arch}`);
-  return new AgentHarness(runtime.command, runtime.args, { ...process.env, ...runtime.env, ...env });
+  const harness = new AgentHarness(runtime.command, runtime.args, { ...process.env, ...runtime.env, ...env });
+  harness.startTimeoutMs = runtime.startTimeoutMs;
+  harness.handshake().then(() => recordRuntimeUse({ kind: 'agent-start', arch: runtime.arch, how: runtime.description }), () => undefined);
+  return harness;
 }

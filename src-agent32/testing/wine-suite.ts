@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { AgentHarness } from './agent-harness.ts';
 import { type WindowsArch, type WindowsFixtures, buildWindowsFixtures } from './dll-fixtures.ts';
 import { spawnWineAgent, wineSkipReason } from './wine-agents.ts';
+import { exercisesRuntime } from '../../src-main/agent/test-support.ts';
 import { checkCases, typeFamilyCases } from './type-family-cases.ts';
 import { type AgentMessage, type CallResult, type CrashEvent, type LoadResult, type LogEvent, type Response, PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { decodeExitCode } from '../protocol/ntstatus.ts';
@@ -89,6 +90,7 @@ export function defineWineSuite(arch: WindowsArch): void {
     let agent: AgentHarness;
     let dlls: WindowsFixtures;
     const other: WindowsArch = arch === 'ia32' ? 'x64' : 'ia32';
+    exercisesRuntime(`win32-${arch}`);
     const call = (prototype: string, args: unknown[], extra: { declarations?: string; options?: object } = {}) => agent.ok<CallResult>('call', { handle: 'lib1', prototype, args, ...extra });
 
     before(async () => {

@@ -12,7 +12,6 @@ import {
   type Op,
   type ProgressEvent,
   type Request,
-  type Response,
   type ResultByOp,
   PROTOCOL_VERSION,
   validateAgentMessage,
@@ -20,6 +19,7 @@ import {
 } from '../../src-agent32/protocol/messages.ts';
 import { decodeExitCode } from '../../src-agent32/protocol/ntstatus.ts';
 import type { AgentRuntime } from './runtime-locator.ts';
+import { recordRuntimeUse } from './runtime-ledger.ts';
 
 export type ParamsOf<O extends Op> = Extract<Request, { op: O }>['params'];
 
@@ -131,9 +131,10 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   static async start(runtime: AgentRuntime, options: StartOptions = {}): Promise<{ agent: AgentProcess; handshake: Handshake }> {
     const child = (options.spawnAgent ?? spawnAgent)(runtime);
     const agent = new AgentProcess(runtime, child, options.crashExitGraceMs ?? DEFAULT_CRASH_EXIT_GRACE_MS);
-    const timeoutMs = options.handshakeTimeoutMs ?? (runtime.wine ? 30_000 : 10_000);
+    const timeoutMs = options.handshakeTimeoutMs ?? runtime.startTimeoutMs;
     try {
       const handshake = await agent.awaitHandshake(timeoutMs);
+      recordRuntimeUse({ kind: 'agent-start', arch: runtime.arch, how: runtime.description });
       return { agent, handshake };
     } catch (error) {
       agent.kill('start failed');
@@ -215,7 +216,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
 
   private awaitHandshake(timeoutMs: number): Promise<Handshake> {
     return new Promise((resolveHandshake, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the agent sent no handshake within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`the agent sent no handshake within ${timeoutMs} ms (its start deadline: raise it with THUNK_AGENT_START_TIMEOUT_MS or --start-timeout)`)), timeoutMs);
       const fail = (message: string) => {
         clearTimeout(timer);
         reject(new Error(message));

@@ -37,11 +37,11 @@ describe('format-outcome', () => {
   });
 
   it('JSON carries the crash with its one-line summary, the logs and the agent', () => {
-    const outcome: Outcome<unknown> = { kind: 'crash', crash: abortCrash, agent: { arch: 'win32-x64', pid: 7, runtime: 'wine' }, logs: [{ stream: 'stderr', text: 'Assertion failed\r\n' }], elapsedMs: 5 };
+    const outcome: Outcome<unknown> = { kind: 'crash', crash: abortCrash, agent: { arch: 'win32-x64', pid: 7, runtime: 'wine', execution: 'wine' }, logs: [{ stream: 'stderr', text: 'Assertion failed\r\n' }], elapsedMs: 5 };
     const json = outcomeJson(outcome) as { crash: CrashReport & { summary: string }; logs: unknown[]; agent: unknown };
     assert.equal(json.crash.summary, 'ABORT (0x40000015) at calls.dll+0x16d6 (abort_now+0xd)');
     assert.equal(json.crash.cause, 'abort() was called');
-    assert.deepEqual([json.logs.length, json.agent], [1, { arch: 'win32-x64', pid: 7, runtime: 'wine' }]);
+    assert.deepEqual([json.logs.length, json.agent], [1, { arch: 'win32-x64', pid: 7, runtime: 'wine', execution: 'wine' }]);
     assert.match(outcomeText(outcome, () => ''), /DLL output:\n {2}\| Assertion failed\r\nagent: win32-x64, pid 7, wine\n$/);
   });
 

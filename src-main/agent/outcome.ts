@@ -2,7 +2,7 @@
 import type { AgentError, CrashEvent, CrashFrame } from '../../src-agent32/protocol/messages.ts';
 import { NTSTATUS_NAMES, hex32 } from '../../src-agent32/protocol/ntstatus.ts';
 import { type AgentExit, describeExit } from './agent-process.ts';
-import type { AgentArch } from './runtime-locator.ts';
+import type { AgentArch, AgentExecution } from './runtime-locator.ts';
 
 /** Errors from the agent (kebab-case codes) or from the supervisor (upper-case codes). */
 export type SupervisorErrorCode =
@@ -54,6 +54,8 @@ export interface AgentInfo {
   arch: AgentArch;
   pid: number | null;
   runtime: string;
+  /** How the agent runs: native, under Wine, or under Wine with its 32-bit side emulated. */
+  execution: AgentExecution['kind'];
 }
 
 export interface LogEntry {

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { NotPeError } from '../pe/parse-pe.ts';
 import { fixturePath } from '../test-support/fixtures.ts';
 import { type AgentArch, type LocateOptions, RuntimeMissingError, archForFile, locateRuntime, projectRoot, wineVersion } from './runtime-locator.ts';
+import { ia32Support } from './ia32-support.ts';
+import { wineLauncher } from './wine-launcher.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'thunk-locator-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -77,9 +79,10 @@ const linuxHost = { platform: 'linux', hostArch: 'x64' } as const;
 const windowsHost = { platform: 'win32', hostArch: 'x64' } as const;
 const fakeElectron = '/opt/Thunk/thunk.exe';
 
-const wine = wineVersion('wine');
-const wine32 = ['/usr/lib/wine/wine', '/usr/lib/i386-linux-gnu/wine/i386-unix'].some((p) => existsSync(p));
-const noWine = wine ? false : '`wine --version` failed: Wine is not installed (apt-get install wine wine64 wine32:i386)';
+const wine64 = wineLauncher('win32-x64');
+const wine32 = wineLauncher('win32-ia32');
+const noWine = wine64 && wineVersion(wine64) ? false : 'Wine is not installed (apt-get install wine wine64 wine32:i386)';
+const noWine32 = wine32 && ia32Support().runs && wineVersion(wine32) ? false : `32-bit Wine does not run here: ${ia32Support().reason ?? 'apt-get install wine32:i386'}`;
 
 describe('development layout (<root>/build/agents/<arch>)', () => {
   it('linux-x64 runs agent.js with the node that node-path.txt names', () => {
@@ -143,20 +146,53 @@ describe('development layout (<root>/build/agents/<arch>)', () => {
     assert.equal(missing('linux-x64', { root, platform: 'linux', hostArch: 'arm64' }).message, 'the linux-x64 agent runs only on Linux x64, not linux-arm64');
   });
 
-  for (const arch of ['win32-ia32', 'win32-x64'] as const) {
-    const skip = noWine || (arch === 'win32-ia32' && !wine32 ? '32-bit Wine is not installed (apt-get install wine32:i386)' : false);
-    it(`${arch} runs node.exe under the real Wine on Linux`, { skip }, () => {
-      const root = devRoot(arch);
-      const dir = join(root, 'build', 'agents', arch);
-      const runtime = locateRuntime(arch, { root, platform: 'linux' });
-      assert.equal(runtime.command, 'wine');
-      assert.deepEqual(runtime.args, [join(dir, 'node.exe'), join(dir, 'agent.js')]);
-      assert.equal(runtime.env.WINEPREFIX, join(root, 'build', 'wine-prefix'));
-      assert.equal(runtime.env.WINEDEBUG, '-all,err+virtual');
-      assert.deepEqual(runtime.wine, { command: 'wine', version: wine, prefix: join(root, 'build', 'wine-prefix') });
-      assert.match(runtime.description, new RegExp(`^build/agents/${arch} under wine-\\d`));
-    });
-  }
+  it('win32-x64 runs node.exe under Wine\'s 64-bit loader on Linux, never through the 32-bit one', { skip: noWine }, () => {
+    const root = devRoot('win32-x64');
+    const dir = join(root, 'build', 'agents', 'win32-x64');
+    const runtime = locateRuntime('win32-x64', { root, platform: 'linux' });
+    assert.equal(runtime.command, wine64);
+    assert.doesNotMatch(runtime.command, /\/wine$/, 'not the launcher that picks the 32-bit loader');
+    assert.deepEqual(runtime.args, [join(dir, 'node.exe'), join(dir, 'agent.js')]);
+    assert.equal(runtime.env.WINEPREFIX, join(root, 'build', 'wine-prefix'));
+    assert.equal(runtime.env.WINEDEBUG, '-all,err+virtual');
+    assert.deepEqual([runtime.wine?.command, runtime.wine?.version, runtime.wine?.prefix], [wine64, wineVersion(wine64!), join(root, 'build', 'wine-prefix')]);
+    assert.deepEqual(runtime.execution, { kind: 'wine', wineVersion: wineVersion(wine64!) });
+    assert.equal(runtime.startTimeoutMs, 30_000);
+    assert.match(runtime.description, /^build\/agents\/win32-x64 under wine-\d/);
+  });
+
+  it('win32-ia32 runs node.exe under 32-bit Wine, saying how 32-bit code runs here', { skip: noWine32 }, () => {
+    const root = devRoot('win32-ia32');
+    const dir = join(root, 'build', 'agents', 'win32-ia32');
+    const emulated = ia32Support().via === 'emulator';
+    if (emulated) touch(join(dir, 'wine-qemu', 'lib', 'i386-linux-gnu', 'libthunk-trapno.so'));
+    const runtime = locateRuntime('win32-ia32', { root, platform: 'linux' });
+    assert.equal(runtime.command, wine32);
+    assert.deepEqual(runtime.args, [join(dir, 'node.exe'), join(dir, 'agent.js')]);
+    assert.equal(runtime.execution.kind, emulated ? 'wine-emulated' : 'wine');
+    assert.equal(runtime.startTimeoutMs, emulated ? 90_000 : 30_000);
+    if (emulated) {
+      // ld.so picks the library per process from the literal $LIB.
+      assert.equal(runtime.env.LD_PRELOAD, join(dir, 'wine-qemu', '$LIB', 'libthunk-trapno.so'));
+      assert.match(runtime.description, /^build\/agents\/win32-ia32 under wine-\S+.* with qemu-i386 \d+\.\d+(\.\d+)? emulating 32-bit x86$/);
+    } else {
+      assert.equal(runtime.env.LD_PRELOAD, undefined);
+      assert.match(runtime.description, /^build\/agents\/win32-ia32 under wine-\d/);
+    }
+  });
+
+  it('under emulation, a runtime without the fault fix is refused with the commands that build it', { skip: ia32Support().via === 'emulator' ? false : 'this machine runs 32-bit code without an emulator' }, () => {
+    const root = devRoot('win32-ia32');
+    const error = missing('win32-ia32', { root, platform: 'linux' });
+    assert.match(error.message, /fault fix is not built/);
+    assert.deepEqual(error.fix, ['sudo apt-get install gcc-multilib', 'npm run stage:agents']);
+  });
+
+  it('the start deadline can be configured', { skip: noWine }, () => {
+    const root = devRoot('win32-x64');
+    assert.equal(locateRuntime('win32-x64', { root, platform: 'linux', startTimeoutMs: 1234 }).startTimeoutMs, 1234);
+    assert.equal(locateRuntime('linux-x64', { ...linuxHost, root: devRoot('linux-x64') }).startTimeoutMs, 10_000);
+  });
 
   it('a Wine prefix can be chosen', { skip: noWine }, () => {
     const root = devRoot('win32-x64');
@@ -170,8 +206,8 @@ describe('development layout (<root>/build/agents/<arch>)', () => {
     const root = devRoot('win32-ia32');
     stage(join(root, 'build', 'agents', 'win32-x64'), 'win32-x64');
     const options = { root, platform: 'linux', wineCommand: '/nonexistent/wine' } as const;
-    assert.equal(missing('win32-ia32', options).message, 'Wine is not installed (`/nonexistent/wine --version` failed): apt-get install wine wine64 wine32:i386');
-    assert.equal(missing('win32-x64', options).message, 'Wine is not installed (`/nonexistent/wine --version` failed): apt-get install wine wine64');
+    assert.equal(missing('win32-ia32', options).message, 'Wine is not installed (no /nonexistent/wine); to fix: sudo apt-get install wine wine64 wine32:i386');
+    assert.equal(missing('win32-x64', options).message, 'Wine is not installed (no /nonexistent/wine); to fix: sudo apt-get install wine wine64');
   });
 
   it('under Wine, even the 64-bit runtime needs its node.exe, and the message names it', () => {

@@ -1,9 +1,12 @@
 // Finds the agent runtime (node + koffi + agent.js) for a bitness, and the bitness a file needs.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotPeError, parsePeFile } from '../pe/parse-pe.ts';
+import { type AgentExecution, type WineLaunchOptions, describeExecution, isWineProblem, planWineLaunch } from './wine-launcher.ts';
+
+export type { AgentExecution } from './wine-launcher.ts';
+export { wineVersion } from './wine-launcher.ts';
 
 export type AgentArch = 'win32-ia32' | 'win32-x64' | 'linux-x64';
 export type ArchChoice = 'auto' | 'x86' | 'x64';
@@ -13,6 +16,8 @@ export interface WineInfo {
   command: string;
   version: string;
   prefix: string;
+  /** What Wine's own helpers (wineboot, wineserver) need too: the wineserver to use, the fault fix. */
+  env: Record<string, string>;
 }
 
 export interface AgentRuntime {
@@ -24,19 +29,24 @@ export interface AgentRuntime {
   /** The runtime folder (build/agents/<arch> or resources/agents/<arch>), or the source folder. */
   dir: string;
   wine: WineInfo | null;
+  /** How it runs: native, under Wine, or under Wine with its 32-bit side emulated. */
+  execution: AgentExecution;
+  /** How long the agent may take to start and send its handshake (by how it runs, or configured). */
+  startTimeoutMs: number;
   /** One line for humans and --json, e.g. "build/agents/win32-ia32 under wine-8.0". */
   description: string;
 }
 
 /** The runtime cannot be used; the message says what is missing and how to get it. */
 export class RuntimeMissingError extends Error {
-  constructor(readonly arch: AgentArch, message: string) {
-    super(message);
+  /** `fix`: the commands that make the runtime work, when there are any to give. */
+  constructor(readonly arch: AgentArch, readonly reason: string, readonly fix: string[] = []) {
+    super(fix.length > 0 ? `${reason}; to fix: ${fix.join(' ; ')}` : reason);
     this.name = 'RuntimeMissingError';
   }
 }
 
-export interface LocateOptions {
+export interface LocateOptions extends WineLaunchOptions {
   /** The project root (development); found from this module's location by default. */
   root?: string;
   /** Electron's process.resourcesPath in the packaged app. */
@@ -46,9 +56,10 @@ export interface LocateOptions {
   hostArch?: NodeJS.Architecture;
   /** Electron's binary, run as Node when no node is staged; process.execPath inside Electron by default. */
   electronExecPath?: string;
-  /** The Wine launcher; `wine` runs both bitnesses since Wine 8. */
-  wineCommand?: string;
+  /** The Wine prefix the agents run in; THUNK_WINE_PREFIX, else build/wine-prefix. */
   winePrefix?: string;
+  /** The handshake deadline; by default THUNK_AGENT_START_TIMEOUT_MS, else by how the agent runs. */
+  startTimeoutMs?: number;
   /** linux-x64 only: run src-agent32/agent.ts through tsx when nothing is staged. Default true. */
   allowSource?: boolean;
 }
@@ -74,22 +85,6 @@ function readJsonName(file: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-const wineVersions = new Map<string, string | null>();
-
-/** `wine --version`, or null when Wine is not there. Cached per command. */
-export function wineVersion(command = 'wine'): string | null {
-  if (!wineVersions.has(command)) {
-    const run = spawnSync(command, ['--version'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, WINEDEBUG: '-all' } });
-    wineVersions.set(command, run.status === 0 ? run.stdout.trim() : null);
-  }
-  return wineVersions.get(command) ?? null;
-}
-
-// Debian's /usr/bin/wine picks /usr/lib/wine/wine (32-bit) when wine32 is installed.
-function hasWine32(): boolean {
-  return ['/usr/lib/wine/wine', '/usr/lib/i386-linux-gnu/wine/i386-unix'].some((p) => existsSync(p));
 }
 
 function display(root: string, path: string): string {
@@ -181,12 +176,12 @@ function locateLinux(layout: Layout, options: LocateOptions): AgentRuntime {
     requireFiles(layout, files);
     const staged = stagedNode(layout.dir);
     const node = staged && staged !== process.execPath ? { command: staged, env: {}, label: 'node staged' } : hostNode(options);
-    return runtime(layout, node, [script], `${layout.label} (${node.label})`);
+    return runtime(layout, node, [script], `${layout.label} (${node.label})`, options);
   }
   const source = join(layout.root, 'src-agent32', 'agent.ts');
   if ((options.allowSource ?? true) && !layout.packaged && existsSync(source)) {
     const node = hostNode(options);
-    return { ...runtime(layout, node, ['--import', 'tsx', source], `src-agent32/agent.ts via tsx (${node.label})`), dir: dirname(source) };
+    return { ...runtime(layout, node, ['--import', 'tsx', source], `src-agent32/agent.ts via tsx (${node.label})`, options), dir: dirname(source) };
   }
   throw missingError(layout, [script]);
 }
@@ -200,93 +195,38 @@ function locateWindowsNative(layout: Layout, options: LocateOptions): AgentRunti
   if (!existsSync(exe) && layout.arch === 'win32-x64' && hostArch === 'x64') {
     requireFiles(layout, files);
     const node = hostNode(options);
-    return runtime(layout, node, [files[0]], `${layout.label} (${node.label})`);
+    return runtime(layout, node, [files[0]], `${layout.label} (${node.label})`, options);
   }
   requireFiles(layout, [exe, ...files]);
-  return runtime(layout, { command: exe, env: {} }, [files[0]], layout.label);
+  return runtime(layout, { command: exe, env: {} }, [files[0]], layout.label, options);
 }
 
 function locateUnderWine(layout: Layout, options: LocateOptions): AgentRuntime {
-  const { arch } = layout;
+  const arch = layout.arch as 'win32-ia32' | 'win32-x64';
   const files = agentFiles(layout);
   const exe = join(layout.dir, 'node.exe');
   requireFiles(layout, [exe, ...files]);
-  const wineCommand = options.wineCommand ?? 'wine';
-  const version = wineVersion(wineCommand);
-  if (!version) throw new RuntimeMissingError(arch, `Wine is not installed (\`${wineCommand} --version\` failed): apt-get install wine wine64${arch === 'win32-ia32' ? ' wine32:i386' : ''}`);
-  if (arch === 'win32-ia32' && !hasWine32()) throw new RuntimeMissingError(arch, '32-bit Wine is not installed: dpkg --add-architecture i386 && apt-get update && apt-get install wine32:i386');
-  const prefix = options.winePrefix ?? join(layout.root, 'build', 'wine-prefix');
-  const wine = { command: wineCommand, version, prefix };
+  const plan = planWineLaunch(arch, layout.dir, options);
+  if (isWineProblem(plan)) throw new RuntimeMissingError(arch, plan.message, plan.fix);
+  const prefix = options.winePrefix ?? (process.env.THUNK_WINE_PREFIX || join(layout.root, 'build', 'wine-prefix'));
+  const wine = { command: plan.command, version: plan.version, prefix, env: plan.env };
   // Quiet but for the virtual-memory errors: Wine reports a stack overflow only there (agent-process.ts).
-  const launcher = { command: wineCommand, env: { WINEDEBUG: AGENT_WINEDEBUG, WINEPREFIX: prefix } };
-  return { ...runtime(layout, launcher, [exe, files[0]], `${layout.label} under ${version}`), wine };
+  const launcher = { command: plan.command, env: { ...plan.env, WINEDEBUG: AGENT_WINEDEBUG, WINEPREFIX: prefix } };
+  const built = runtime(layout, launcher, [exe, files[0]], `${layout.label} ${describeExecution(plan.execution)}`, options, plan.execution);
+  return { ...built, wine };
 }
 
-function runtime(layout: Layout, node: Omit<NodeCommand, 'label'>, args: string[], description: string): AgentRuntime {
-  return { arch: layout.arch, command: node.command, args, env: { ...BASE_ENV, ...node.env }, dir: layout.dir, wine: null, description };
+/** Handshake deadlines by how the agent runs: a 32-bit node.exe under qemu takes 3-5 s alone, more on a busy machine. */
+const START_TIMEOUT_MS: Record<AgentExecution['kind'], number> = { native: 10_000, wine: 30_000, 'wine-emulated': 90_000 };
+
+function startTimeout(options: LocateOptions, execution: AgentExecution): number {
+  const configured = options.startTimeoutMs ?? Number(process.env.THUNK_AGENT_START_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : START_TIMEOUT_MS[execution.kind];
 }
 
-/** Creates the Wine prefix on first use (`wineboot -i`, ~10 s); concurrent callers wait for one. */
-export async function ensureWinePrefix(wine: WineInfo, timeoutMs = 180_000): Promise<void> {
-  if (existsSync(join(wine.prefix, 'system.reg'))) return;
-  mkdirSync(dirname(wine.prefix), { recursive: true });
-  const lock = `${wine.prefix}.lock`;
-  const deadline = Date.now() + timeoutMs;
-  while (!tryLock(lock)) {
-    if (existsSync(join(wine.prefix, 'system.reg'))) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for another process to create the Wine prefix ${wine.prefix}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  try {
-    if (existsSync(join(wine.prefix, 'system.reg'))) return;
-    await runWineboot(wine, timeoutMs);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-// A lock left by a killed process is taken over after 5 minutes.
-function tryLock(lock: string): boolean {
-  try {
-    mkdirSync(lock);
-    return true;
-  } catch {
-    try {
-      if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
-    } catch {
-      // gone meanwhile
-    }
-    return false;
-  }
-}
-
-async function runWineboot(wine: WineInfo, timeoutMs: number): Promise<void> {
-  const env = { ...process.env, WINEPREFIX: wine.prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
-  // Wine's daemon inherits the descriptors: give it a log file, not a pipe this process waits on.
-  const log = `${wine.prefix}.wineboot.log`;
-  const boot = await runDetached(wine.command, ['wineboot', '-i'], env, log, timeoutMs);
-  // The registry files appear when wineserver exits and saves them.
-  if (boot === 0) await runDetached(wine.command.replace(/wine(64)?$/, 'wineserver'), ['-w'], env, log, 60_000);
-  if (boot !== 0 || !existsSync(join(wine.prefix, 'system.reg'))) {
-    throw new Error(`\`${wine.command} wineboot -i\` failed for ${wine.prefix} (status ${boot}): see ${log}`);
-  }
-}
-
-function runDetached(command: string, args: string[], env: NodeJS.ProcessEnv, log: string, timeoutMs: number): Promise<number | null> {
-  return new Promise((resolvePromise) => {
-    const fd = openSync(log, 'a');
-    const child = spawn(command, args, { env, stdio: ['ignore', fd, fd] });
-    closeSync(fd);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', () => {
-      clearTimeout(timer);
-      resolvePromise(null);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolvePromise(code);
-    });
-  });
+function runtime(layout: Layout, node: Omit<NodeCommand, 'label'>, args: string[], description: string, options: LocateOptions, execution: AgentExecution = { kind: 'native' }): AgentRuntime {
+  const startTimeoutMs = startTimeout(options, execution);
+  return { arch: layout.arch, command: node.command, args, env: { ...BASE_ENV, ...node.env }, dir: layout.dir, wine: null, execution, startTimeoutMs, description };
 }
 
 /** Which agent a file needs: PE machine x86 → win32-ia32, x64 → win32-x64, an x86-64 ELF → linux-x64. */

@@ -23,7 +23,8 @@ import { AgentProcess, type AgentExit, type ParamsOf, type Reply, type SpawnAgen
 import { JobQueue } from './job-queue.ts';
 import { type BreakerOptions, type BreakerSnapshot, type BreakerState, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { type AgentInfo, type CrashReport, type LogEntry, type Outcome, type OutcomeError, crashReport, exitedError, faultReport, timeoutError } from './outcome.ts';
-import { type AgentArch, type AgentRuntime, type ArchChoice, AGENT_ARCHES, archForFile, ensureWinePrefix, locateRuntime } from './runtime-locator.ts';
+import { type AgentArch, type AgentExecution, type AgentRuntime, type ArchChoice, AGENT_ARCHES, archForFile, locateRuntime } from './runtime-locator.ts';
+import { ensureWinePrefix } from './wine-prefix.ts';
 
 export interface BackoffOptions {
   baseMs: number;
@@ -78,7 +79,7 @@ export interface SupervisorEvents {
   log: [{ arch: AgentArch; dll: string | null; stream: 'stdout' | 'stderr'; text: string }];
   crash: [{ arch: AgentArch; dll: string | null; crash: CrashReport }];
   exit: [{ arch: AgentArch; pid: number | null; exit: AgentExit }];
-  start: [{ arch: AgentArch; pid: number | null; runtime: string; startMs: number }];
+  start: [{ arch: AgentArch; pid: number | null; runtime: string; execution: AgentExecution['kind']; startMs: number }];
   restart: [{ arch: AgentArch; attempt: number; delayMs: number }];
   breaker: [{ dll: string; state: BreakerState }];
   progress: [{ arch: AgentArch; dll: string | null; done: number; total: number }];
@@ -90,6 +91,7 @@ export interface ArchStatus {
   state: SlotState;
   pid: number | null;
   runtime: string | null;
+  execution: AgentExecution['kind'] | null;
   queued: number;
   inFlight: number;
   starts: number;
@@ -353,12 +355,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const { agent, handshake } = await AgentProcess.start(runtime, { handshakeTimeoutMs, spawnAgent, crashExitGraceMs });
       if (this.disposed) return void (await agent.dispose(0));
       this.attach(slot, agent, handshake);
-      this.emit('start', { arch: slot.arch, pid: agent.pid, runtime: runtime.description, startMs: performance.now() - began });
+      this.emit('start', { arch: slot.arch, pid: agent.pid, runtime: runtime.description, execution: runtime.execution.kind, startMs: performance.now() - began });
     } catch (error) {
       slot.state = 'stopped';
       slot.failures++;
       const message = (error as Error).message;
-      for (const job of slot.queue.drain()) this.settleError(slot, job, { code: 'AGENT_UNAVAILABLE', name: (error as Error).name, message: `the ${slot.arch} agent could not start: ${message}` });
+      for (const job of slot.queue.drain()) this.settleError(slot, job, { code: 'AGENT_UNAVAILABLE', name: (error as Error).name, message: `the ${slot.arch} agent could not start: ${message} (\`thunk doctor\` checks every agent runtime)` });
       return;
     }
     this.restoreModules(slot);
@@ -684,12 +686,13 @@ function withMinidumps(runtime: AgentRuntime, dir: string | undefined): AgentRun
 }
 
 function infoOf(slot: Slot, agent: AgentProcess): AgentInfo {
-  return { arch: slot.arch, pid: agent.pid, runtime: slot.runtime?.description ?? agent.runtime.description };
+  const runtime = slot.runtime ?? agent.runtime;
+  return { arch: slot.arch, pid: agent.pid, runtime: runtime.description, execution: runtime.execution.kind };
 }
 
 function slotStatus(slot: Slot): ArchStatus {
   return {
-    arch: slot.arch, state: slot.state, pid: slot.agent?.pid ?? null, runtime: slot.runtime?.description ?? null,
+    arch: slot.arch, state: slot.state, pid: slot.agent?.pid ?? null, runtime: slot.runtime?.description ?? null, execution: slot.runtime?.execution.kind ?? null,
     queued: slot.queue.length, inFlight: slot.inFlight.length, starts: slot.starts, crashes: slot.crashes, timeouts: slot.timeouts,
     consecutiveFailures: slot.failures, modules: [...slot.modules.keys()], lastExit: slot.lastExit,
   };

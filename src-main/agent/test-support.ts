@@ -7,6 +7,8 @@ import { runInNewContext } from 'node:vm';
 import { buildSync } from 'esbuild';
 import { type AgentRuntime, RuntimeMissingError, locateRuntime, projectRoot } from './runtime-locator.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
+import { recordRuntimeUse } from './runtime-ledger.ts';
+import { beforeEach } from 'node:test';
 
 export const ROOT = projectRoot();
 export const OUT = join(ROOT, 'build', 'agent-supervisor');
@@ -31,7 +33,7 @@ export function fakeRuntime(env: Record<string, string> = {}): AgentRuntime {
   const entry = join(SOURCES, 'fake-agent.ts');
   const protocol = ['framing.ts', 'messages.ts', 'validate.ts'].map((f) => join(ROOT, 'src-agent32', 'protocol', f));
   const script = bundle(entry, join(OUT, 'fake-agent.mjs'), [entry, ...protocol]);
-  return { arch: 'linux-x64', command: process.execPath, args: [script], env, dir: OUT, wine: null, description: 'fake agent' };
+  return { arch: 'linux-x64', command: process.execPath, args: [script], env, dir: OUT, wine: null, execution: { kind: 'native' }, startTimeoutMs: 10_000, description: 'fake agent' };
 }
 
 /**
@@ -49,7 +51,7 @@ export function nativeRuntime(): { runtime: AgentRuntime | null; reason: string 
   if (!existsSync(entry)) return { runtime: null, reason: 'src-agent32/agent.ts does not exist yet' };
   try {
     const script = bundle(entry, join(OUT, 'agent.mjs'), agentSources());
-    return { runtime: { arch: 'linux-x64', command: process.execPath, args: [script], env: {}, dir: OUT, wine: null, description: 'src-agent32/agent.ts (esbuild bundle, host node)' }, reason: '' };
+    return { runtime: { arch: 'linux-x64', command: process.execPath, args: [script], env: {}, dir: OUT, wine: null, execution: { kind: 'native' }, startTimeoutMs: 10_000, description: 'src-agent32/agent.ts (esbuild bundle, host node)' }, reason: '' };
   } catch (error) {
     return { runtime: null, reason: `src-agent32/agent.ts does not bundle: ${(error as Error).message.split('\n')[0]}` };
   }
@@ -69,15 +71,42 @@ export function agentSources(): string[] {
   return files;
 }
 
-/** A skip reason when the staged runtime of an arch (or Wine for it) is missing, else false. */
+/** The runtimes that must run (THUNK_REQUIRE_RUNTIMES=native,win32-ia32,win32-x64; "native" is linux-x64). */
+export function requiredRuntimes(): Set<string> {
+  const names = (process.env.THUNK_REQUIRE_RUNTIMES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  return new Set(names.map((n) => (n === 'native' ? 'linux-x64' : n)));
+}
+
+/**
+ * The skip reason for tests of a runtime, from the first reason given; false when they can run.
+ * Where the runtime is required (as on our CI machines), a reason fails the test file instead.
+ */
+export function runtimeSkip(arch: AgentRuntime['arch'], ...reasons: (string | false | null | undefined)[]): string | false {
+  const reason = reasons.find((r): r is string => typeof r === 'string' && r.length > 0);
+  if (!reason) return false;
+  if (requiredRuntimes().has(arch)) throw new Error(`the ${arch} agent runtime is required here (THUNK_REQUIRE_RUNTIMES) but cannot run: ${reason}`);
+  return reason;
+}
+
+/** A skip reason when the staged runtime of an arch (or Wine for it) is missing, else false (failing where required). */
 export function stagedRuntimeSkip(arch: AgentRuntime['arch']): string | false {
   try {
     locateRuntime(arch, { allowSource: false });
     return false;
   } catch (error) {
-    if (error instanceof RuntimeMissingError) return error.message;
+    if (error instanceof RuntimeMissingError) return runtimeSkip(arch, error.message);
     throw error;
   }
+}
+
+/** Records one test as exercising `arch`, for the test run's runtime summary. */
+export function exercised(test: { name: string }, arch: AgentRuntime['arch']): void {
+  recordRuntimeUse({ kind: 'test', arch, test: test.name });
+}
+
+/** Inside a describe: records each of its tests as exercising `arch`, for the test run's runtime summary. */
+export function exercisesRuntime(arch: AgentRuntime['arch']): void {
+  beforeEach((t) => recordRuntimeUse({ kind: 'test', arch, test: t.name }));
 }
 
 /** Runs `body` with a supervisor (no idle pings unless asked) and disposes of it afterwards. */
@@ -189,16 +218,16 @@ export function forceGc(): void {
 }
 
 /**
- * Memory growth over 25 batches of calls after 5 warm-up batches: the host's heap and the agent's
+ * Memory growth over `batches` batches (25 by default) of calls after 5 warm-up batches: the host's heap and the agent's
  * RSS, in MiB, both measured after a GC.
  */
-export async function memoryGrowthOver(batch: () => Promise<void>, agentPid: () => number): Promise<{ hostMiB: number; agentMiB: number }> {
+export async function memoryGrowthOver(batch: () => Promise<void>, agentPid: () => number, batches = 25): Promise<{ hostMiB: number; agentMiB: number }> {
   for (let i = 0; i < 5; i++) await batch();
   forceGc();
   const pid = agentPid();
   const host0 = process.memoryUsage().heapUsed;
   const agent0 = rssKiB(pid);
-  for (let i = 0; i < 25; i++) await batch();
+  for (let i = 0; i < batches; i++) await batch();
   forceGc();
   return { hostMiB: (process.memoryUsage().heapUsed - host0) / 2 ** 20, agentMiB: (rssKiB(pid) - agent0) / 1024 };
 }

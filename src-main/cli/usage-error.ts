@@ -7,4 +7,4 @@ export class UsageError extends Error {
 }
 
 /** Exit codes shared by every command. */
-export const EXIT = { ok: 0, problem: 1, usage: 2, unreadable: 3 } as const;
+export const EXIT = { ok: 0, problem: 1, usage: 2, unreadable: 3, agentUnavailable: 4 } as const;

@@ -76,6 +76,8 @@ export interface RealLoaderRow {
   agreesWithPrediction: boolean | null;
   /** Modules the load brought in. */
   modules: string[];
+  /** Set when no agent could be started to ask: why (the loader's verdict is unknown, not negative). */
+  unavailable?: string;
 }
 
 /** One analysed file; `error` set when it could not be analysed at all. */

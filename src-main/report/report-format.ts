@@ -95,6 +95,7 @@ export function orderedFindings(report: FileReport): FileReport['findings'] {
 
 /** "real loader (runtime): loads — agrees with the prediction". */
 export function realLoaderText(row: RealLoaderRow): string {
+  if (row.unavailable) return `real loader unavailable: ${row.unavailable}`;
   const verdict = row.loads === null ? `not asked: ${row.error?.message ?? 'no agent'}` : row.loads ? 'loads' : `fails: ${row.error ? `${row.error.code} ${row.error.name} "${row.error.message}"` : ''}`;
   const agreement = row.agreesWithPrediction === null ? '' : row.agreesWithPrediction ? ' (agrees with the prediction)' : ' (DISAGREES with the prediction)';
   return `real loader${row.runtime ? ` [${row.runtime}]` : ''}: ${verdict}${agreement}`;

@@ -13,9 +13,10 @@ export interface CliRun {
 }
 
 /** Runs the built CLI (`npm run build` makes dist/cli.js) as a user would, in a child process. */
-export function runCli(args: string[], options: { cwd?: string } = {}): CliRun {
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
   // Generous: a first agent start under Wine may create its prefix.
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'thunk'), ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', timeout: 120_000 });
+  const env = { ...process.env, ...options.env };
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'thunk'), ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', timeout: 180_000, env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stagedRuntimeSkip } from '../agent/test-support.ts';
+import { exercised, stagedRuntimeSkip } from '../agent/test-support.ts';
 import { Supervisor } from '../agent/supervisor.ts';
 import { fixturePath } from '../test-support/fixtures.ts';
 import { analyseFile } from './analyse-file.ts';
@@ -19,7 +19,8 @@ async function triageWithLoader(name: string, arch: 'x86' | 'x64') {
   return report;
 }
 
-test('a missing dependency: the real loader says 126 too, and they agree', { skip }, async () => {
+test('a missing dependency: the real loader says 126 too, and they agree', { skip }, async (t) => {
+  exercised(t, 'win32-ia32');
   const report = await triageWithLoader('needs-missing-dep', 'x86');
   const real = report.realLoader!.x86!;
   assert.equal(real.loads, false);
@@ -28,7 +29,8 @@ test('a missing dependency: the real loader says 126 too, and they agree', { ski
   assert.ok(!report.findings.some((f) => f.code === 'THK-REAL-LOADER-DISAGREES'));
 });
 
-test('DllMain returning FALSE: predicted to load, the real loader says 1114, flagged as a disagreement', { skip }, async () => {
+test('DllMain returning FALSE: predicted to load, the real loader says 1114, flagged as a disagreement', { skip }, async (t) => {
+  exercised(t, 'win32-x64');
   const report = await triageWithLoader('dllmain-returns-false', 'x64');
   assert.equal(report.verdicts.x64!.loads, true);
   assert.equal(report.realLoader!.x64!.error!.code, 1114);
@@ -37,7 +39,8 @@ test('DllMain returning FALSE: predicted to load, the real loader says 1114, fla
   assert.match(finding.explanation, /initialisation/);
 });
 
-test('a fault in DllMain: the real loader says 998, and the finding says where the DLL faulted', { skip }, async () => {
+test('a fault in DllMain: the real loader says 998, and the finding says where the DLL faulted', { skip }, async (t) => {
+  exercised(t, 'win32-x64');
   const report = analyseFile(buildWindowsFixtures('x64').dllmainCrash, { hosts: ['x64'], searchDirs: [] });
   await checkWithRealLoader([report], supervisor!);
   assert.equal(report.verdicts.x64!.loads, true);
@@ -48,7 +51,8 @@ test('a fault in DllMain: the real loader says 998, and the finding says where t
   assert.ok(finding.evidence.some((line) => / dllmain-crash\.dll\+0x[0-9a-f]+/.test(line)), finding.evidence.join('\n'));
 });
 
-test('a DLL that loads: the real loader agrees and lists the modules it brought in', { skip }, async () => {
+test('a DLL that loads: the real loader agrees and lists the modules it brought in', { skip }, async (t) => {
+  exercised(t, 'win32-ia32');
   const report = await triageWithLoader('calling-conventions', 'x86');
   const real = report.realLoader!.x86!;
   assert.equal(real.loads, true);
@@ -56,7 +60,8 @@ test('a DLL that loads: the real loader agrees and lists the modules it brought 
   assert.ok(real.modules.some((m) => /calling-conventions\.dll$/i.test(m)), `modules: ${real.modules}`);
 });
 
-test('a missing imported function: Windows says 127; under Wine the load succeeds and the report says why', { skip }, async () => {
+test('a missing imported function: Windows says 127; under Wine the load succeeds and the report says why', { skip }, async (t) => {
+  exercised(t, 'win32-x64');
   const report = await triageWithLoader('needs-newer-dep', 'x64');
   assert.equal(report.verdicts.x64!.error!.code, 127);
   const real = report.realLoader!.x64!;

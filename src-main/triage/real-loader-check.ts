@@ -43,6 +43,7 @@ function rowFrom(outcome: Outcome<LoadResult>, predicted: VerdictRow): RealLoade
     return { loads: false, error, runtime, agreesWithPrediction: false, modules: [] };
   }
   const e = outcome.error;
+  if (e.code === 'AGENT_UNAVAILABLE') return { loads: null, error: null, runtime, agreesWithPrediction: null, modules: [], unavailable: e.message };
   if (e.osCode === undefined) return { loads: null, error: { code: -1, name: e.code, message: e.message }, runtime, agreesWithPrediction: null, modules: [] };
   const error = { code: e.osCode, name: e.name, message: e.message };
   return { loads: false, error, runtime, agreesWithPrediction: !predicted.loads && predicted.error?.code === e.osCode, modules: [] };

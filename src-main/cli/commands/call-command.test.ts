@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseCallValue } from './call-command.ts';
-import { nativeFixture, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
+import { nativeFixture, exercised, runtimeSkip, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
 import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
 
 
@@ -37,8 +37,9 @@ describe('thunk call (CLI)', { skip: builtCliSkip }, () => {
     assert.equal(thunk('call', join(tmpdir(), 'no-such.dll'), 'int f(void)').status, 3);
   });
 
-  const nativeSkip = stagedRuntimeSkip('linux-x64') || (nativeFixture().path ? false : nativeFixture().reason);
-  it('calls a native library: value, output, agent; negative arguments', { skip: nativeSkip }, () => {
+  const nativeSkip = stagedRuntimeSkip('linux-x64') || runtimeSkip('linux-x64', nativeFixture().path ? false : nativeFixture().reason);
+  it('calls a native library: value, output, agent; negative arguments', { skip: nativeSkip }, (t) => {
+    exercised(t, 'linux-x64');
     const lib = nativeFixture().path!;
     const run = thunk('call', lib, 'int add(int a, int b)', '5', '-7', '--json');
     assert.equal(run.status, 0, run.stderr);
@@ -52,7 +53,8 @@ describe('thunk call (CLI)', { skip: builtCliSkip }, () => {
     assert.match(text.stdout, /\| shout:hey/);
   });
 
-  it('reports a hung call as timed out (exit 1) and runs it once', { skip: nativeSkip }, () => {
+  it('reports a hung call as timed out (exit 1) and runs it once', { skip: nativeSkip }, (t) => {
+    exercised(t, 'linux-x64');
     const counter = join(mkdtempSync(join(tmpdir(), 'thunk-cli-')), 'count');
     const run = thunk('call', nativeFixture().path!, 'int count_hang(const char *p)', counter, '--timeout', '300', '--json');
     assert.equal(run.status, 1);
@@ -61,8 +63,9 @@ describe('thunk call (CLI)', { skip: builtCliSkip }, () => {
   });
 
   for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as const) {
-    const skip = stagedRuntimeSkip(arch) || (windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
-    it(`calls and crashes a ${bits} DLL under ${process.platform === 'win32' ? 'Windows' : 'Wine'}`, { skip, timeout: 120_000 }, () => {
+    const skip = stagedRuntimeSkip(arch) || runtimeSkip(arch, windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
+    it(`calls and crashes a ${bits} DLL under ${process.platform === 'win32' ? 'Windows' : 'Wine'}`, { skip, timeout: 120_000 }, (t) => {
+      exercised(t, arch);
       const dll = windowsFixtures(bits).dlls!.supervised;
       const ok = thunk('call', dll, 'int __stdcall Add(int a, int b)', '2', '3', '--json');
       assert.equal(ok.status, 0, ok.stderr);
@@ -82,7 +85,8 @@ describe('thunk call (CLI)', { skip: builtCliSkip }, () => {
       assert.doesNotMatch(text.stdout, /minidump/);
     });
 
-    it(`writes a minidump of a ${bits} crash with --minidump`, { skip, timeout: 120_000 }, () => {
+    it(`writes a minidump of a ${bits} crash with --minidump`, { skip, timeout: 120_000 }, (t) => {
+      exercised(t, arch);
       const dll = windowsFixtures(bits).dlls!.supervised;
       const dumps = join(mkdtempSync(join(tmpdir(), 'thunk-dumps-')), 'nested');
       const run = thunk('call', dll, 'int crash_write(int v)', '1', '--minidump', dumps, '--json');

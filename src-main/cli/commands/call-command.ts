@@ -2,6 +2,7 @@ import type { JsonValue } from '../../../src-agent32/protocol/messages.ts';
 import { Supervisor } from '../../agent/supervisor.ts';
 import { callResultText, outcomeJson, outcomeText } from '../../agent/format-outcome.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
+import { exitCodeOf } from './load-command.ts';
 import { toJson } from '../write-output.ts';
 import { VERSION } from '../version.ts';
 import { parseArch, parseCount } from './load-command.ts';
@@ -15,23 +16,28 @@ buffer), else plain strings; 64-bit integers beyond 2^53 stay strings. Negative 
   --arch auto|x86|x64   which agent: auto (default) follows the DLL's PE machine
   --repeat N            run the call N times and report min/median/max
   --timeout MS          kill the agent when the call takes longer (default 30000): reported as hung
+  --start-timeout MS    how long the agent may take to start (default by how it runs: 10 s native,
+                        30 s under Wine, 90 s under Wine with 32-bit x86 emulated; or
+                        THUNK_AGENT_START_TIMEOUT_MS)
   --decl TEXT           struct/enum/typedef declarations used by the prototype
   --minidump DIR        on a crash of a Windows DLL, also write a minidump into DIR
   --json                one JSON document {result|error|crash, agent, logs}
-Exit codes: 0 the call returned, 1 it failed, crashed or timed out, 2 usage error, 3 unreadable file.`;
+Exit codes: 0 the call returned, 1 it failed, crashed or timed out, 2 usage error, 3 unreadable file,
+4 the agent could not start here (\`thunk doctor\` says why and how to fix it).`;
 
 interface CallArgs {
   positionals: string[];
   arch?: string;
   repeat?: string;
   timeout?: string;
+  'start-timeout'?: string;
   decl?: string;
   minidump?: string;
   json: boolean;
   help: boolean;
 }
 
-const VALUE_OPTIONS = new Set(['arch', 'repeat', 'timeout', 'decl', 'minidump']);
+const VALUE_OPTIONS = new Set(['arch', 'repeat', 'timeout', 'start-timeout', 'decl', 'minidump']);
 
 // Hand-rolled so that "-1" is an argument of the call, not an unknown option.
 function parseCallArgs(args: string[]): CallArgs {
@@ -42,7 +48,7 @@ function parseCallArgs(args: string[]): CallArgs {
       parsed.positionals.push(...args.slice(i + 1));
       break;
     }
-    const option = /^--([a-z]+)(?:=(.*))?$/.exec(arg);
+    const option = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (arg === '-h' || arg === '--help') parsed.help = true;
     else if (arg === '--json') parsed.json = true;
     else if (option && VALUE_OPTIONS.has(option[1]!)) {
@@ -79,13 +85,14 @@ export async function runCall(argv: string[]): Promise<number> {
   const repeat = parseCount('--repeat', parsed.repeat, CALL_USAGE);
   const timeoutMs = parseCount('--timeout', parsed.timeout, CALL_USAGE);
   const args = rest.map(parseCallValue);
-  const supervisor = new Supervisor({ pingIntervalMs: 0, minidumpDir: parsed.minidump });
+  const handshakeTimeoutMs = parseCount('--start-timeout', parsed['start-timeout'], CALL_USAGE);
+  const supervisor = new Supervisor({ pingIntervalMs: 0, minidumpDir: parsed.minidump, handshakeTimeoutMs });
   try {
     const arch = supervisor.archFor(dll, choice);
     const outcome = await supervisor.call(dll, prototype, args, { arch, repeat, timeoutMs, declarations: parsed.decl });
     if (parsed.json) process.stdout.write(toJson({ tool: { name: 'thunk', version: VERSION }, command: 'call', dll, prototype, args, arch, ...outcomeJson(outcome) }));
     else process.stdout.write(outcomeText(outcome, (result) => callResultText(result, args)));
-    return outcome.kind === 'result' ? EXIT.ok : EXIT.problem;
+    return exitCodeOf(outcome);
   } finally {
     await supervisor.dispose();
   }

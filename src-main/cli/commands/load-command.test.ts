@@ -2,8 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, nativeFixture, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
-import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
+import { ROOT, nativeFixture, exercised, runtimeSkip, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
+import { builtCliSkip, runCli, thunk } from '../../test-support/run-cli.ts';
 
 
 
@@ -16,8 +16,9 @@ describe('thunk load (CLI)', { skip: builtCliSkip }, () => {
     assert.equal(thunk('load', join(ROOT, 'package.json')).status, 1);
   });
 
-  const nativeSkip = stagedRuntimeSkip('linux-x64') || (nativeFixture().path ? false : nativeFixture().reason);
-  it('loads a native library', { skip: nativeSkip }, () => {
+  const nativeSkip = stagedRuntimeSkip('linux-x64') || runtimeSkip('linux-x64', nativeFixture().path ? false : nativeFixture().reason);
+  it('loads a native library', { skip: nativeSkip }, (t) => {
+    exercised(t, 'linux-x64');
     const run = thunk('load', nativeFixture().path!, '--json');
     assert.equal(run.status, 0, run.stderr);
     const doc = JSON.parse(run.stdout);
@@ -26,8 +27,9 @@ describe('thunk load (CLI)', { skip: builtCliSkip }, () => {
   });
 
   for (const [arch, bits, other] of [['win32-ia32', 'x86', 'x64'], ['win32-x64', 'x64', 'x86']] as const) {
-    const skip = stagedRuntimeSkip(arch) || (windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
-    it(`gives ${bits} verdicts: loaded, 126, 1114, 193`, { skip, timeout: 120_000 }, () => {
+    const skip = stagedRuntimeSkip(arch) || runtimeSkip(arch, windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason);
+    it(`gives ${bits} verdicts: loaded, 126, 1114, 193`, { skip, timeout: 120_000 }, (t) => {
+      exercised(t, arch);
       const own = windowsFixtures(bits).dlls!;
       const loaded = thunk('load', own.supervised, '--json');
       assert.equal(loaded.status, 0, loaded.stderr);
@@ -42,6 +44,18 @@ describe('thunk load (CLI)', { skip: builtCliSkip }, () => {
       assert.equal(code(windowsFixtures(other).dlls!.supervised, '--arch', bits), 193);
       const text = thunk('load', own.needsAbsent);
       assert.match(text.stdout, /error: load-failed ERROR_MOD_NOT_FOUND \(126\)/);
+      // Windows' message names no module: the static analysis of the same context does.
+      assert.match(text.stdout, /\n  missing: absent\.tmp\.dll not found \(needs-absent\.dll → absent\.tmp\.dll\)/);
+      assert.equal(JSON.parse(thunk('load', own.needsAbsent, '--json').stdout).cause, 'absent.tmp.dll not found (needs-absent.dll → absent.tmp.dll)');
+    });
+
+    it(`exits 4, not 1, when the ${bits} agent cannot start, and says why`, { skip: windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason }, (t) => {
+      exercised(t, arch);
+      const launcher = arch === 'win32-x64' ? 'THUNK_WINE64' : 'THUNK_WINE';
+      const run = runCli(['load', windowsFixtures(bits).dlls!.supervised, '--arch', bits], { env: { [launcher]: '/nonexistent/wine' } });
+      assert.equal(run.status, 4, run.stdout + run.stderr);
+      assert.match(run.stdout, new RegExp(`AGENT_UNAVAILABLE .*the ${arch} agent could not start: Wine is not installed \\(no /nonexistent/wine\\); to fix: sudo apt-get install wine`));
+      assert.match(run.stdout, /thunk doctor/);
     });
   }
 });

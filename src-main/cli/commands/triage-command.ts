@@ -34,7 +34,8 @@ Load context:
   --search-flag F          with search-flags: dll-load-dir | application-dir | user-dirs | system32 | default-dirs; repeatable
   --search-dir DIR         an extra DLL folder (AddDllDirectory/PATH); repeatable
   --windows-dir DIR        a Windows folder: C:\\Windows copy or mount, or a Wine prefix's drive_c/windows
-Exit codes: 0 no blocking problem, 1 a blocking problem, 2 usage error, 3 a file could not be read.`;
+Exit codes: 0 no blocking problem, 1 a blocking problem, 2 usage error, 3 a file could not be read,
+4 --real-loader could not start an agent (\`thunk doctor\` says why).`;
 
 const LOAD_METHODS: LoadMethod[] = ['load-library', 'altered-search-path', 'search-flags'];
 const SEARCH_FLAGS: SearchFlag[] = ['dll-load-dir', 'application-dir', 'user-dirs', 'system32', 'default-dirs'];
@@ -122,5 +123,6 @@ export async function runTriage(args: string[]): Promise<number> {
   else if (values.html) writeOutput(documentHtml(filtered), values.out);
   else writeOutput(documentText(document, { problemsOnly: values['problems-only'], withTree: values.tree }), values.out);
   if (document.results.some((r) => r.status === 'unreadable')) return EXIT.unreadable;
+  if (document.results.some((r) => Object.values(r.realLoader ?? {}).some((row) => row?.unavailable))) return EXIT.agentUnavailable;
   return document.results.some(hasBlockingProblem) ? EXIT.problem : EXIT.ok;
 }

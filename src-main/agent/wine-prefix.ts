@@ -1,0 +1,107 @@
+// The Wine prefix the Windows agents run in: made once (both sides, 64-bit wineboot), and set up
+// for agents: no Wine debugger on a crash (the agent reports crashes itself; under emulation the
+// 32-bit debugger alone costs seconds of CPU per crash).
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { WineInfo } from './runtime-locator.ts';
+import { wineLauncher } from './wine-launcher.ts';
+
+/** Creates the Wine prefix on first use (`wineboot -i`, ~10 s); concurrent callers wait for one. */
+export async function ensureWinePrefix(wine: WineInfo, timeoutMs = 180_000): Promise<void> {
+  if (prefixReady(wine.prefix)) return;
+  mkdirSync(dirname(wine.prefix), { recursive: true });
+  const lock = `${wine.prefix}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  while (!tryLock(lock)) {
+    if (prefixReady(wine.prefix)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for another process to create the Wine prefix ${wine.prefix}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  try {
+    if (!existsSync(join(wine.prefix, 'system.reg'))) await runWineboot(wine, timeoutMs);
+    if (!existsSync(configuredMarker(wine.prefix))) await configureForAgents(wine);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+// A lock left by a killed process is taken over after 5 minutes.
+function tryLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile
+    }
+    return false;
+  }
+}
+
+/** The Wine prefix could not be created; the message says where to look and what to try. */
+export class WinePrefixError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WinePrefixError';
+  }
+}
+
+// wineboot through the 64-bit loader where there is one: a 64-bit prefix has both sides, and the
+// 32-bit loader may only run under emulation.
+async function runWineboot(wine: WineInfo, timeoutMs: number): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...wine.env, WINEPREFIX: wine.prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+  const command = wineLauncher('win32-x64') ?? wine.command;
+  // Wine's daemon inherits the descriptors: give it a log file, not a pipe this process waits on.
+  const log = `${wine.prefix}.wineboot.log`;
+  const boot = await runDetached(command, ['wineboot', '-i'], env, log, timeoutMs);
+  // The registry files appear when wineserver exits and saves them.
+  if (boot === 0) await runDetached(env.WINESERVER ?? command.replace(/wine(64)?$/, 'wineserver'), ['-w'], env, log, 60_000);
+  if (boot !== 0 || !existsSync(join(wine.prefix, 'system.reg'))) {
+    throw new WinePrefixError(`the Wine prefix ${wine.prefix} could not be created (\`${command} wineboot -i\` ended with status ${boot}): see ${log}; remove the folder and try again, or set THUNK_WINE_PREFIX to another folder`);
+  }
+}
+
+// Bump when configureForAgents changes, so existing prefixes get the new settings once.
+const CONFIGURED_MARKER = '.thunk-configured-1';
+const AEDEBUG_KEYS = ['HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug', 'HKLM\\Software\\Wow6432Node\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug'];
+
+function configuredMarker(prefix: string): string {
+  return join(prefix, CONFIGURED_MARKER);
+}
+
+function prefixReady(prefix: string): boolean {
+  return existsSync(join(prefix, 'system.reg')) && existsSync(configuredMarker(prefix));
+}
+
+/** Without an AeDebug debugger, Wine ends a crashed process at once instead of starting winedbg. */
+async function configureForAgents(wine: WineInfo): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...wine.env, WINEPREFIX: wine.prefix, WINEDEBUG: '-all' };
+  const command = wineLauncher('win32-x64') ?? wine.command;
+  const log = `${wine.prefix}.wineboot.log`;
+  for (const key of AEDEBUG_KEYS) {
+    // Status 1 when the value is already gone: either way there is no debugger.
+    await runDetached(command, ['reg', 'delete', key, '/v', 'Debugger', '/f'], env, log, 60_000);
+  }
+  writeFileSync(configuredMarker(wine.prefix), 'AeDebug debugger removed: the agent reports crashes itself\n');
+}
+
+function runDetached(command: string, args: string[], env: NodeJS.ProcessEnv, log: string, timeoutMs: number): Promise<number | null> {
+  return new Promise((resolvePromise) => {
+    const fd = openSync(log, 'a');
+    const child = spawn(command, args, { env, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolvePromise(null);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolvePromise(code);
+    });
+  });
+}
+
