@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Thunk's tests need: MinGW cross compilers (fixture DLLs),
 # independent PE oracles (objdump, llvm-readobj, pefile, undname, c++filt) and Wine with both
-# architectures (real Windows runtimes for the agent tests), and gcc-multilib for the fault fix that
-# 32-bit Wine needs where it runs under qemu (scripts/ia32-emulation.ts sets that up when needed).
+# architectures (real Windows runtimes for the agent tests), gcc-multilib for the fault fix that
+# 32-bit Wine needs where it runs under qemu (scripts/ia32-emulation.ts sets that up when needed),
+# and openssl + osslsigncode (the Authenticode tests sign fixture copies with a PKI and
+# timestamping authority of their own).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -24,4 +26,5 @@ $SUDO apt-get update -qq || echo "apt-get update reported errors; continuing wit
 $SUDO apt-get install -y -qq --no-install-recommends \
   gcc-mingw-w64-i686 gcc-mingw-w64-x86-64 binutils-mingw-w64 \
   llvm-14 binutils python3-pefile \
-  wine wine64 wine32:i386 gcc-multilib xvfb >/dev/null
+  wine wine64 wine32:i386 gcc-multilib xvfb \
+  openssl osslsigncode >/dev/null

@@ -2,6 +2,7 @@ import { runTriage, TRIAGE_USAGE } from './commands/triage-command.ts';
 import { runExports } from './commands/exports-command.ts';
 import { runLoad } from './commands/load-command.ts';
 import { runCall } from './commands/call-command.ts';
+import { runVerify } from './commands/verify-command.ts';
 import { runDoctorCommand } from './commands/doctor-command.ts';
 import { FileAccessError, NotPeError } from '../pe/parse-pe.ts';
 import { EXIT, UsageError } from './usage-error.ts';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   exports: runExports,
   load: runLoad,
   call: runCall,
+  verify: runVerify,
   doctor: runDoctorCommand,
 };
 
@@ -27,6 +29,7 @@ Commands:
   exports <file>              list exports (--json, --demangle)
   load <dll>                  load it for real in an agent of its bitness: base, modules, or the error/crash
   call <dll> "<proto>" args   call an export in a disposable agent: value, out params, GetLastError, crash
+  verify <files|folders...>   verify Authenticode signatures offline: digest, signer, chain, timestamp (--json)
   doctor                      which agent runtimes run here and how (native, Wine, Wine under qemu), and fixes
 
 Run \`thunk <command> --help\` for a command's options.

@@ -11,6 +11,9 @@ import { FINDING_CODES, mergeFindings } from './findings.ts';
 import { imageFindings } from './image-findings.ts';
 import { dotnetNotes, rootMachineFailure } from './root-machine.ts';
 import { treeFindings } from './tree-findings.ts';
+import { signatureVerificationFindings } from './signature-findings.ts';
+import type { FileSignatureReport } from '../signature/signature-types.ts';
+import { verifyAuthenticodeFile } from '../signature/verify-authenticode.ts';
 
 export interface DiagnoseOptions {
   hosts: HostArch[];
@@ -27,6 +30,8 @@ export interface DiagnoseOptions {
   maxNodes?: number;
   /** Parsed modules and folder listings to share across the files of one run. */
   caches?: ResolverCaches;
+  /** Verify the Authenticode signature (hashes the whole file when signed). Default true. */
+  verifySignature?: boolean;
 }
 
 export interface Diagnosis {
@@ -34,6 +39,8 @@ export interface Diagnosis {
   verdicts: Partial<Record<HostArch, Verdict>>;
   trees: Partial<Record<HostArch, DependencyNode>>;
   findings: Finding[];
+  /** The verified signature; null when not asked for. */
+  signature: FileSignatureReport | null;
 }
 
 function contextFor(rootPath: string, host: HostArch, options: DiagnoseOptions): LoadContext {
@@ -71,7 +78,8 @@ export function diagnose(rootPath: string, options: DiagnoseOptions): Diagnosis 
   const caches = options.caches ?? createCaches();
   const verdicts: Diagnosis['verdicts'] = {};
   const trees: Diagnosis['trees'] = {};
-  const findings: Finding[] = [...imageFindings(image), ...dotnetNotes(image)];
+  const signature = options.verifySignature ?? true ? verifyAuthenticodeFile(rootPath, image) : null;
+  const findings: Finding[] = [...imageFindings(image), ...(signature ? signatureVerificationFindings(signature, image) : []), ...dotnetNotes(image)];
   for (const host of options.hosts) {
     const result = resolveDependencies(rootPath, contextFor(rootPath, host, options), { caches, rootImage: image, maxDepth: options.maxDepth, maxNodes: options.maxNodes });
     const judged = judgeHost(image, host, result);
@@ -79,7 +87,7 @@ export function diagnose(rootPath: string, options: DiagnoseOptions): Diagnosis 
     trees[host] = result.tree;
     findings.push(...judged.findings);
   }
-  return { image, verdicts, trees, findings: mergeFindings(demoteOtherBitness(findings, verdicts), options.hosts) };
+  return { image, verdicts, trees, findings: mergeFindings(demoteOtherBitness(findings, verdicts), options.hosts), signature };
 }
 
 // Judged for both bitnesses, a 32-bit DLL failing in a 64-bit process is a fact about the DLL,

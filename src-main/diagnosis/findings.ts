@@ -29,6 +29,11 @@ export const FINDING_CODES = {
   noCfg: 'THK-NO-CFG',
   noSafeSeh: 'THK-NO-SAFESEH',
   unsigned: 'THK-UNSIGNED',
+  signatureModified: 'THK-SIGNATURE-MODIFIED',
+  signatureInvalid: 'THK-SIGNATURE-INVALID',
+  signatureMalformed: 'THK-SIGNATURE-MALFORMED',
+  nestedSignatureInvalid: 'THK-NESTED-SIGNATURE-INVALID',
+  signatureRootUnknown: 'THK-SIGNATURE-ROOT-UNKNOWN',
   packed: 'THK-PACKED',
 } as const;
 

@@ -40,7 +40,7 @@ export function signatureFindings(image: PeImage): Finding[] {
   if (!unsigned) return [];
   return [finding({
     code: FINDING_CODES.unsigned, severity: 'info', title: 'No Authenticode signature',
-    explanation: 'The DLL is not signed: its origin cannot be verified, and policies such as WDAC or some anti-virus products may block or flag it.',
+    explanation: 'The DLL carries no embedded signature: its origin cannot be verified from the file, and policies such as WDAC or some anti-virus products may block or flag it. Windows may still treat it as signed through a security catalog (.cat), as it does most of its own DLLs; catalogs can only be checked on Windows (signtool verify /a /pa, or sigcheck -i).',
     evidence: [image.path], fix: 'Ask the vendor for a signed build, or sign it (signtool sign) if it is yours.',
   })];
 }

@@ -5,6 +5,7 @@ import type { HostArch } from '../resolver/load-context.ts';
 import type { ExportEntry, ImportModule, PeImage } from '../pe/pe-image.ts';
 import { demangleName } from '../names/demangle.ts';
 import type { ExportRow, FileReport, FileSummary, ImportRow, TreeNode } from './report-document.ts';
+import type { FileSignatureReport } from '../signature/signature-types.ts';
 
 /** What the analysis of one file produced, as input to the report. */
 export interface AnalysisParts {
@@ -12,6 +13,8 @@ export interface AnalysisParts {
   verdicts: Partial<Record<HostArch, Verdict>>;
   trees: Partial<Record<HostArch, DependencyNode>>;
   findings: Finding[];
+  /** The verified Authenticode signature, when it was verified. */
+  signature?: FileSignatureReport | null;
 }
 
 /** Export rows with undecorated names (demangled only where it differs from the raw name). */
@@ -118,10 +121,11 @@ export function buildFileReport(file: string, parts: AnalysisParts): FileReport 
     imports: importRows(image.imports),
     delayImports: importRows(image.delayImports),
     dependencies,
+    signature: parts.signature ?? null,
   };
 }
 
 /** The report of a file that could not be analysed. */
 export function failedFileReport(file: string, status: 'not-pe' | 'unreadable' | 'failed', error: string, size: number | null, findings: FileReport['findings'] = []): FileReport {
-  return { file, size, status, error, machine: null, summary: null, verdicts: {}, findings, exports: [], imports: [], delayImports: [], dependencies: {} };
+  return { file, size, status, error, machine: null, summary: null, verdicts: {}, findings, exports: [], imports: [], delayImports: [], dependencies: {}, signature: null };
 }

@@ -1,5 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { FileReport, ReportDocument } from './report-document.ts';
+import { signatureOutline } from './signature-section.ts';
 import { HOST_LABELS, contextText, factRows, hex, orderedFindings, realLoaderText, treeLines, verdictText } from './report-format.ts';
 
 /** Escapes text for HTML element content and attribute values. */
@@ -51,6 +52,14 @@ function importsHtml(report: FileReport): string {
   return `<details><summary>Imports (${modules.length} modules)</summary><ul>${items}</ul></details>`;
 }
 
+function signatureHtml(report: FileReport): string {
+  if (!report.signature || report.signature.status === 'unsigned') return '';
+  const items = signatureOutline(report.signature)
+    .map((item) => `<li>${escapeHtml(item.text)}${item.children.length ? `<ul>${item.children.map((child) => `<li><code>${escapeHtml(child)}</code></li>`).join('')}</ul>` : ''}</li>`)
+    .join('');
+  return `<h3>Authenticode signature</h3><ul>${items}</ul>`;
+}
+
 function fileHtml(report: FileReport): string {
   const title = `<h2>${escapeHtml(report.file)}</h2>`;
   if (report.status !== 'analysed') return `${title}<p class="fail">Not analysed: ${escapeHtml(report.error ?? '')}</p>`;
@@ -59,7 +68,7 @@ function fileHtml(report: FileReport): string {
     .map(([arch, tree]) => (tree ? `<details><summary>Dependencies (${arch})</summary><pre>${escapeHtml(treeLines(tree).join('\n'))}</pre></details>` : ''))
     .join('');
   return `${title}<table><tr><th>Host</th><th>Verdict</th><th>Root cause</th><th>Load context</th></tr>${verdictRows(report)}</table>
-<h3>Findings</h3>${findingsHtml(report)}<h3>File</h3><table>${facts}</table>${trees}${exportsHtml(report)}${importsHtml(report)}`;
+<h3>Findings</h3>${findingsHtml(report)}<h3>File</h3><table>${facts}</table>${signatureHtml(report)}${trees}${exportsHtml(report)}${importsHtml(report)}`;
 }
 
 /** A self-contained HTML page (inline CSS, no scripts, no external resources). */

@@ -1,5 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { FileReport, ReportDocument } from './report-document.ts';
+import { signatureOutline } from './signature-section.ts';
 import { HOST_LABELS, contextText, factRows, hex, orderedFindings, realLoaderText, treeLines, verdictText } from './report-format.ts';
 
 /** Escapes text for a Markdown table cell or line. */
@@ -30,6 +31,7 @@ function fileMarkdown(report: FileReport): string {
   }
   out.push('', '### File', '', '| | |', '|---|---|');
   for (const [label, value] of factRows(report)) out.push(`| ${label} | ${escapeMarkdown(value)} |`);
+  out.push(...signatureMarkdown(report));
   for (const [arch, tree] of Object.entries(report.dependencies)) {
     // An indented code block: names from the file cannot close it the way they could a fence.
     if (tree) out.push('', `### Dependencies (${arch})`, '', ...treeLines(tree).map((line) => `    ${oneLine(line)}`));
@@ -44,6 +46,11 @@ function fileMarkdown(report: FileReport): string {
     out.push(`- **${escapeMarkdown(m.dll)}**: ${escapeMarkdown(names.join(', '))}`);
   }
   return [...out, ''].join('\n');
+}
+
+function signatureMarkdown(report: FileReport): string[] {
+  if (!report.signature || report.signature.status === 'unsigned') return [];
+  return ['', '### Authenticode signature', '', ...signatureOutline(report.signature).flatMap((item) => [`- ${escapeMarkdown(item.text)}`, ...item.children.map((child) => `  - ${escapeMarkdown(child)}`)])];
 }
 
 /** The whole document as Markdown, for a ticket or a chat. */

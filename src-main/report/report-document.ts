@@ -3,6 +3,7 @@ import type { LoaderError } from '../diagnosis/verdict.ts';
 import type { HostArch, LoadContext } from '../resolver/load-context.ts';
 import type { ResolutionStrategy, SkippedCandidate, MissingImport } from '../resolver/dependency-node.ts';
 import type { MachineName } from '../pe/pe-image.ts';
+import type { FileSignatureReport } from '../signature/signature-types.ts';
 
 /** Bumped on any incompatible change to the JSON document. */
 export const SCHEMA_VERSION = 1;
@@ -95,6 +96,8 @@ export interface FileReport {
   delayImports: ImportRow[];
   dependencies: Partial<Record<HostArch, TreeNode>>;
   realLoader?: Partial<Record<HostArch, RealLoaderRow>>;
+  /** Authenticode verification: status and one entry per signature; null when not verified. */
+  signature?: FileSignatureReport | null;
 }
 
 /** The whole JSON document: one per CLI run, whatever the number of files. */
@@ -118,12 +121,17 @@ export function documentJson(document: ReportDocument, singleFile = document.res
   return { ...head, ...results[0]! };
 }
 
+/** Findings that are blocking whatever the load verdicts say: a file modified after signing. */
+export const BLOCKING_FINDING_CODES: ReadonlySet<string> = new Set(['THK-SIGNATURE-MODIFIED']);
+
 /**
- * True when a file has a blocking problem: it was not analysable, it fails in a host it is built
- * for, or it loads in none of the hosts asked about (a 32-bit DLL judged for x64 alone).
+ * True when a file has a blocking problem: it was not analysable, it was modified after signing,
+ * it fails in a host it is built for, or it loads in none of the hosts asked about (a 32-bit DLL
+ * judged for x64 alone).
  */
 export function hasBlockingProblem(report: FileReport): boolean {
   if (report.status !== 'analysed') return true;
+  if (report.findings.some((f) => BLOCKING_FINDING_CODES.has(f.code))) return true;
   const verdicts = Object.values(report.verdicts).filter((v): v is VerdictRow => v !== undefined);
   return verdicts.some((v) => v.builtForHost && !v.loads) || verdicts.every((v) => !v.loads);
 }

@@ -1,5 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { FileReport, RealLoaderRow, TreeNode, VerdictRow } from './report-document.ts';
+import { signatureFact } from './signature-section.ts';
 
 export const HOST_LABELS: Record<HostArch, string> = { x86: '32-bit process', x64: '64-bit process' };
 
@@ -77,7 +78,7 @@ export function factRows(report: FileReport): [string, string][] {
     ['Company', s.companyName],
     ['Description', s.fileDescription],
     ['PDB', s.pdb ? `${s.pdb.path}${s.pdb.guid ? ` ${s.pdb.guid} age ${s.pdb.age}` : ''}` : null],
-    ['Signature', s.signed ? 'Authenticode signature present' : 'not signed'],
+    ['Signature', report.signature ? signatureFact(report.signature) : s.signed ? 'Authenticode signature present' : 'not signed'],
     ['.NET', s.dotnet ? `${s.dotnet.flavor} (runtime ${s.dotnet.runtimeVersion}${s.dotnet.metadataVersion ? `, ${s.dotnet.metadataVersion}` : ''})` : null],
     ['Hardening', hardeningText(report) || null],
     ['Checksum', s.checksum ? `${hex(s.checksum.stored)}${s.checksum.matches === false ? ` (computed ${hex(s.checksum.computed ?? 0)}: mismatch)` : s.checksum.matches ? ' (valid)' : ''}` : null],

@@ -1,5 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import { CONTEXT_NOTICE_CODES, hasReportableProblem, type FileReport, type ReportDocument } from './report-document.ts';
+import { signatureOutline } from './signature-section.ts';
 import { HOST_LABELS, contextText, factRows, orderedFindings, realLoaderText, treeLines, verdictText } from './report-format.ts';
 
 const ICONS = { error: '✗', warning: '!', info: 'i' } as const;
@@ -33,7 +34,14 @@ export function fileText(report: FileReport, options: { problemsOnly?: boolean }
   for (const [label, value] of factRows(report)) lines.push(`  ${label.padEnd(13)} ${value}`);
   lines.push(`  Exports       ${report.exports.length} (${report.exports.filter((e) => e.forwarder).length} forwarded, ${report.exports.filter((e) => !e.name).length} by ordinal only)`);
   lines.push(`  Imports       ${report.imports.length} modules, ${report.imports.reduce((n, m) => n + m.functions.length, 0)} functions; delay-load ${report.delayImports.length} modules`);
+  lines.push(...signatureLines(report));
   return lines.join('\n');
+}
+
+/** The Authenticode section: only for signed files (an unsigned one says so in its findings and facts). */
+export function signatureLines(report: FileReport): string[] {
+  if (!report.signature || report.signature.status === 'unsigned') return [];
+  return ['  Authenticode', ...signatureOutline(report.signature).flatMap((item) => [`    ${item.text}`, ...item.children.map((child) => `      ${child}`)])];
 }
 
 /** The full text report for `thunk triage`; with problemsOnly, files without problems are left out. */

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { FileAccessError, NotPeError, parsePeFile } from '../../pe/parse-pe.ts';
+import { SCHEMA_VERSION } from '../../report/report-document.ts';
+import { signatureOutline } from '../../report/signature-section.ts';
+import { terminalSafe } from '../../report/text-report.ts';
+import type { FileSignatureReport } from '../../signature/signature-types.ts';
+import { scanInputs, type ScanEntry } from '../../triage/scan-inputs.ts';
+import { verifyAuthenticodeFile } from '../../signature/verify-authenticode.ts';
+import { UsageError } from '../usage-error.ts';
+import { toJson, writeOutput } from '../write-output.ts';
+import { VERSION } from '../version.ts';
+
+/** `thunk verify` exit codes: the worst file decides (invalid, then unreadable, then unsigned). */
+export const VERIFY_EXIT = { valid: 0, invalid: 1, usage: 2, unreadable: 3, unsigned: 4 } as const;
+
+export const VERIFY_USAGE = `Usage: thunk verify <files or folders...> [--json] [--out FILE]
+
+Verifies Authenticode signatures offline: the file's digest against the signed one, the signer's
+signature, certificate (validity, key usage, code-signing EKU) and chain, the timestamp, nested
+signatures, and whether the chain ends at a root in Thunk's list of Windows code-signing roots.
+Folders are scanned recursively for PE files (.dll, .exe, .sys, ...).
+  --json       one JSON document (results[] for several files, the file's fields at top level for one)
+  --out FILE   write to FILE instead of stdout
+Exit codes: 0 every file validly signed, 1 a signature is invalid or malformed (modified after
+signing, expired without timestamp, ...), 2 usage error, 3 a file could not be read or is not a PE
+file, 4 a file is unsigned (it may still be catalog-signed: check on Windows).`;
+
+/** One file's verification result, as `thunk verify --json` prints it. */
+export interface VerifyResult {
+  file: string;
+  status: FileSignatureReport['status'] | 'unreadable' | 'not-pe';
+  error: string | null;
+  signature: FileSignatureReport | null;
+}
+
+/** Verifies one file; unreadable and non-PE files give a result with the reason, not an exception. */
+export function verifyFile(file: string): VerifyResult {
+  try {
+    const image = parsePeFile(file, { entropy: false });
+    const signature = verifyAuthenticodeFile(file, image);
+    return { file, status: signature.status, error: null, signature };
+  } catch (error) {
+    if (error instanceof FileAccessError) return { file, status: 'unreadable', error: error.message, signature: null };
+    if (error instanceof NotPeError) return { file, status: 'not-pe', error: error.message, signature: null };
+    throw error;
+  }
+}
+
+function verifyEntry(entry: ScanEntry): VerifyResult {
+  if (entry.error) return { file: entry.path, status: 'unreadable', error: `${entry.path}: ${entry.error.message}`, signature: null };
+  return verifyFile(entry.path);
+}
+
+function resultText(result: VerifyResult): string {
+  if (!result.signature) return `${result.error}`;
+  const lines = [`${result.file}: ${result.status}`];
+  for (const item of signatureOutline(result.signature).slice(1)) lines.push(`  ${item.text}`, ...item.children.map((child) => `    ${child}`));
+  return lines.join('\n');
+}
+
+/** The exit code for a set of results. */
+export function verifyExitCode(results: readonly VerifyResult[]): number {
+  const statuses = new Set(results.map((r) => r.status));
+  if (statuses.has('invalid') || statuses.has('malformed')) return VERIFY_EXIT.invalid;
+  if (statuses.has('unreadable') || statuses.has('not-pe')) return VERIFY_EXIT.unreadable;
+  if (statuses.has('unsigned')) return VERIFY_EXIT.unsigned;
+  return VERIFY_EXIT.valid;
+}
+
+/** `thunk verify`: returns the exit code. */
+export function runVerify(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { json: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(`${VERIFY_USAGE}\n`);
+    return VERIFY_EXIT.valid;
+  }
+  if (positionals.length === 0) throw new UsageError('name at least one file to verify', VERIFY_USAGE);
+  const results = scanInputs(positionals).map(verifyEntry);
+  if (values.json) {
+    const head = { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString() };
+    writeOutput(toJson(results.length === 1 ? { ...head, ...results[0] } : { ...head, results }), values.out);
+  } else {
+    writeOutput(terminalSafe(`${results.map(resultText).join('\n\n')}\n`), values.out);
+  }
+  return verifyExitCode(results);
+}
