@@ -21,8 +21,7 @@
 // Only the main thread's exceptions reach the JS handlers (see crash/thread-dispatch.ts). On the
 // DLL's own threads an exception goes on to that thread's handlers, and one nobody handles ends the
 // process at once with the exception code as its exit status: no crash event, but no debugger or
-// error dialog either that could keep a dead agent around. On the main thread the same happens
-// right after the report.
+// error dialog either that could keep a dead agent around.
 import type { AgentContext } from './agent.ts';
 import type { CrashEvent, CrashFrame } from './protocol/messages.ts';
 import { ntstatusName } from './protocol/ntstatus.ts';
@@ -85,14 +84,8 @@ class CrashReporter {
     return this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) && !inCoreModule(info.address));
   }
 
-  /**
-   * Reported, the process ends at once with the exception code as its status (EXECUTE_HANDLER), as on
-   * the DLL's own threads: searching on would start Wine's debugger (winedbg, seconds of CPU per
-   * crash under emulation) or Windows error reporting, and keep a dead agent around.
-   */
   onUnhandled(pointers: bigint): number {
-    this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) || SOFTWARE_CODES.has(info.code));
-    return EXCEPTION_EXECUTE_HANDLER;
+    return this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) || SOFTWARE_CODES.has(info.code));
   }
 
   /** `registersAtAbort`: the CONTEXT of the code that called raise(SIGABRT), if it could be read. */

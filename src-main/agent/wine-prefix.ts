@@ -1,7 +1,7 @@
 // The Wine prefix the Windows agents run in: made once, by the 64-bit wineboot (both sides; the
-// 32-bit loader may only run under emulation).
+// 32-bit loader may only run under emulation), and set up for agents: no Wine debugger on a crash.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { WineInfo } from './runtime-locator.ts';
 import { wineLauncher } from './wine-launcher.ts';
@@ -18,7 +18,8 @@ export async function ensureWinePrefix(wine: WineInfo, timeoutMs = 180_000): Pro
     await new Promise((r) => setTimeout(r, 250));
   }
   try {
-    if (!prefixReady(wine.prefix)) await runWineboot(wine, timeoutMs);
+    if (!existsSync(join(wine.prefix, 'system.reg'))) await runWineboot(wine, timeoutMs);
+    if (!existsSync(configuredMarker(wine.prefix))) await configureForAgents(wine);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -62,8 +63,34 @@ async function runWineboot(wine: WineInfo, timeoutMs: number): Promise<void> {
   }
 }
 
+// Bump when configureForAgents changes, so existing prefixes get the new settings once.
+const CONFIGURED_MARKER = '.thunk-configured-2';
+const AEDEBUG_KEYS = ['HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug', 'HKLM\\Software\\Wow6432Node\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug'];
+/** A debugger command that cannot start: Wine then ends the crashed process at once. */
+const NO_DEBUGGER = 'thunk-no-debugger.exe %ld %ld';
+
+function configuredMarker(prefix: string): string {
+  return join(prefix, CONFIGURED_MARKER);
+}
+
 function prefixReady(prefix: string): boolean {
-  return existsSync(join(prefix, 'system.reg'));
+  return existsSync(join(prefix, 'system.reg')) && existsSync(configuredMarker(prefix));
+}
+
+/**
+ * The agent reports its crashes itself; Wine's debugger (winedbg, started for every unhandled
+ * exception) only keeps the dead agent alive, for seconds of CPU under emulation. Without an AeDebug
+ * entry Wine falls back to winedbg, so the entry names a program that does not exist instead.
+ */
+async function configureForAgents(wine: WineInfo): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...wine.env, WINEPREFIX: wine.prefix, WINEDEBUG: '-all' };
+  const command = wineLauncher('win32-x64') ?? wine.command;
+  const log = `${wine.prefix}.wineboot.log`;
+  for (const key of AEDEBUG_KEYS) {
+    const status = await runDetached(command, ['reg', 'add', key, '/v', 'Debugger', '/d', NO_DEBUGGER, '/f'], env, log, 60_000);
+    if (status !== 0) throw new WinePrefixError(`could not set up the Wine prefix ${wine.prefix} for agents (\`reg add ${key}\` ended with status ${status}): see ${log}`);
+  }
+  writeFileSync(configuredMarker(wine.prefix), `AeDebug Debugger = ${NO_DEBUGGER}: the agent reports crashes itself\n`);
 }
 
 function runDetached(command: string, args: string[], env: NodeJS.ProcessEnv, log: string, timeoutMs: number): Promise<number | null> {
