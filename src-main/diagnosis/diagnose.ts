@@ -11,6 +11,9 @@ import { FINDING_CODES, mergeFindings } from './findings.ts';
 import { imageFindings } from './image-findings.ts';
 import { dotnetNotes, rootMachineFailure } from './root-machine.ts';
 import { treeFindings } from './tree-findings.ts';
+import { damagedImageFinding, fatalDamage } from './image-integrity.ts';
+import { LOADER_ERRORS, processStartError } from './error-codes.ts';
+import { exeMachineFailure } from './root-machine.ts';
 
 export interface DiagnoseOptions {
   hosts: HostArch[];
@@ -44,19 +47,32 @@ function contextFor(rootPath: string, host: HostArch, options: DiagnoseOptions):
   });
 }
 
+/** A program (EXE) is judged for starting its process, not for LoadLibrary into a host. */
+export function isProgram(image: PeImage): boolean {
+  return !image.fileHeader.isDll;
+}
+
 /** Verdict and findings for one host from the root image and its tree. */
 export function judgeHost(image: PeImage, host: HostArch, result: TreeResult): { verdict: Verdict; findings: Finding[] } {
   const context = result.locator.context;
-  const machine = rootMachineFailure(image, host);
-  const tree = treeFindings(result, host);
+  const isExe = isProgram(image);
+  const damage = fatalDamage(image);
+  // The loader refuses to map a damaged file in any process: the tree below it is not reached.
+  if (damage.length > 0) {
+    const error = isExe ? { ...LOADER_ERRORS.invalidImageFormat } : { ...LOADER_ERRORS.badExeFormat };
+    return { verdict: { hostArch: host, loads: false, builtForHost: image.machine === (host === 'x86' ? 'x86' : 'x64'), error, rootCause: `the file is damaged: ${damage[0]}`, context }, findings: [] };
+  }
+  const machine = isExe ? exeMachineFailure(image, host) : rootMachineFailure(image, host);
+  const tree = treeFindings(result, host, isExe);
   // The root's own machine fails before any dependency is looked at: the tree is still shown,
   // but its problems (every dependency of the root's machine is "wrong" here) are noise.
   if (machine) {
     return { verdict: { hostArch: host, loads: false, builtForHost: false, error: machine.error, rootCause: machine.rootCause, context }, findings: [machine.finding] };
   }
   const failure = tree.failure;
+  const error = failure && isExe ? processStartError(failure.error, failure.subject) : failure?.error ?? null;
   return {
-    verdict: { hostArch: host, loads: failure === null, builtForHost: true, error: failure?.error ?? null, rootCause: failure?.rootCause ?? null, context },
+    verdict: { hostArch: host, loads: failure === null, builtForHost: true, error, rootCause: failure?.rootCause ?? null, context },
     findings: tree.findings,
   };
 }
@@ -71,7 +87,8 @@ export function diagnose(rootPath: string, options: DiagnoseOptions): Diagnosis 
   const caches = options.caches ?? createCaches();
   const verdicts: Diagnosis['verdicts'] = {};
   const trees: Diagnosis['trees'] = {};
-  const findings: Finding[] = [...imageFindings(image), ...dotnetNotes(image)];
+  const damage = fatalDamage(image);
+  const findings: Finding[] = [...(damage.length > 0 ? [damagedImageFinding(image, damage, isProgram(image))] : []), ...imageFindings(image), ...dotnetNotes(image)];
   for (const host of options.hosts) {
     const result = resolveDependencies(rootPath, contextFor(rootPath, host, options), { caches, rootImage: image, maxDepth: options.maxDepth, maxNodes: options.maxNodes });
     const judged = judgeHost(image, host, result);

@@ -20,6 +20,8 @@ export const FINDING_CODES = {
   dependencyUnreadable: 'THK-DEPENDENCY-UNREADABLE',
   apiSetUnresolved: 'THK-API-SET-UNRESOLVED',
   sxsNotFound: 'THK-SXS-NOT-FOUND',
+  systemDllShadowed: 'THK-SYSTEM-DLL-SHADOWED',
+  damagedImage: 'THK-DAMAGED-IMAGE',
   noWindowsDir: 'THK-NO-WINDOWS-DIR',
   treeTruncated: 'THK-TREE-TRUNCATED',
   malformed: 'THK-MALFORMED',

@@ -48,6 +48,17 @@ function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 /** API set schema state for a context: the schema, or why there is none. */
 export type ApiSetState = { schema: ApiSetSchema; path: string } | { schema: null; reason: string };
 
+/**
+ * Mapped into every process before any DLL loads (ntdll by the kernel, kernel32 and kernelbase by
+ * process initialisation), whatever the search path or flags: imports of them bind to those copies.
+ */
+const ALWAYS_LOADED = new Set(['ntdll.dll', 'kernel32.dll', 'kernelbase.dll']);
+
+/** True for the modules every process already has (never "not found"). */
+export function isAlwaysLoaded(name: string): boolean {
+  return ALWAYS_LOADED.has(normalizeName(name));
+}
+
 function normalizeName(name: string): string {
   const lower = name.toLowerCase();
   return lower.includes('.') ? lower : `${lower}.dll`;
@@ -130,6 +141,7 @@ export class ModuleLocator {
     const assembly = this.assemblies.find((a) => a.files.includes(file));
     if (assembly?.path && this.tryCandidate(located, this.assemblyFile(assembly, file), 'sxs')) return located;
     const systemDir = this.dirs?.systemDir;
+    if (systemDir && ALWAYS_LOADED.has(file) && this.tryCandidate(located, this.caches.index.find(systemDir, file), 'known-dll')) return located;
     if (systemDir && this.knownDlls.names.has(file) && this.tryCandidate(located, this.caches.index.find(systemDir, file), 'known-dll')) return located;
     for (const location of this.locations) {
       if (this.tryCandidate(located, this.caches.index.find(location.dir, file), location.strategy)) return located;
