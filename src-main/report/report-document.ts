@@ -11,6 +11,9 @@ export interface ExportRow {
   ordinal: number;
   name?: string;
   demangled?: string;
+  /** For a decorated 32-bit C name (`_Add@8`, `@Fast@8`): what the decoration states. */
+  callingConvention?: string;
+  argumentBytes?: number;
   rva?: number;
   forwarder?: string;
   section?: string | null;
