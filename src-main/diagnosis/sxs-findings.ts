@@ -29,8 +29,9 @@ function searchedPlaces(node: DependencyNode, result: TreeResult, host: HostArch
   const windowsDir = result.locator.dirs?.windowsDir;
   const arch = (dep?.processorArchitecture ?? '*').replace('*', host === 'x86' ? 'x86' : 'amd64').replace(/^win32$/i, 'x86');
   if (winsxs) places.push(join(winsxs, `${arch}_${name}_${dep?.publicKeyToken ?? '*'}_${dep?.version ?? '*'}_*`.toLowerCase()));
-  else places.push(windowsDir ? `no WinSxS folder in ${windowsDir}` : 'WinSxS not checked: no Windows folder (give --windows-dir)');
-  return places.map((p) => `looked for: ${p}`);
+  const looked = places.map((p) => `looked for: ${p}`);
+  if (!winsxs) looked.push(windowsDir ? `WinSxS not searched: there is no WinSxS folder in ${windowsDir}` : 'WinSxS not searched: no Windows folder (give --windows-dir)');
+  return looked;
 }
 
 /**

@@ -109,14 +109,32 @@ export interface ReportDocument {
 /** The single-file document shape: the file's fields at top level, as the CLI prints for one file. */
 export type SingleFileDocument = Omit<ReportDocument, 'results'> & FileReport;
 
+/** The several-file JSON document: a summary first (counts, files with blocking problems first), then results[]. */
+export type SeveralFilesDocument = Omit<ReportDocument, 'results'> & { summary: JsonSummary; results: FileReport[] };
+
+export interface JsonSummary {
+  files: number;
+  blocking: number;
+  warningsOnly: number;
+  clean: number;
+  notAnalysed: number;
+  /** Files with a blocking problem, then those with warnings only. */
+  filesWithProblems: { file: string; blocking: boolean }[];
+}
+
 /**
- * One document for one file (fields at top level), one with results[] for several. The shape
- * follows what was analysed, not what a filter left, so scripts always know which to parse.
+ * One document for one file (fields at top level), one with a summary and results[] for several.
+ * The shape follows what was analysed, not what a filter left, so scripts always know which to parse.
  */
-export function documentJson(document: ReportDocument, singleFile = document.results.length === 1): ReportDocument | SingleFileDocument {
-  if (!singleFile || document.results.length !== 1) return document;
+export function documentJson(document: ReportDocument, singleFile = document.results.length === 1): SeveralFilesDocument | SingleFileDocument {
   const { results, ...head } = document;
-  return { ...head, ...results[0]! };
+  if (singleFile && results.length === 1) return { ...head, ...results[0]! };
+  const s = documentSummary(document);
+  const summary: JsonSummary = {
+    files: s.total, blocking: s.blocking.length, warningsOnly: s.warnings.length, clean: s.clean.length, notAnalysed: s.notAnalysed,
+    filesWithProblems: [...s.blocking.map((r) => ({ file: r.file, blocking: true })), ...s.warnings.map((r) => ({ file: r.file, blocking: false }))],
+  };
+  return { ...head, summary, results };
 }
 
 /**
@@ -137,3 +155,23 @@ export function hasReportableProblem(report: FileReport): boolean {
   if (hasBlockingProblem(report)) return true;
   return report.findings.some((f) => f.severity !== 'info' && !CONTEXT_NOTICE_CODES.has(f.code));
 }
+
+/** Counts for the summary at the top of a several-file report, and its files worst first. */
+export interface DocumentSummary {
+  total: number;
+  blocking: FileReport[];
+  warnings: FileReport[];
+  clean: FileReport[];
+  notAnalysed: number;
+}
+
+export function documentSummary(document: ReportDocument): DocumentSummary {
+  const blocking = document.results.filter(hasBlockingProblem);
+  const rest = document.results.filter((r) => !hasBlockingProblem(r));
+  const warnings = rest.filter((r) => r.findings.some((f) => f.severity === 'warning' && !CONTEXT_NOTICE_CODES.has(f.code)));
+  return {
+    total: document.results.length, blocking, warnings, clean: rest.filter((r) => !warnings.includes(r)),
+    notAnalysed: document.results.filter((r) => r.status !== 'analysed').length,
+  };
+}
+

@@ -1,5 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
-import { CONTEXT_NOTICE_CODES, hasBlockingProblem, type FileReport, type RealLoaderRow, type ReportDocument, type TreeNode, type VerdictRow } from './report-document.ts';
+import { CONTEXT_NOTICE_CODES, type DocumentSummary, type FileReport, type RealLoaderRow, type TreeNode, type VerdictRow } from './report-document.ts';
+export { documentSummary } from './report-document.ts';
 
 export const HOST_LABELS: Record<HostArch, string> = { x86: '32-bit process', x64: '64-bit process' };
 
@@ -103,25 +104,6 @@ export function orderedFindings(report: FileReport): FileReport['findings'] {
   return [...report.findings].sort((a, b) => rank[a.severity] - rank[b.severity] || Number(b.rootCause) - Number(a.rootCause));
 }
 
-/** Counts for the summary at the top of a several-file report, and its files worst first. */
-export interface DocumentSummary {
-  total: number;
-  blocking: FileReport[];
-  warnings: FileReport[];
-  clean: FileReport[];
-  notAnalysed: number;
-}
-
-export function documentSummary(document: ReportDocument): DocumentSummary {
-  const blocking = document.results.filter(hasBlockingProblem);
-  const rest = document.results.filter((r) => !hasBlockingProblem(r));
-  const warnings = rest.filter((r) => r.findings.some((f) => f.severity === 'warning' && !CONTEXT_NOTICE_CODES.has(f.code)));
-  return {
-    total: document.results.length, blocking, warnings, clean: rest.filter((r) => !warnings.includes(r)),
-    notAnalysed: document.results.filter((r) => r.status !== 'analysed').length,
-  };
-}
-
 /** "3 files: 1 with a blocking problem, 1 with warnings only, 1 without problems". */
 export function summaryLine(summary: DocumentSummary): string {
   const parts = [`${summary.blocking.length} with a blocking problem${summary.notAnalysed ? ` (${summary.notAnalysed} not analysed)` : ''}`, `${summary.warnings.length} with warnings only`, `${summary.clean.length} without problems`];
@@ -145,4 +127,9 @@ export function realLoaderText(row: RealLoaderRow): string {
   const verdict = row.loads === null ? `not asked: ${row.error?.message ?? 'no agent'}` : row.loads ? 'loads' : `fails: ${row.error ? `${row.error.code} ${row.error.name} "${row.error.message}"` : ''}`;
   const agreement = row.agreesWithPrediction === null ? '' : row.agreesWithPrediction ? ' (agrees with the prediction)' : ' (DISAGREES with the prediction)';
   return `real loader${row.runtime ? ` [${row.runtime}]` : ''}: ${verdict}${agreement}`;
+}
+
+/** The anchor of a file's section in HTML and Markdown, so the summary can link to it. */
+export function fileAnchor(index: number): string {
+  return `file-${index + 1}`;
 }
