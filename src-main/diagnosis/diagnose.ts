@@ -11,7 +11,8 @@ import { FINDING_CODES, mergeFindings } from './findings.ts';
 import { imageFindings } from './image-findings.ts';
 import { dotnetNotes, rootMachineFailure } from './root-machine.ts';
 import { treeFindings } from './tree-findings.ts';
-import { damagedImageFinding, fatalDamage } from './image-integrity.ts';
+import { damagedImageFinding } from './image-integrity.ts';
+import { fatalDamage } from '../pe/image-damage.ts';
 import { LOADER_ERRORS, processStartError } from './error-codes.ts';
 import { exeMachineFailure } from './root-machine.ts';
 

@@ -73,8 +73,11 @@ function noValidCopy(p: TreeProblem, host: HostArch, rootCause: boolean, isExe: 
   return finding({
     code: FINDING_CODES.dependencyWrongBitness, severity: p.delay ? 'warning' : 'error', hostArch: host, rootCause: rootCause && !p.delay,
     title: `Only unusable copies of ${p.node.name} found (needed by ${formatChain(p.chain.slice(0, -1))})`,
-    explanation: `Every ${p.node.name} on the search path is of the wrong machine (or not a PE image). The loader passes over them and, finding no usable one, ${isExe ? 'the program does not start (0xC000007B)' : 'fails with 193 ("%1 is not a valid Win32 application"; 0xC000007B at process start)'}${p.delay ? ' at the first call into it (delay-loaded)' : ''}.`,
-    evidence: [formatChain(p.chain), ...copies], fix: `Provide the ${BITS[host]} build of ${p.node.name} (a host of the other bitness would need the other builds).`,
+    explanation: `Every ${p.node.name} on the search path is of the wrong machine, damaged or not a PE image. The loader passes over them and, finding no usable one, ${isExe ? 'the program does not start (0xC000007B)' : 'fails with 193 ("%1 is not a valid Win32 application"; 0xC000007B at process start)'}${p.delay ? ' at the first call into it (delay-loaded)' : ''}.`,
+    evidence: [formatChain(p.chain), ...copies],
+    fix: p.node.skipped.some((s) => s.reason.startsWith('damaged'))
+      ? `Replace the damaged ${p.node.name} with an intact ${BITS[host]} copy from its source (compare size and hash), and remove any copy of the other bitness from the search path.`
+      : `Provide the ${BITS[host]} build of ${p.node.name} (a host of the other bitness would need the other builds).`,
   });
 }
 
@@ -213,7 +216,7 @@ function failureOf(p: TreeProblem): TreeFailure {
     return { error: { ...LOADER_ERRORS.procNotFound }, rootCause: `${wantedName(m)} not found in ${lacking} (imported by ${m.importer}; ${formatChain(p.chain)})`, subject };
   }
   if (p.kind === 'no-valid-copy') {
-    return { error: { ...LOADER_ERRORS.badExeFormat }, rootCause: `only wrong-bitness copies of ${module} found (${formatChain(p.chain)}): ${p.node.skipped.map((s) => s.path).join(', ')}`, subject: { module } };
+    return { error: { ...LOADER_ERRORS.badExeFormat }, rootCause: `only ${p.node.skipped.every((s) => s.reason.startsWith('damaged')) ? 'damaged' : p.node.skipped.some((s) => s.reason.startsWith('damaged')) ? 'wrong-bitness or damaged' : 'wrong-bitness'} copies of ${module} found (${formatChain(p.chain)}): ${p.node.skipped.map((s) => s.path).join(', ')}`, subject: { module } };
   }
   const forwarder = p.node.viaForwarder && p.node.forwarders?.length ? `; forwarder ${p.node.forwarders[0]}` : '';
   return { error: { ...LOADER_ERRORS.modNotFound }, rootCause: `${module} not found (${formatChain(p.chain)}${forwarder})`, subject: { module } };

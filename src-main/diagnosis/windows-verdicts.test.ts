@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FIXTURE_ARCHES, fixturePath } from '../test-support/fixtures.ts';
 import { WINE_DLLS, makeTempDir, removeDir, wineWindowsDir } from '../resolver/test-support/build-fixture.ts';
 import { libFor, simpleDll } from '../resolver/test-support/scenarios.ts';
@@ -69,6 +69,17 @@ for (const arch of FIXTURE_ARCHES) {
       assert.ok(root.evidence.some((e) => /section \S+ needs file bytes up to/.test(e)), root.evidence.join('\n'));
       assert.match(root.fix, /Get the file again/);
       assert.equal(d.image.machine, arch);
+    });
+
+    test('a damaged copy of a dependency is passed over like a wrong-bitness one: 193 when it is the only copy', () => {
+      const app = copyApp('damaged-dep', arch, ['needs-missing-dep.dll']);
+      const dep = readFileSync(join(dirname(dirname(fixturePath('needs-missing-dep', arch))), '..', 'fixtures-work', arch, 'missing-dep.dll'));
+      writeFileSync(join(app, 'missing-dep.dll'), dep.subarray(0, dep.length - 700));
+      const { v, root } = judge(join(app, 'needs-missing-dep.dll'), arch);
+      assert.equal(v.error!.code, 193);
+      assert.match(v.rootCause!, /^only damaged copies of missing-dep\.dll found/);
+      assert.ok(root!.evidence.some((e) => e.startsWith(`${join(app, 'missing-dep.dll')}: damaged: section`)), root!.evidence.join('\n'));
+      assert.match(root!.fix, /Replace the damaged missing-dep\.dll/);
     });
 
     test('SizeOfImage smaller than the sections: 193', () => {

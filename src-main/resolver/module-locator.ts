@@ -11,6 +11,7 @@ import { resolveSxsAssembly, type SxsAssembly } from './sxs.ts';
 import { ModuleCache } from './module-cache.ts';
 import { machineLoadsIn } from './machine-compat.ts';
 import { isSystemDllName } from './system-dll-names.ts';
+import { fatalDamage } from '../pe/image-damage.ts';
 
 /** Where one imported name resolves in a load context. */
 export interface Located {
@@ -162,6 +163,12 @@ export class ModuleLocator {
     const parsed = this.caches.modules.get(path);
     if (parsed.image === null) {
       located.skipped.push({ path, machine: null, reason: parsed.notPe ? `not a PE image: ${parsed.error}` : `unreadable: ${parsed.error}` });
+      return false;
+    }
+    // A damaged copy fails to map like a wrong-machine one (STATUS_INVALID_IMAGE_FORMAT): the loader goes on searching.
+    const damage = fatalDamage(parsed.image);
+    if (damage.length > 0) {
+      located.skipped.push({ path, machine: parsed.image.machine, reason: `damaged: ${damage[0]}` });
       return false;
     }
     const machine = parsed.image.machine;
