@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FIXTURE_ARCHES, fixturePath } from '../test-support/fixtures.ts';
-import { WINE_DLLS, makeTempDir, removeDir, wineWindowsDir } from '../resolver/test-support/build-fixture.ts';
+import { WINE_DLLS, buildDll, makeTempDir, removeDir, wineWindowsDir } from '../resolver/test-support/build-fixture.ts';
 import { libFor, simpleDll } from '../resolver/test-support/scenarios.ts';
 import { rawLayout } from '../resolver/test-support/patch-pe.ts';
 import type { HostArch } from '../resolver/load-context.ts';
@@ -187,6 +187,25 @@ describe('well-known runtimes get their real fix', () => {
       const { v, root: cause } = judge(root, 'x64', { windowsDir: null });
       assert.equal(v.error!.code, 126);
       assert.match(cause!.fix, fix);
+    });
+  }
+});
+
+describe('a module the host process provides', () => {
+  for (const arch of FIXTURE_ARCHES) {
+    test(`a ${BITS[arch]} Node addon delay-loading node.exe: explained as the host's, checked in its real host with --host-exe`, () => {
+      const app = join(dir, `node-host-${arch}`);
+      const addon = simpleDll(arch, join(app, 'addon', 'addon.node.dll'), [], [{ lib: libFor(arch, join(dir, 'libs', `node-${arch}`), 'node.exe', ['napi_module_register'], true), names: ['napi_module_register'] }], ['node.exe']);
+      const alone = judge(addon, arch);
+      assert.equal(alone.v.loads, true);
+      const delay = alone.d.findings.find((f) => f.code === 'THK-DELAY-LOAD-MISSING')!;
+      assert.match(delay.explanation, /Node\.js host process/);
+      assert.match(delay.fix, /--host-exe path\/to\/node\.exe/);
+      // The host: a program exporting what addons import, as node.exe does.
+      const node = buildDll({ arch, out: join(app, 'node.exe'), exe: true, source: '__declspec(dllexport) int napi_module_register(void) { return 0; }\nint main(void) { return napi_module_register(); }\n' });
+      const hosted = judge(addon, arch, { hostExecutable: node });
+      assert.equal(hosted.v.loads, true);
+      assert.ok(!hosted.d.findings.some((f) => f.code.startsWith('THK-DELAY-LOAD')), hosted.d.findings.map((f) => f.title).join('\n'));
     });
   }
 });
