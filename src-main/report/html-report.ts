@@ -1,6 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { FileReport, ReportDocument } from './report-document.ts';
-import { HOST_LABELS, contextText, documentSummary, fileAnchor, factRows, fileHeadline, hex, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
+import { HOST_LABELS, contextText, documentSummary, fileAnchor, filesWorstFirst, factRows, fileHeadline, hex, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -14,7 +14,7 @@ h3{font-size:1rem;margin-top:1.5rem}table{border-collapse:collapse;width:100%;ma
 td,th{border:1px solid #d8dce3;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f3f5f8}
 code,pre{font-family:ui-monospace,Consolas,monospace;font-size:12.5px}pre{background:#f6f8fa;padding:.75rem;overflow-x:auto}
 .ok{color:#11703a;font-weight:600}.fail{color:#b42318;font-weight:600}
-.finding{border-left:4px solid #98a2b3;padding:.25rem .75rem;margin:.5rem 0}
+.finding{border-left:4px solid #98a2b3;padding:.25rem .75rem;margin:.5rem 0}.finding p{margin:.3rem 0}.finding ul{margin:.3rem 0}
 .finding.error{border-color:#d92d20}.finding.warning{border-color:#f79009}.finding.info{border-color:#2e90fa}
 .muted{color:#667085}details summary{cursor:pointer}.neutral{color:#667085;font-weight:600}
 td,th,li,p,h2{overflow-wrap:anywhere}.index li{margin:.15rem 0}.index .fail,.index .ok,.index .warn{font-weight:600}.warn{color:#b54708}
@@ -44,9 +44,9 @@ function findingsHtml(report: FileReport): string {
   const findings = orderedFindings(report);
   if (findings.length === 0) return '<p>None.</p>';
   return findings
-    .map((f) => `<div class="finding ${f.severity}"><strong>${escapeHtml(f.severity.toUpperCase())} ${escapeHtml(f.code)}</strong>: ${escapeHtml(f.title)}${f.hostArch ? ` (${f.hostArch})` : ''}<br>${escapeHtml(f.explanation)}${
+    .map((f) => `<div class="finding ${f.severity}"><p><strong>${escapeHtml(f.severity.toUpperCase())} ${escapeHtml(f.code)}</strong>: ${escapeHtml(f.title)}${f.hostArch ? ` (${f.hostArch})` : ''}</p><p>${escapeHtml(f.explanation)}</p>${
       f.evidence.length ? `<ul>${f.evidence.slice(0, 50).map((e) => `<li><code>${escapeHtml(e)}</code></li>`).join('')}</ul>` : ''
-    }<br><em>Fix:</em> ${escapeHtml(f.fix)}</div>`)
+    }<p><strong>Fix:</strong> ${escapeHtml(f.fix)}</p></div>`)
     .join('');
 }
 
@@ -95,6 +95,6 @@ export function documentHtml(document: ReportDocument): string {
 <title>Thunk report</title><style>${STYLE}</style></head><body><h1>Thunk report</h1>
 <p class="muted">Generated ${escapeHtml(document.generatedAt)} by Thunk ${escapeHtml(document.tool.version)}; ${document.results.length} file(s).</p>
 ${document.results.length > 1 ? summaryHtml(document) : ''}
-${document.results.map(fileHtml).join('\n')}</body></html>
+${filesWorstFirst(document).map(({ report, index }) => fileHtml(report, index)).join('\n')}</body></html>
 `;
 }

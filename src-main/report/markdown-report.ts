@@ -1,6 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { FileReport, ReportDocument } from './report-document.ts';
-import { HOST_LABELS, contextText, documentSummary, fileAnchor, factRows, fileHeadline, hex, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
+import { HOST_LABELS, contextText, documentSummary, fileAnchor, filesWorstFirst, factRows, fileHeadline, hex, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
 
 /** Escapes text for a Markdown table cell or line. */
 export function escapeMarkdown(text: string): string {
@@ -66,5 +66,5 @@ function summaryMarkdown(document: ReportDocument): string[] {
 export function documentMarkdown(document: ReportDocument): string {
   const head = [`# Thunk report`, '', `Generated ${document.generatedAt} by Thunk ${document.tool.version}; ${document.results.length} file(s).`, ''];
   if (document.results.length > 1) head.push(...summaryMarkdown(document));
-  return [...head, ...document.results.map(fileMarkdown)].join('\n');
+  return [...head, ...filesWorstFirst(document).map(({ report, index }) => fileMarkdown(report, index))].join('\n');
 }

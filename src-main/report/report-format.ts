@@ -1,6 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
-import { CONTEXT_NOTICE_CODES, type DocumentSummary, type FileReport, type RealLoaderRow, type TreeNode, type VerdictRow } from './report-document.ts';
-export { documentSummary } from './report-document.ts';
+import { CONTEXT_NOTICE_CODES, documentSummary, type DocumentSummary, type FileReport, type RealLoaderRow, type ReportDocument, type TreeNode, type VerdictRow } from './report-document.ts';
+export { documentSummary };
 
 export const HOST_LABELS: Record<HostArch, string> = { x86: '32-bit process', x64: '64-bit process' };
 
@@ -132,4 +132,11 @@ export function realLoaderText(row: RealLoaderRow): string {
 /** The anchor of a file's section in HTML and Markdown, so the summary can link to it. */
 export function fileAnchor(index: number): string {
   return `file-${index + 1}`;
+}
+
+/** The files worst first (blocking, then warnings, then clean), each with its index in results[] for its anchor. */
+export function filesWorstFirst(document: ReportDocument): { report: FileReport; index: number }[] {
+  const summary = documentSummary(document);
+  const index = new Map(document.results.map((r, i) => [r, i]));
+  return [...summary.blocking, ...summary.warnings, ...summary.clean].map((report) => ({ report, index: index.get(report)! }));
 }

@@ -54,11 +54,13 @@ describe('several files: a summary first in every format, files with blocking pr
 
   test('Markdown, with links to each file\'s section', () => {
     const md = documentMarkdown(doc(fine, broken, sxs));
-    const summary = md.slice(md.indexOf('## Summary'), md.indexOf('<a id="file-1">'));
+    const summary = md.slice(md.indexOf('## Summary'), md.indexOf('<a id="file-'));
     assert.match(summary, /3 files: 2 with a blocking problem/);
     const links = [...summary.matchAll(/\]\(#(file-\d)\)/g)].map((m) => m[1]);
     assert.deepEqual(links, ['file-2', 'file-3', 'file-1']);
     for (const id of links) assert.ok(md.includes(`<a id="${id}"></a>`));
+    const sections = [...md.matchAll(/<a id="(file-\d)"><\/a>/g)].map((m) => m[1]);
+    assert.deepEqual(sections, links, 'the sections follow the summary: blocking files first');
   });
 
   test('HTML: an index linking the sections, and a print stylesheet (expanded, wrapped, a page per file)', () => {

@@ -1,6 +1,6 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import { CONTEXT_NOTICE_CODES, hasReportableProblem, type FileReport, type ImportRow, type ReportDocument } from './report-document.ts';
-import { HOST_LABELS, contextText, documentSummary, factRows, fileHeadline, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
+import { HOST_LABELS, contextText, documentSummary, factRows, filesWorstFirst, fileHeadline, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
 
 const ICONS = { error: '✗', warning: '!', info: 'i' } as const;
 const MARKS = { loads: '✓', fails: '✗', 'not-for-host': '–' } as const;
@@ -80,7 +80,7 @@ function summaryBlock(document: ReportDocument): string {
 export function documentText(document: ReportDocument, options: TextOptions = {}): string {
   const blocks: string[] = [];
   if (document.results.length > 1) blocks.push(summaryBlock(document));
-  for (const report of document.results) {
+  for (const { report } of filesWorstFirst(document)) {
     if (options.problemsOnly && !hasReportableProblem(report)) continue;
     let block = fileText(report, options);
     if (options.withTree) {
