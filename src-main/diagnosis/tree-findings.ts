@@ -56,7 +56,7 @@ function missingModule(p: TreeProblem, result: TreeResult, host: HostArch, rootC
     return finding({
       code: FINDING_CODES.delayLoadMissing, severity: 'warning', hostArch: host, title: `Delay-loaded ${name} not found: the DLL loads, the first call into it fails`,
       explanation: `${importerOf(p)} delay-loads ${name}${apiSet}; the load succeeds, but the first call of one of its functions raises 0xC06D007E (module not found) unless the program handles it.${about}${sxs}`,
-      evidence: [formatChain(p.chain), `searched: ${searched(result)}`], fix: runtime ? runtime.fix(host) : `Ship ${name} (${BITS[host]}) with the application if that feature is used.`,
+      evidence: [formatChain(p.chain), `searched: ${searched(result)}`], fix: runtime ? runtime.fix(host) : `If that feature is used: ${placementAdvice(name, host, result.locator.context, result.locator.locations)}`,
     });
   }
   return finding({

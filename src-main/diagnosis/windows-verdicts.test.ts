@@ -206,6 +206,9 @@ describe('a module the host process provides', () => {
       const hosted = judge(addon, arch, { hostExecutable: node });
       assert.equal(hosted.v.loads, true);
       assert.ok(!hosted.d.findings.some((f) => f.code.startsWith('THK-DELAY-LOAD')), hosted.d.findings.map((f) => f.title).join('\n'));
+      // The host program is in the process before any DLL: found even where the search path does not look.
+      const flagged = judge(addon, arch, { hostExecutable: node, loadMethod: 'search-flags', searchFlags: ['dll-load-dir', 'system32'] });
+      assert.ok(!flagged.d.findings.some((f) => f.code.startsWith('THK-DELAY-LOAD')), flagged.d.findings.map((f) => f.title).join('\n'));
     });
   }
 });

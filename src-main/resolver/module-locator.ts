@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { PeImage, SxsDependency } from '../pe/pe-image.ts';
 import type { ResolutionStrategy, SkippedCandidate } from './dependency-node.ts';
 import type { LoadContext } from './load-context.ts';
@@ -141,6 +141,9 @@ export class ModuleLocator {
     const located = this.blank(name);
     const assembly = this.assemblies.find((a) => a.files.includes(file));
     if (assembly?.path && this.tryCandidate(located, this.assemblyFile(assembly, file), 'sxs')) return located;
+    // The host program is loaded before any DLL: an import of its name binds to it, wherever the search path looks.
+    const host = this.context.hostExecutable;
+    if (host && basename(host).toLowerCase() === file && this.tryCandidate(located, resolve(host), 'application-dir')) return located;
     const systemDir = this.dirs?.systemDir;
     if (systemDir && ALWAYS_LOADED.has(file) && this.tryCandidate(located, this.caches.index.find(systemDir, file), 'known-dll')) return located;
     if (systemDir && this.knownDlls.names.has(file) && this.tryCandidate(located, this.caches.index.find(systemDir, file), 'known-dll')) return located;
