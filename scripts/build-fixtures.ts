@@ -157,6 +157,8 @@ function sxsSteps(arch: Arch, out: string, work: string): Step[] {
     dllStep(arch, { sources: [src('sxs-vc90.c')], objects: [dllRes], output: join(out, 'sxs-vc90.dll') }),
     resourceStep(arch, src('sxs-vc90.rc'), exeRes, [manifest], [...archDefine, 'THUNK_EXE']),
     dllStep(arch, { sources: [src('app-sxs-vc90.c')], objects: [exeRes], output: join(out, 'app-sxs-vc90.exe'), exe: true }),
+    // A DLL carrying the program's manifest ID (1): LoadLibrary ignores it.
+    dllStep(arch, { sources: [src('sxs-vc90.c')], objects: [exeRes], output: join(out, 'sxs-vc90-id1.dll') }),
   ];
 }
 

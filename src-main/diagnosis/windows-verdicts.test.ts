@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FIXTURE_ARCHES, fixturePath } from '../test-support/fixtures.ts';
+import { FIXTURE_ARCHES, fixtureDir, fixturePath } from '../test-support/fixtures.ts';
 import { WINE_DLLS, buildDll, makeTempDir, removeDir, wineWindowsDir } from '../resolver/test-support/build-fixture.ts';
 import { libFor, simpleDll } from '../resolver/test-support/scenarios.ts';
 import { rawLayout } from '../resolver/test-support/patch-pe.ts';
@@ -133,6 +133,20 @@ for (const arch of FIXTURE_ARCHES) {
         assert.ok(root!.evidence.some((e) => e.endsWith('Microsoft.VC90.CRT.manifest')));
         assert.match(root!.fix, /Visual C\+\+ 2008 SP1 Redistributable \(x(86|64)\)/);
       }
+    });
+
+    test('a DLL whose manifest has the program\'s resource ID (1): LoadLibrary ignores it, so it loads', () => {
+      assert.equal(judge(fixturePath('sxs-vc90-id1', arch), arch).v.loads, true);
+    });
+
+    test('a program with an external app.exe.manifest on the missing assembly: 14001', () => {
+      const app = copyApp('external-manifest', arch, ['host-app.exe']);
+      assert.equal(judge(join(app, 'host-app.exe'), arch).v.loads, true);
+      const manifest = readFileSync(join(dirname(dirname(dirname(fixtureDir(arch)))), 'fixtures', 'dlls', `sxs-vc90.${arch === 'x64' ? 'amd64' : 'x86'}.manifest`));
+      writeFileSync(join(app, 'host-app.exe.manifest'), manifest);
+      const { v } = judge(join(app, 'host-app.exe'), arch);
+      assert.equal(v.error!.code, 14001);
+      assert.match(v.rootCause!, /Microsoft\.VC90\.CRT/);
     });
 
     test('the assembly shipped as a private assembly in the application folder: it loads', () => {

@@ -111,12 +111,17 @@ export function resolveSxsAssembly(dep: SxsDependency, scope: SxsScope): SxsAsse
 }
 
 /**
- * The SxS dependencies the loader honours for a module: its embedded manifest, or for a program
- * without one, the external <name>.exe.manifest beside it.
+ * The SxS dependencies the loader honours for a module: its embedded manifest when it has the
+ * resource ID the loader reads (1 for a program, 2 or 3 for a DLL), or for a program without
+ * one, the external <name>.exe.manifest beside it.
  */
 export function manifestDependencies(image: PeImage | null, path: string): SxsDependency[] {
   const embedded = image?.resources?.manifest;
-  if (embedded) return embedded.dependencies;
+  if (embedded && image) {
+    const id = embedded.resourceId;
+    const honoured = id === undefined || (image.fileHeader.isDll ? id === 2 || id === 3 : id === 1);
+    return honoured ? embedded.dependencies : [];
+  }
   if (!image || image.fileHeader.isDll) return [];
   try {
     return parseManifest(decodeManifest(readFileSync(`${path}.manifest`))).dependencies;
