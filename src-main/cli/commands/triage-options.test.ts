@@ -108,6 +108,12 @@ describe('inputs', { skip: builtCliSkip }, () => {
     assert.equal(runCli(['triage', empty]).status, 4);
   });
 
+  test('an input that cannot be read says why in words, exit 3', () => {
+    const run = runCli(['triage', join(fixturePath('host-app.exe', 'x64'), 'sub')]);
+    assert.equal(run.status, 3);
+    assert.match(run.stdout, /host-app\.exe\/sub: a part of the path is a file, not a folder/);
+  });
+
   test('a file named twice, or also inside a folder given, is triaged once', () => {
     const folder = join(work, 'dupes');
     mkdirSync(folder);
