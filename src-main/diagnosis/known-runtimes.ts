@@ -65,7 +65,28 @@ const NODE_HOST: KnownRuntime = {
   fix: () => 'This is a Node.js addon: node.exe (or node.dll in Electron) provides these exports when the addon is loaded by Node with require(). Check it in its real host with --host-exe path/to/node.exe; it is not meant to be loaded by other programs.',
 };
 
+const QT: KnownRuntime = {
+  runtime: 'Qt runtime',
+  fix: () => 'Deploy the Qt DLLs the application was built with next to it (windeployqt does this, including the platforms/qwindows.dll plug-in); the Qt major version and compiler (MSVC or MinGW) must match.',
+};
+
+const PYTHON: KnownRuntime = {
+  runtime: 'Python runtime',
+  fix: (host) => `Install the Python version this module was built for (${host === 'x86' ? '32-bit' : '64-bit'}), or ship its embeddable package next to the application; an extension module (.pyd) is loaded by that Python, not by other programs.`,
+};
+
+const JAVA: KnownRuntime = {
+  runtime: 'Java runtime (JVM)',
+  fix: (host) => `jvm.dll lives in a JRE/JDK's bin\\server folder, which is not on the search path: install a ${host === 'x86' ? '32-bit' : '64-bit'} Java runtime and add that folder (--search-dir or --path-dir to check), or start the program through the Java launcher.`,
+};
+
+const OPENSSL: KnownRuntime = {
+  runtime: 'OpenSSL libraries',
+  fix: (host) => `Ship the ${host === 'x86' ? '32-bit' : '64-bit'} OpenSSL DLLs of the version the module was built against (libcrypto/libssl, same major version) next to the application.`,
+};
+
 const EXACT: Record<string, KnownRuntime> = {
+  'jvm.dll': JAVA,
   'ucrtbase.dll': UCRT,
   'ucrtbased.dll': DEBUG_RUNTIME,
   'mscoree.dll': DOTNET_FRAMEWORK,
@@ -93,6 +114,9 @@ export function knownRuntime(moduleName: string): KnownRuntime | null {
   if (name.startsWith('api-ms-win-crt-')) return UCRT;
   if (DIRECTX_NAME.test(name)) return DIRECTX;
   if (/^libgcc_s_(dw2|seh|sjlj)-1\.dll$/.test(name)) return MINGW;
+  if (/^qt[56](core|gui|widgets|network|qml|quick|sql|xml|svg|printsupport|opengl|multimedia|concurrent)d?\.dll$/.test(name)) return QT;
+  if (/^python3\d{0,2}(_d)?\.dll$/.test(name)) return PYTHON;
+  if (/^lib(crypto|ssl)-(1_1|3)(-x64)?\.dll$/.test(name)) return OPENSSL;
   return null;
 }
 

@@ -192,6 +192,11 @@ describe('well-known runtimes get their real fix', () => {
     ['msvcr100.dll', /Visual C\+\+ 2010 SP1 Redistributable/],
     ['d3dx9_43.dll', /DirectX End-User Runtime/],
     ['node.exe', /--host-exe/],
+    ['Qt5Core.dll', /windeployqt/],
+    ['python311.dll', /Python version this module was built for \(64-bit\)/],
+    ['jvm.dll', /bin\\server folder/],
+    ['libcrypto-3-x64.dll', /OpenSSL DLLs/],
+    ['hostfxr.dll', /\.NET \(Desktop\) Runtime/],
   ];
   for (const [module, fix] of cases) {
     test(`a missing ${module}: ${fix.source}`, () => {
