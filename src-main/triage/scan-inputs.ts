@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 
 /** Extensions of PE images picked up when a folder is scanned. */
@@ -46,11 +46,20 @@ function walk(dir: string, depth: number, out: ScanEntry[]): void {
 export function scanInputs(inputs: readonly string[]): ScanEntry[] {
   const seen = new Set<string>();
   return expand(inputs).filter((entry) => {
-    const key = resolve(entry.path);
+    const key = realPath(entry.path);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+// A symbolic link to a file already listed is the same file.
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 function expand(inputs: readonly string[]): ScanEntry[] {
