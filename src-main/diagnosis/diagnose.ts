@@ -89,7 +89,10 @@ export function diagnose(rootPath: string, options: DiagnoseOptions): Diagnosis 
   const verdicts: Diagnosis['verdicts'] = {};
   const trees: Diagnosis['trees'] = {};
   const damage = fatalDamage(image);
-  const findings: Finding[] = [...(damage.length > 0 ? [damagedImageFinding(image, damage, isProgram(image))] : []), ...imageFindings(image), ...dotnetNotes(image)];
+  // A damaged file's parser issues are the same damage seen structure by structure: one finding says it.
+  const findings: Finding[] = damage.length > 0
+    ? [damagedImageFinding(image, damage, isProgram(image)), ...imageFindings(image).filter((f) => f.code !== FINDING_CODES.malformed)]
+    : [...imageFindings(image), ...dotnetNotes(image)];
   for (const host of options.hosts) {
     const result = resolveDependencies(rootPath, contextFor(rootPath, host, options), { caches, rootImage: image, maxDepth: options.maxDepth, maxNodes: options.maxNodes });
     const judged = judgeHost(image, host, result);

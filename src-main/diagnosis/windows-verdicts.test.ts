@@ -68,6 +68,7 @@ for (const arch of FIXTURE_ARCHES) {
       assert.equal(root.code, 'THK-DAMAGED-IMAGE');
       assert.ok(root.evidence.some((e) => /section \S+ needs file bytes up to/.test(e)), root.evidence.join('\n'));
       assert.match(root.fix, /Get the file again/);
+      assert.ok(!d.findings.some((f) => f.code === 'THK-MALFORMED'), 'the damage is said once');
       assert.equal(d.image.machine, arch);
     });
 
