@@ -54,7 +54,7 @@ function report(error: unknown, command: string): number {
 async function run(argv: string[]): Promise<number> {
   const root = program();
   if (argv.length === 0) {
-    process.stdout.write(root.helpInformation());
+    root.outputHelp();
     return EXIT.usage;
   }
   const known = COMMANDS.find((c) => c.name === argv[0]);

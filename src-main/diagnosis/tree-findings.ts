@@ -25,7 +25,6 @@ function failsWith(win32: string, startup: string, isExe: boolean): string {
   return isExe ? `the program does not start (${startup})` : `LoadLibrary fails with ${win32} (an EXE linking it fails to start with ${startup})`;
 }
 
-
 function searched(result: TreeResult): string {
   return result.locator.locations.map((l) => `${l.dir} (${l.strategy})`).join('; ') || 'no folders';
 }
