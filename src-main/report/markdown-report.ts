@@ -36,7 +36,7 @@ function fileMarkdown(report: FileReport, index: number): string {
   const findings = orderedFindings(report);
   if (findings.length === 0) out.push('None.', '');
   for (const f of findings) out.push(...findingMarkdown(f));
-  out.push('### File', '', '| | |', '|---|---|');
+  out.push('### File', '', '| Fact | Value |', '|---|---|');
   for (const [label, value] of factRows(report)) out.push(`| ${label} | ${escapeMarkdown(value)} |`);
   for (const [arch, tree] of Object.entries(report.dependencies)) {
     // An indented code block: names from the file cannot close it the way they could a fence.
