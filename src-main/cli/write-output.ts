@@ -9,6 +9,7 @@ function reason(path: string, error: NodeJS.ErrnoException): string {
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EROFS': return 'the file system is read-only';
     case 'ENOSPC': return 'the disk is full';
+    case 'EIO': return 'an input/output error';
     case 'ENOTDIR': return 'a part of the path is a file, not a folder';
     default: return error.message;
   }

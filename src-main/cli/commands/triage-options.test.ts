@@ -2,7 +2,7 @@
 // load-context options, run through the built CLI on MinGW fixtures.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fixtureDir, fixturePath } from '../../test-support/fixtures.ts';
@@ -95,6 +95,15 @@ describe('output that cannot be written: one line naming the path and the reason
     assert.equal(ontoFolder.status, 3);
     assert.equal(ontoFolder.stderr, `thunk: cannot write ${work}: it is a folder; give a file name\n`);
   });
+});
+
+// A file even root cannot write to (sysfs refuses it), for the permission case.
+const READ_ONLY = '/sys/kernel/notes';
+
+test('--out onto a file that cannot be written: permission denied, exit 3', { skip: builtCliSkip || (existsSync(READ_ONLY) ? false : `${READ_ONLY} does not exist here`) }, () => {
+  const run = runCli(['exports', fixturePath('calling-conventions', 'x64'), '--out', READ_ONLY]);
+  assert.equal(run.status, 3);
+  assert.equal(run.stderr, `thunk: cannot write ${READ_ONLY}: permission denied\n`);
 });
 
 describe('inputs', { skip: builtCliSkip }, () => {
