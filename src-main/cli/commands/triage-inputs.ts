@@ -40,11 +40,13 @@ function hostExeArch(path: string): HostArch {
   if (!existsSync(path)) throw new UsageError(`--host-exe ${path}: no such file`);
   let image;
   try {
-    image = parsePeFile(path, { details: false, entropy: false });
+    image = parsePeFile(path, { entropy: false });
   } catch (error) {
     throw new UsageError(`--host-exe ${path} is not a Windows program: ${(error as Error).message.replace(`${path}: `, '')}`);
   }
   if (image.fileHeader.isDll) throw new UsageError(`--host-exe ${path} is a DLL; it must be the program (.exe) that loads the DLLs`);
+  // A .NET AnyCPU program runs as a 64-bit process on 64-bit Windows (unless it prefers 32-bit).
+  if (image.clr?.ilOnly && image.clr.flavor === 'anycpu') return 'x64';
   if (image.machine !== 'x86' && image.machine !== 'x64') throw new UsageError(`--host-exe ${path} is an ${image.machine} program; Thunk judges x86 and x64 hosts`);
   return image.machine;
 }

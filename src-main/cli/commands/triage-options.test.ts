@@ -2,7 +2,8 @@
 // load-context options, run through the built CLI on MinGW fixtures.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { addClrHeader } from '../../resolver/test-support/patch-pe.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fixtureDir, fixturePath } from '../../test-support/fixtures.ts';
@@ -76,6 +77,18 @@ describe('--host-exe decides the host', { skip: builtCliSkip }, () => {
     assert.equal(doc.verdicts.x86.error.code, 193);
     assert.equal(doc.verdicts.x86.context.applicationDir, fixtureDir('x86'));
     assert.equal(doc.findings.find((f: { rootCause: boolean }) => f.rootCause).severity, 'error');
+  });
+
+  test('a .NET AnyCPU host program runs 64-bit; one that prefers 32-bit runs 32-bit (patched copies of host-app.exe)', () => {
+    const hosts = (flags: number): string[] => {
+      const file = readFileSync(fixturePath('host-app.exe', 'x86'));
+      addClrHeader(file, flags);
+      const exe = join(work, `dotnet-host-${flags.toString(16)}.exe`);
+      writeFileSync(exe, file);
+      return Object.keys(JSON.parse(runCli(['triage', fixturePath('calling-conventions', 'x64'), '--host-exe', exe, '--json']).stdout).verdicts);
+    };
+    assert.deepEqual(hosts(0x1), ['x64']);
+    assert.deepEqual(hosts(0x1 | 0x2 | 0x20000), ['x86']);
   });
 
   test('a 64-bit host program with the 64-bit DLL: loads, exit 0', () => {
