@@ -1,5 +1,5 @@
 import type { HostArch } from '../resolver/load-context.ts';
-import { CONTEXT_NOTICE_CODES, documentSummary, type DocumentSummary, type FileReport, type RealLoaderRow, type ReportDocument, type TreeNode, type VerdictRow } from './report-document.ts';
+import { CONTEXT_NOTICE_CODES, documentSummary, errorLabel, failingVerdict, type DocumentSummary, type FileReport, type RealLoaderRow, type ReportDocument, type TreeNode, type VerdictRow } from './report-document.ts';
 export { documentSummary };
 
 export const HOST_LABELS: Record<HostArch, string> = { x86: '32-bit process', x64: '64-bit process' };
@@ -106,16 +106,17 @@ export function orderedFindings(report: FileReport): FileReport['findings'] {
 
 /** "3 files: 1 with a blocking problem, 1 with warnings only, 1 without problems". */
 export function summaryLine(summary: DocumentSummary): string {
-  const parts = [`${summary.blocking.length} with a blocking problem${summary.notAnalysed ? ` (${summary.notAnalysed} not analysed)` : ''}`, `${summary.warnings.length} with warnings only`, `${summary.clean.length} without problems`];
+  const errors = Object.entries(summary.byError).map(([label, count]) => `${label} ×${count}`).join(', ');
+  const parts = [`${summary.blocking.length} with a blocking problem${errors ? ` (${errors})` : ''}`, `${summary.warnings.length} with warnings only`, `${summary.clean.length} without problems`];
   return `${summary.total} file${summary.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
 /** The one line a summary shows per file: its worst verdict or error. */
 export function fileHeadline(report: FileReport): string {
   if (report.status !== 'analysed') return report.error ?? report.status;
-  const failing = Object.values(report.verdicts).find((v) => v && !v.loads && (v.builtForHost || Object.keys(report.verdicts).length === 1));
+  const failing = failingVerdict(report);
   if (failing) {
-    const code = failing.error ? `${failing.error.code > 0xffff ? hex(failing.error.code) : failing.error.code} ${failing.error.name}` : 'fails';
+    const code = failing.error ? errorLabel(failing.error) : 'fails';
     return `${code}${failing.rootCause ? `: ${failing.rootCause}` : ''}`;
   }
   const warning = report.findings.find((f) => f.severity === 'warning' && !CONTEXT_NOTICE_CODES.has(f.code));

@@ -49,13 +49,13 @@ describe('order and mood', () => {
 describe('several files: a summary first in every format, files with blocking problems first', () => {
   test('text', () => {
     const text = documentText(doc(fine, broken));
-    assert.match(text, /^2 files: 1 with a blocking problem, 0 with warnings only, 1 without problems\n {2}✗ .*needs-missing-dep\.dll: 126 ERROR_MOD_NOT_FOUND: missing-dep\.dll not found/);
+    assert.match(text, /^2 files: 1 with a blocking problem \(126 ERROR_MOD_NOT_FOUND ×1\), 0 with warnings only, 1 without problems\n {2}✗ .*needs-missing-dep\.dll: 126 ERROR_MOD_NOT_FOUND: missing-dep\.dll not found/);
   });
 
   test('Markdown, with links to each file\'s section', () => {
     const md = documentMarkdown(doc(fine, broken, sxs));
     const summary = md.slice(md.indexOf('## Summary'), md.indexOf('<a id="file-'));
-    assert.match(summary, /3 files: 2 with a blocking problem/);
+    assert.match(summary, /3 files: 2 with a blocking problem \(126 ERROR_MOD_NOT_FOUND ×1, 14001 ERROR_SXS_CANT_GEN_ACTCTX ×1\)/);
     const links = [...summary.matchAll(/\]\(#(file-\d)\)/g)].map((m) => m[1]);
     assert.deepEqual(links, ['file-2', 'file-3', 'file-1']);
     for (const id of links) assert.ok(md.includes(`<a id="${id}"></a>`));
@@ -76,7 +76,7 @@ describe('several files: a summary first in every format, files with blocking pr
   test('JSON: a summary before results[]', () => {
     const json = documentJson(doc(fine, broken)) as SeveralFilesDocument;
     assert.deepEqual(Object.keys(json), ['schemaVersion', 'tool', 'generatedAt', 'summary', 'results']);
-    assert.deepEqual(json.summary, { files: 2, blocking: 1, warningsOnly: 0, clean: 1, notAnalysed: 0, filesWithProblems: [{ file: broken.file, blocking: true }] });
+    assert.deepEqual(json.summary, { files: 2, blocking: 1, warningsOnly: 0, clean: 1, notAnalysed: 0, byError: { '126 ERROR_MOD_NOT_FOUND': 1 }, filesWithProblems: [{ file: broken.file, blocking: true }] });
   });
 });
 
