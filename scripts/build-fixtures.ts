@@ -42,11 +42,13 @@ interface DllSpec {
   implib?: string;
   map?: string;
   compiler?: Arch;
+  /** Link a program (.exe) instead of a DLL. */
+  exe?: boolean;
 }
 
 function dllStep(arch: Arch, spec: DllSpec): Step {
   const compiler = spec.compiler ?? arch;
-  const args = ['-shared', '-s', '-O2', '-Wall', '-o', spec.output, ...(spec.defines ?? []).map((d) => `-D${d}`), ...spec.sources, ...(spec.objects ?? []), ...(spec.libs ?? [])];
+  const args = [...(spec.exe ? [] : ['-shared']), '-s', '-O2', '-Wall', '-o', spec.output, ...(spec.defines ?? []).map((d) => `-D${d}`), ...spec.sources, ...(spec.objects ?? []), ...(spec.libs ?? [])];
   if (spec.implib) args.push(`-Wl,--out-implib,${spec.implib}`);
   if (spec.map) args.push(`-Wl,-Map,${spec.map}`);
   return {
@@ -64,8 +66,12 @@ function delayLibStep(arch: Arch, def: string, output: string): Step {
   return { output, inputs: [def], build: async () => void (await run(tool(arch, 'dlltool'), args)) };
 }
 
-function resourceStep(arch: Arch, rc: string, output: string, extraInputs: string[]): Step {
-  const args = ['--include-dir', SOURCES, '-i', rc, '-o', output];
+function importLibStep(arch: Arch, def: string, output: string): Step {
+  return { output, inputs: [def], build: async () => void (await run(tool(arch, 'dlltool'), ['--input-def', def, '--output-lib', output])) };
+}
+
+function resourceStep(arch: Arch, rc: string, output: string, extraInputs: string[], defines: string[] = []): Step {
+  const args = ['--include-dir', SOURCES, ...defines.map((d) => `-D${d}`), '-i', rc, '-o', output];
   return { output, inputs: [rc, ...extraInputs], build: async () => void (await run(tool(arch, 'windres'), args)) };
 }
 
@@ -127,6 +133,32 @@ function stepsFor(arch: Arch): Step[] {
     simple('cpp-exports', { sources: [src('cpp-exports.def')] }),
     simple('tls-callback'),
     simple('dllmain-returns-false'),
+    importLibStep(arch, src('forward-target.v2.def'), join(work, 'libforward-target-v2.a')),
+    simple('needs-missing-ordinal', { libs: [join(work, 'libforward-target-v2.a')] }),
+    simple('needs-system-dll', { libs: ['-lversion'] }),
+    importLibStep(arch, src('kernel32-future.def'), join(work, 'libkernel32-future.a')),
+    simple('needs-newer-windows', { libs: [join(work, 'libkernel32-future.a')] }),
+    dllStep(arch, { sources: [src('forwards-to-missing.c'), src('forwards-to-missing.def')], output: shipped('forwards-to-missing'), implib: join(work, 'libforwards-to-missing.a') }),
+    simple('needs-forwarder-to-missing', { libs: [join(work, 'libforwards-to-missing.a')] }),
+    dllStep(arch, { sources: [src('app-needs-missing-dep.c')], output: join(out, 'app-needs-missing-dep.exe'), libs: [join(work, 'libmissing-dep.a')], exe: true }),
+    dllStep(arch, { sources: [src('host-app.c')], output: join(out, 'host-app.exe'), exe: true }),
+    ...sxsSteps(arch, out, work),
+  ];
+}
+
+// The same manifest (a missing Microsoft.VC90.CRT) as resource 2 of a DLL and resource 1 of an EXE.
+function sxsSteps(arch: Arch, out: string, work: string): Step[] {
+  const manifest = src(`sxs-vc90.${arch === 'x64' ? 'amd64' : 'x86'}.manifest`);
+  const archDefine = arch === 'x64' ? ['THUNK_X64'] : [];
+  const dllRes = join(work, 'sxs-vc90.res.o');
+  const exeRes = join(work, 'app-sxs-vc90.res.o');
+  return [
+    resourceStep(arch, src('sxs-vc90.rc'), dllRes, [manifest], archDefine),
+    dllStep(arch, { sources: [src('sxs-vc90.c')], objects: [dllRes], output: join(out, 'sxs-vc90.dll') }),
+    resourceStep(arch, src('sxs-vc90.rc'), exeRes, [manifest], [...archDefine, 'THUNK_EXE']),
+    dllStep(arch, { sources: [src('app-sxs-vc90.c')], objects: [exeRes], output: join(out, 'app-sxs-vc90.exe'), exe: true }),
+    // A DLL carrying the program's manifest ID (1): LoadLibrary ignores it.
+    dllStep(arch, { sources: [src('sxs-vc90.c')], objects: [exeRes], output: join(out, 'sxs-vc90-id1.dll') }),
   ];
 }
 

@@ -25,6 +25,6 @@ PIN
 $SUDO apt-get update -qq || echo "apt-get update reported errors; continuing with the indexes it fetched" >&2
 $SUDO apt-get install -y -qq --no-install-recommends \
   gcc-mingw-w64-i686 gcc-mingw-w64-x86-64 binutils-mingw-w64 \
-  llvm-14 binutils python3-pefile \
+  llvm-14 binutils python3-pefile cmark-gfm \
   wine wine64 wine32:i386 gcc-multilib xvfb \
   openssl osslsigncode >/dev/null

@@ -1,62 +1,47 @@
-import { runTriage, TRIAGE_USAGE } from './commands/triage-command.ts';
-import { runExports } from './commands/exports-command.ts';
-import { runLoad } from './commands/load-command.ts';
-import { runCall } from './commands/call-command.ts';
-import { runVerify } from './commands/verify-command.ts';
-import { runDoctorCommand } from './commands/doctor-command.ts';
+import { Command, CommanderError } from 'commander';
+import { triageCommand } from './commands/triage-command.ts';
+import { exportsCommand } from './commands/exports-command.ts';
+import { loadCommand } from './commands/load-command.ts';
+import { callCommand } from './commands/call-command.ts';
+import { verifyCommand } from './commands/verify-command.ts';
+import { doctorCommand } from './commands/doctor-command.ts';
 import { FileAccessError, NotPeError } from '../pe/parse-pe.ts';
-import { EXIT, UsageError } from './usage-error.ts';
+import { takeExitCode, type CliCommand } from './cli-command.ts';
+import { EXIT, OutputError, UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
 
-type Command = (args: string[]) => number | Promise<number>;
+/** Every CLI command: adding one is a module under commands/ and a line here. */
+const COMMANDS: CliCommand[] = [triageCommand, exportsCommand, loadCommand, callCommand, verifyCommand, doctorCommand];
 
-/** Every CLI command, by name. */
-const COMMANDS: Record<string, Command> = {
-  triage: runTriage,
-  exports: runExports,
-  load: runLoad,
-  call: runCall,
-  verify: runVerify,
-  doctor: runDoctorCommand,
-};
-
-const USAGE = `thunk ${VERSION}: why a Windows DLL will or will not load, and what it exports
-
-Usage: thunk <command> [options]
-
-Commands:
-  triage <files|folders...>   load verdicts (32/64-bit), root cause and fix, findings, report (--json/--md/--html)
-  exports <file>              list exports (--json, --demangle)
-  load <dll>                  load it for real in an agent of its bitness: base, modules, or the error/crash
-  call <dll> "<proto>" args   call an export in a disposable agent: value, out params, GetLastError, crash
-  verify <files|folders...>   verify Authenticode signatures offline: digest, signer, chain, timestamp (--json)
-  doctor                      which agent runtimes run here and how (native, Wine, Wine under qemu), and fixes
-
-Run \`thunk <command> --help\` for a command's options.
-
-${TRIAGE_USAGE.split('\n').slice(-1)[0]}`;
-
-async function run(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return name ? EXIT.ok : EXIT.usage;
-  }
-  if (name === '--version' || name === '-v') {
-    process.stdout.write(`${VERSION}\n`);
-    return EXIT.ok;
-  }
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command "${name}"`, USAGE);
-  return command(args);
+// Commander's messages ("error: unknown option '--hots'") become "thunk triage: unknown option ...".
+function configure(command: Command, path: string): Command {
+  return command
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(`Run \`${path} --help\` for its options.`)
+    .configureOutput({ outputError: (text, write) => write(`${path}: ${text.replace(/^error: /, '')}`) });
 }
 
-function report(error: unknown): number {
-  if (error instanceof UsageError || (error as NodeJS.ErrnoException)?.code?.startsWith?.('ERR_PARSE_ARGS')) {
-    process.stderr.write(`thunk: ${(error as Error).message}\n${error instanceof UsageError && error.usage ? `\n${error.usage}\n` : ''}`);
+function program(): Command {
+  const root = configure(new Command('thunk'), 'thunk')
+    .description('Why a Windows DLL will or will not load, and what it exports.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpCommand('help [command]', "show a command's help")
+    .addHelpText('after', `\nRun \`thunk help <command>\` or \`thunk <command> --help\` for a command's options and exit codes.`);
+  for (const declaration of COMMANDS) root.addCommand(configure(declaration.declare(), `thunk ${declaration.name}`));
+  return root;
+}
+
+function report(error: unknown, command: string): number {
+  if (error instanceof CommanderError) {
+    // Help and version were printed by commander; everything else is a usage error it explained.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`${command}: ${error.message}\nRun \`${command} --help\` for its options.\n`);
     return EXIT.usage;
   }
-  if (error instanceof FileAccessError) {
+  if (error instanceof OutputError || error instanceof FileAccessError) {
     process.stderr.write(`thunk: ${error.message}\n`);
     return EXIT.unreadable;
   }
@@ -68,7 +53,21 @@ function report(error: unknown): number {
   return EXIT.problem;
 }
 
-run(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (error: unknown) => { process.exitCode = report(error); },
-);
+async function run(argv: string[]): Promise<number> {
+  const root = program();
+  if (argv.length === 0) {
+    root.outputHelp();
+    return EXIT.usage;
+  }
+  const known = COMMANDS.find((c) => c.name === argv[0]);
+  try {
+    await root.parseAsync(argv, { from: 'user' });
+    return takeExitCode();
+  } catch (error) {
+    return report(error, known ? `thunk ${known.name}` : 'thunk');
+  }
+}
+
+run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -14,6 +14,10 @@ import { treeFindings } from './tree-findings.ts';
 import { signatureVerificationFindings } from './signature-findings.ts';
 import type { FileSignatureReport } from '../signature/signature-types.ts';
 import { verifyAuthenticodeFile } from '../signature/verify-authenticode.ts';
+import { damagedImageFinding } from './image-integrity.ts';
+import { fatalDamage } from '../pe/image-damage.ts';
+import { LOADER_ERRORS, processStartError } from './error-codes.ts';
+import { exeMachineFailure } from './root-machine.ts';
 
 export interface DiagnoseOptions {
   hosts: HostArch[];
@@ -51,19 +55,32 @@ function contextFor(rootPath: string, host: HostArch, options: DiagnoseOptions):
   });
 }
 
+/** A program (EXE) is judged for starting its process, not for LoadLibrary into a host. */
+export function isProgram(image: PeImage): boolean {
+  return !image.fileHeader.isDll;
+}
+
 /** Verdict and findings for one host from the root image and its tree. */
 export function judgeHost(image: PeImage, host: HostArch, result: TreeResult): { verdict: Verdict; findings: Finding[] } {
   const context = result.locator.context;
-  const machine = rootMachineFailure(image, host);
-  const tree = treeFindings(result, host);
+  const isExe = isProgram(image);
+  const damage = fatalDamage(image);
+  // The loader refuses to map a damaged file in any process: the tree below it is not reached.
+  if (damage.length > 0) {
+    const error = isExe ? { ...LOADER_ERRORS.invalidImageFormat } : { ...LOADER_ERRORS.badExeFormat };
+    return { verdict: { hostArch: host, loads: false, builtForHost: image.machine === (host === 'x86' ? 'x86' : 'x64'), error, rootCause: `the file is damaged: ${damage[0]}`, context }, findings: [] };
+  }
+  const machine = isExe ? exeMachineFailure(image, host) : rootMachineFailure(image, host);
+  const tree = treeFindings(result, host, isExe);
   // The root's own machine fails before any dependency is looked at: the tree is still shown,
   // but its problems (every dependency of the root's machine is "wrong" here) are noise.
   if (machine) {
     return { verdict: { hostArch: host, loads: false, builtForHost: false, error: machine.error, rootCause: machine.rootCause, context }, findings: [machine.finding] };
   }
   const failure = tree.failure;
+  const error = failure && isExe ? processStartError(failure.error, failure.subject) : failure?.error ?? null;
   return {
-    verdict: { hostArch: host, loads: failure === null, builtForHost: true, error: failure?.error ?? null, rootCause: failure?.rootCause ?? null, context },
+    verdict: { hostArch: host, loads: failure === null, builtForHost: true, error, rootCause: failure?.rootCause ?? null, context },
     findings: tree.findings,
   };
 }
@@ -79,7 +96,12 @@ export function diagnose(rootPath: string, options: DiagnoseOptions): Diagnosis 
   const verdicts: Diagnosis['verdicts'] = {};
   const trees: Diagnosis['trees'] = {};
   const signature = options.verifySignature ?? true ? verifyAuthenticodeFile(rootPath, image) : null;
-  const findings: Finding[] = [...imageFindings(image), ...(signature ? signatureVerificationFindings(signature, image) : []), ...dotnetNotes(image)];
+  const signatureFindings = signature ? signatureVerificationFindings(signature, image) : [];
+  const damage = fatalDamage(image);
+  // A damaged file's parser issues are the same damage seen structure by structure: one finding says it.
+  const findings: Finding[] = damage.length > 0
+    ? [damagedImageFinding(image, damage, isProgram(image)), ...imageFindings(image).filter((f) => f.code !== FINDING_CODES.malformed), ...signatureFindings]
+    : [...imageFindings(image), ...signatureFindings, ...dotnetNotes(image)];
   for (const host of options.hosts) {
     const result = resolveDependencies(rootPath, contextFor(rootPath, host, options), { caches, rootImage: image, maxDepth: options.maxDepth, maxNodes: options.maxNodes });
     const judged = judgeHost(image, host, result);

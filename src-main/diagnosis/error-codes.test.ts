@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { formatLoaderError, LOADER_ERRORS, loaderError } from './error-codes.ts';
+import { formatLoaderError, LOADER_ERRORS, loaderError, processStartError } from './error-codes.ts';
 
 const HEADERS = ['/usr/share/mingw-w64/include/winerror.h', '/usr/share/mingw-w64/include/ntstatus.h'];
 
@@ -30,6 +30,9 @@ const WINDOWS_TEXT: Record<number, [string, string]> = {
   0xc000007b: ['STATUS_INVALID_IMAGE_FORMAT', 'The application was unable to start correctly (0xc000007b).'],
   0xc0000135: ['STATUS_DLL_NOT_FOUND', 'The code execution cannot proceed because %hs was not found.'],
   0xc0000139: ['STATUS_ENTRYPOINT_NOT_FOUND', 'The procedure entry point %hs could not be located in the dynamic link library %hs.'],
+  182: ['ERROR_INVALID_ORDINAL', 'The operating system cannot run %1.'],
+  14001: ['ERROR_SXS_CANT_GEN_ACTCTX', 'The application has failed to start because its side-by-side configuration is incorrect. Please see the application event log or use the command-line sxstrace.exe tool for more detail.'],
+  0xc0000138: ['STATUS_ORDINAL_NOT_FOUND', 'The ordinal %ld could not be located in the dynamic link library %hs.'],
   0xc0000142: ['STATUS_DLL_INIT_FAILED', 'The application was unable to start correctly (0xc0000142).'],
 };
 
@@ -57,7 +60,7 @@ describe('loader error codes', () => {
   });
 
   test('codes Thunk does not explain: null', () => {
-    for (const code of [0, 2, 5, 14001, 0xc0000005]) assert.equal(loaderError(code), null);
+    for (const code of [0, 2, 5, 0xc0000005]) assert.equal(loaderError(code), null);
   });
 
   test('each lookup is a copy: changing it does not change the table', () => {
@@ -70,5 +73,15 @@ describe('loader error codes', () => {
     assert.equal(formatLoaderError(LOADER_ERRORS.badExeFormat), '193 ERROR_BAD_EXE_FORMAT');
     assert.equal(formatLoaderError(LOADER_ERRORS.dllInitFailed), '1114 ERROR_DLL_INIT_FAILED');
     assert.equal(formatLoaderError(LOADER_ERRORS.invalidImageFormat), '0xC000007B STATUS_INVALID_IMAGE_FORMAT');
+  });
+
+  test('a program meets the start-up NTSTATUS, with the module and function filled in', () => {
+    const missing = processStartError(LOADER_ERRORS.modNotFound, { module: 'missing-dep.dll' });
+    assert.equal(formatLoaderError(missing), '0xC0000135 STATUS_DLL_NOT_FOUND');
+    assert.match(missing.message, /^The code execution cannot proceed because missing-dep\.dll was not found\./);
+    assert.equal(processStartError(LOADER_ERRORS.procNotFound, { module: 'dep.dll', function: 'DepNew' }).message, 'The procedure entry point DepNew could not be located in the dynamic link library dep.dll.');
+    assert.equal(processStartError(LOADER_ERRORS.invalidOrdinal, { module: 'dep.dll', function: '#99' }).message, 'The ordinal 99 could not be located in the dynamic link library dep.dll.');
+    assert.equal(processStartError(LOADER_ERRORS.badExeFormat, null).code, 0xc000007b);
+    assert.equal(processStartError(LOADER_ERRORS.sxsCantGenActctx, null).code, 14001);
   });
 });

@@ -20,6 +20,8 @@ export const FINDING_CODES = {
   dependencyUnreadable: 'THK-DEPENDENCY-UNREADABLE',
   apiSetUnresolved: 'THK-API-SET-UNRESOLVED',
   sxsNotFound: 'THK-SXS-NOT-FOUND',
+  systemDllShadowed: 'THK-SYSTEM-DLL-SHADOWED',
+  damagedImage: 'THK-DAMAGED-IMAGE',
   noWindowsDir: 'THK-NO-WINDOWS-DIR',
   treeTruncated: 'THK-TREE-TRUNCATED',
   malformed: 'THK-MALFORMED',
@@ -66,7 +68,7 @@ function sameExceptHost(a: Finding, b: Finding): boolean {
 
 /**
  * One list for all hosts: a finding that says the same for every host is kept once with
- * hostArch null; root causes first, then errors, warnings, information.
+ * hostArch null; blocking first, then warnings, then information, root causes first within each.
  */
 export function mergeFindings(findings: Finding[], hosts: HostArch[]): Finding[] {
   const merged: Finding[] = [];
@@ -81,7 +83,7 @@ export function mergeFindings(findings: Finding[], hosts: HostArch[]): Finding[]
   }
   return merged
     .map((f, index) => ({ f, index }))
-    .sort((a, b) => Number(b.f.rootCause) - Number(a.f.rootCause) || SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.index - b.index)
+    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || Number(b.f.rootCause) - Number(a.f.rootCause) || a.index - b.index)
     .map(({ f }) => f);
 }
 

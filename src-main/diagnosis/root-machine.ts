@@ -64,6 +64,39 @@ export function rootMachineFailure(image: PeImage, host: HostArch): RootFailure 
   });
 }
 
+/** As RootFailure; error null when nothing fails as such (a 32-bit program on 64-bit Windows). */
+export type ProgramMachineFailure = Omit<RootFailure, 'error'> & { error: LoaderError | null };
+
+/**
+ * A program (EXE) is not loaded into a host: it starts its own process of its own machine. Judged
+ * for the other bitness, a 64-bit program does not run on 32-bit Windows ("This app can't run on
+ * your PC"), and a 32-bit one runs as a 32-bit process (WOW64), which its own verdict covers.
+ */
+export function exeMachineFailure(image: PeImage, host: HostArch): ProgramMachineFailure | null {
+  if (image.clr?.ilOnly || image.machine === hostMachine(host)) return null;
+  const evidence = [image.path, `machine ${image.machine} (0x${image.fileHeader.machineCode.toString(16)})`];
+  if (image.machine === 'x86' && host === 'x64') {
+    return {
+      error: null, rootCause: 'a 32-bit program starts as a 32-bit process (WOW64 on 64-bit Windows): see its 32-bit verdict',
+      finding: finding({
+        code: FINDING_CODES.wrongBitness, severity: 'info', hostArch: host, title: '32-bit program: it runs as a 32-bit process, also on 64-bit Windows',
+        explanation: 'A program is not loaded into a host process: Windows starts it in a process of its own machine. On 64-bit Windows a 32-bit program runs under WOW64, with SysWOW64 as its system folder.',
+        evidence, fix: 'Nothing to do for the program itself; 64-bit DLLs cannot be loaded into it.',
+      }),
+    };
+  }
+  const built = image.machine === 'x64' ? '64-bit' : image.machine;
+  return {
+    error: { ...LOADER_ERRORS.exeMachineMismatch }, rootCause: `a ${built} program does not run on ${host === 'x86' ? '32-bit' : host} Windows`,
+    finding: finding({
+      code: FINDING_CODES.wrongBitness, severity: 'error', hostArch: host, rootCause: true,
+      title: `${built} program: "This app can't run on your PC" on ${host === 'x86' ? '32-bit' : host} Windows`,
+      explanation: `The program is built for ${image.machine}; ${host === 'x86' ? '32-bit Windows cannot run 64-bit programs' : `${host} Windows cannot run it`}: CreateProcess fails with 216 (ERROR_EXE_MACHINE_TYPE_MISMATCH) and Explorer says "This app can't run on your PC".`,
+      evidence, fix: `Use the ${BITS[host]} build of the program, or run it on ${image.machine === 'x64' ? '64-bit' : image.machine} Windows.`,
+    }),
+  };
+}
+
 /** Information about .NET assemblies that load (AnyCPU through the CLR, mixed-mode by machine). */
 export function dotnetNotes(image: PeImage): Finding[] {
   const clr = image.clr;

@@ -31,7 +31,8 @@ function nodeProblems(node: DependencyNode, chain: string[]): TreeProblem[] {
   if (!node.path) found.push({ kind: node.skipped.length > 0 ? 'no-valid-copy' : 'missing-module', ...base });
   else if (node.skipped.length > 0) found.push({ kind: 'wrong-copy-first', ...base });
   if (node.path && node.error) found.push({ kind: 'unreadable', ...base });
-  for (const missing of node.missingImports) found.push({ kind: 'missing-export', ...base, missing });
+  // A forwarder whose module is missing fails as that module (126): its node is in the tree.
+  for (const missing of node.missingImports) if (missing.reason !== 'forwarder-target-missing') found.push({ kind: 'missing-export', ...base, missing });
   return found;
 }
 

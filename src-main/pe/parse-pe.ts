@@ -85,7 +85,7 @@ export function parsePeFile(path: string, options: ParseOptions = {}): PeImage {
 /** Parses from an open reader (also used on in-memory buffers by the fuzzer). */
 export function parsePe(reader: FileReader, path: string, options: ParseOptions = {}): PeImage {
   const dos = readDosHeader(reader);
-  if (typeof dos === 'string') throw new NotPeError(path, reader.u16(0) === 0x5a4d ? `an MZ file whose ${dos}` : describeNonPe(reader));
+  if (typeof dos === 'string') throw new NotPeError(path, reader.u16(0) === 0x5a4d ? `an MZ file ${dos}` : describeNonPe(reader));
   const issues = new IssueLog();
   const fileHeader = readFileHeader(reader, dos.peHeaderOffset + 4);
   const optionalOffset = dos.peHeaderOffset + 24;

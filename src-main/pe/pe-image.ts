@@ -141,6 +141,8 @@ export interface VersionInfo {
 export interface ManifestInfo {
   /** The manifest's XML text (capped). */
   xml: string;
+  /** Its resource ID: the loader reads 1 for a program, 2 (or 3) for a DLL, and ignores the others. */
+  resourceId?: number;
   requestedExecutionLevel: string | null;
   uiAccess: boolean | null;
   /** Side-by-side assembly dependencies. */

@@ -126,8 +126,11 @@ function readVersion(ctx: ParseContext, leaves: readonly Leaf[]): VersionInfo | 
 }
 
 function readManifest(ctx: ParseContext, leaves: readonly Leaf[]): ManifestInfo | null {
-  const bytes = firstOfType(ctx, leaves, RT_MANIFEST);
-  return bytes ? parseManifest(decodeManifest(bytes.subarray(0, LIMITS.manifestChars * 4))) : null;
+  const leaf = leaves.find((candidate) => candidate.path[0] === RT_MANIFEST);
+  const bytes = leaf ? readData(ctx, leaf) : null;
+  if (!leaf || !bytes) return null;
+  const manifest = parseManifest(decodeManifest(bytes.subarray(0, LIMITS.manifestChars * 4)));
+  return typeof leaf.path[1] === 'number' ? { ...manifest, resourceId: leaf.path[1] } : manifest;
 }
 
 /** Walks the resource tree (type / name / language), counts resources per type, reads version and manifest. */

@@ -26,8 +26,12 @@ function exportRow(entry: ExportEntry, machine: string): ExportRow {
   const row: ExportRow = { ordinal: entry.ordinal, kind: entry.kind };
   if (entry.name !== null) {
     row.name = entry.name;
-    const demangled = demangleName(entry.name, machine).demangled;
-    if (demangled !== entry.name) row.demangled = demangled;
+    const name = demangleName(entry.name, machine);
+    if (name.demangled !== entry.name) row.demangled = name.demangled;
+    if (name.decoration.startsWith('c-') && name.callingConvention && name.decoration !== 'c-cdecl') {
+      row.callingConvention = name.callingConvention;
+      if (name.argumentBytes !== null) row.argumentBytes = name.argumentBytes;
+    }
   }
   if (entry.forwarder !== null) row.forwarder = entry.forwarder;
   else if (entry.rva !== null) {

@@ -1,7 +1,7 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { FileReport, ReportDocument } from './report-document.ts';
 import { signatureOutline } from './signature-section.ts';
-import { HOST_LABELS, contextText, factRows, hex, orderedFindings, realLoaderText, treeLines, verdictText } from './report-format.ts';
+import { HOST_LABELS, contextText, documentSummary, fileAnchor, filesWorstFirst, factRows, fileHeadline, hex, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
 
 /** Escapes text for a Markdown table cell or line. */
 export function escapeMarkdown(text: string): string {
@@ -10,26 +10,34 @@ export function escapeMarkdown(text: string): string {
 
 const oneLine = (text: string): string => text.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, ' ');
 
-function fileMarkdown(report: FileReport): string {
-  const out = [`## ${escapeMarkdown(report.file)}`, ''];
+const MOOD_ICONS = { loads: '✅', fails: '❌', 'not-for-host': '➖' } as const;
+
+
+// Every line of a finding below its bullet is indented by the bullet's width and separated by
+// blank lines, so renderers keep the explanation, evidence and fix inside that list item.
+function findingMarkdown(f: FileReport['findings'][number]): string[] {
+  const out = [`- **${f.severity.toUpperCase()} ${escapeMarkdown(f.code)}**: ${escapeMarkdown(f.title)}${f.hostArch ? ` (${f.hostArch})` : ''}`, '', `  ${escapeMarkdown(f.explanation)}`];
+  if (f.evidence.length > 0) out.push('', ...f.evidence.slice(0, 20).map((e) => `  - ${escapeMarkdown(e)}`));
+  out.push('', `  **Fix:** ${escapeMarkdown(f.fix)}`, '');
+  return out;
+}
+
+function fileMarkdown(report: FileReport, index: number): string {
+  const out = [`<a id="${fileAnchor(index)}"></a>`, '', `## ${escapeMarkdown(report.file)}`, ''];
   if (report.status !== 'analysed') return [...out, `**Not analysed:** ${escapeMarkdown(report.error ?? '')}`, ''].join('\n');
   out.push('| Host | Verdict | Root cause |', '|---|---|---|');
   for (const [arch, verdict] of Object.entries(report.verdicts) as [HostArch, NonNullable<FileReport['verdicts'][HostArch]>][]) {
-    out.push(`| ${HOST_LABELS[arch]} | ${verdict.loads ? '✅' : '❌'} ${escapeMarkdown(verdictText(verdict))} | ${escapeMarkdown(verdict.rootCause ?? '')} |`);
+    const mood = verdictMood(verdict, report);
+    out.push(`| ${HOST_LABELS[arch]} | ${MOOD_ICONS[mood]} ${escapeMarkdown(verdictText(verdict, report))} | ${mood === 'not-for-host' ? '' : escapeMarkdown(verdict.rootCause ?? '')} |`);
   }
   for (const [arch, row] of Object.entries(report.realLoader ?? {})) if (row) out.push('', `${HOST_LABELS[arch as HostArch]}: ${escapeMarkdown(realLoaderText(row))}`);
   const first = Object.values(report.verdicts)[0];
   if (first) out.push('', `Load context: ${escapeMarkdown(contextText(first))}`);
   out.push('', '### Findings', '');
   const findings = orderedFindings(report);
-  if (findings.length === 0) out.push('None.');
-  for (const f of findings) {
-    out.push(`- **${f.severity.toUpperCase()} ${escapeMarkdown(f.code)}**: ${escapeMarkdown(f.title)}${f.hostArch ? ` (${f.hostArch})` : ''}`);
-    out.push(`  ${escapeMarkdown(f.explanation)}`);
-    for (const e of f.evidence.slice(0, 20)) out.push(`  - ${escapeMarkdown(e)}`);
-    out.push(`  *Fix:* ${escapeMarkdown(f.fix)}`);
-  }
-  out.push('', '### File', '', '| | |', '|---|---|');
+  if (findings.length === 0) out.push('None.', '');
+  for (const f of findings) out.push(...findingMarkdown(f));
+  out.push('### File', '', '| Fact | Value |', '|---|---|');
   for (const [label, value] of factRows(report)) out.push(`| ${label} | ${escapeMarkdown(value)} |`);
   out.push(...signatureMarkdown(report));
   for (const [arch, tree] of Object.entries(report.dependencies)) {
@@ -53,8 +61,17 @@ function signatureMarkdown(report: FileReport): string[] {
   return ['', '### Authenticode signature', '', ...signatureOutline(report.signature).flatMap((item) => [`- ${escapeMarkdown(item.text)}`, ...item.children.map((child) => `  - ${escapeMarkdown(child)}`)])];
 }
 
+/** The summary of several files: counts, then the files with blocking problems first, linked to their sections. */
+function summaryMarkdown(document: ReportDocument): string[] {
+  const summary = documentSummary(document);
+  const index = new Map(document.results.map((r, i) => [r, i]));
+  const item = (icon: string, r: FileReport): string => `- ${icon} [${escapeMarkdown(r.file)}](#${fileAnchor(index.get(r)!)}): ${escapeMarkdown(fileHeadline(r))}`;
+  return ['## Summary', '', `${summaryLine(summary)}.`, '', ...summary.blocking.map((r) => item('❌', r)), ...summary.warnings.map((r) => item('⚠️', r)), ...summary.clean.map((r) => item('✅', r)), ''];
+}
+
 /** The whole document as Markdown, for a ticket or a chat. */
 export function documentMarkdown(document: ReportDocument): string {
   const head = [`# Thunk report`, '', `Generated ${document.generatedAt} by Thunk ${document.tool.version}; ${document.results.length} file(s).`, ''];
-  return [...head, ...document.results.map(fileMarkdown)].join('\n');
+  if (document.results.length > 1) head.push(...summaryMarkdown(document));
+  return [...head, ...filesWorstFirst(document).map(({ report, index }) => fileMarkdown(report, index))].join('\n');
 }

@@ -12,6 +12,9 @@ export interface ExportRow {
   ordinal: number;
   name?: string;
   demangled?: string;
+  /** For a decorated 32-bit C name (`_Add@8`, `@Fast@8`): what the decoration states. */
+  callingConvention?: string;
+  argumentBytes?: number;
   rva?: number;
   forwarder?: string;
   section?: string | null;
@@ -111,14 +114,34 @@ export interface ReportDocument {
 /** The single-file document shape: the file's fields at top level, as the CLI prints for one file. */
 export type SingleFileDocument = Omit<ReportDocument, 'results'> & FileReport;
 
+/** The several-file JSON document: a summary first (counts, files with blocking problems first), then results[]. */
+export type SeveralFilesDocument = Omit<ReportDocument, 'results'> & { summary: JsonSummary; results: FileReport[] };
+
+export interface JsonSummary {
+  files: number;
+  blocking: number;
+  warningsOnly: number;
+  clean: number;
+  notAnalysed: number;
+  /** Blocking files per error, e.g. {"126 ERROR_MOD_NOT_FOUND": 2}. */
+  byError: Record<string, number>;
+  /** Files with a blocking problem, then those with warnings only. */
+  filesWithProblems: { file: string; blocking: boolean }[];
+}
+
 /**
- * One document for one file (fields at top level), one with results[] for several. The shape
- * follows what was analysed, not what a filter left, so scripts always know which to parse.
+ * One document for one file (fields at top level), one with a summary and results[] for several.
+ * The shape follows what was analysed, not what a filter left, so scripts always know which to parse.
  */
-export function documentJson(document: ReportDocument, singleFile = document.results.length === 1): ReportDocument | SingleFileDocument {
-  if (!singleFile || document.results.length !== 1) return document;
+export function documentJson(document: ReportDocument, singleFile = document.results.length === 1): SeveralFilesDocument | SingleFileDocument {
   const { results, ...head } = document;
-  return { ...head, ...results[0]! };
+  if (singleFile && results.length === 1) return { ...head, ...results[0]! };
+  const s = documentSummary(document);
+  const summary: JsonSummary = {
+    files: s.total, blocking: s.blocking.length, warningsOnly: s.warnings.length, clean: s.clean.length, notAnalysed: s.notAnalysed, byError: s.byError,
+    filesWithProblems: [...s.blocking.map((r) => ({ file: r.file, blocking: true })), ...s.warnings.map((r) => ({ file: r.file, blocking: false }))],
+  };
+  return { ...head, summary, results };
 }
 
 /** Findings that are blocking whatever the load verdicts say: a file modified after signing. */
@@ -144,3 +167,42 @@ export function hasReportableProblem(report: FileReport): boolean {
   if (hasBlockingProblem(report)) return true;
   return report.findings.some((f) => f.severity !== 'info' && !CONTEXT_NOTICE_CODES.has(f.code));
 }
+
+/** Counts for the summary at the top of a several-file report, and its files worst first. */
+export interface DocumentSummary {
+  total: number;
+  blocking: FileReport[];
+  /** Blocking files per error, e.g. {"126 ERROR_MOD_NOT_FOUND": 2}. */
+  byError: Record<string, number>;
+  warnings: FileReport[];
+  clean: FileReport[];
+  notAnalysed: number;
+}
+
+/** The verdict that makes a file's problem blocking: failing in a host it is built for, or in the only host asked about. */
+export function failingVerdict(report: FileReport): VerdictRow | null {
+  const verdicts = Object.values(report.verdicts).filter((v): v is VerdictRow => v !== undefined);
+  return verdicts.find((v) => !v.loads && (v.builtForHost || verdicts.length === 1)) ?? null;
+}
+
+/** "126 ERROR_MOD_NOT_FOUND", "0xC0000135 STATUS_DLL_NOT_FOUND". */
+export function errorLabel(error: LoaderError): string {
+  return `${error.code > 0xffff ? `0x${error.code.toString(16).toUpperCase()}` : error.code} ${error.name}`;
+}
+
+export function documentSummary(document: ReportDocument): DocumentSummary {
+  const blocking = document.results.filter(hasBlockingProblem);
+  const byError: Record<string, number> = {};
+  for (const report of blocking) {
+    const error = failingVerdict(report)?.error;
+    const label = report.status !== 'analysed' ? `not analysed (${report.status})` : error ? errorLabel(error) : 'fails';
+    byError[label] = (byError[label] ?? 0) + 1;
+  }
+  const rest = document.results.filter((r) => !hasBlockingProblem(r));
+  const warnings = rest.filter((r) => r.findings.some((f) => f.severity === 'warning' && !CONTEXT_NOTICE_CODES.has(f.code)));
+  return {
+    total: document.results.length, blocking, byError, warnings, clean: rest.filter((r) => !warnings.includes(r)),
+    notAnalysed: document.results.filter((r) => r.status !== 'analysed').length,
+  };
+}
+

@@ -1,14 +1,26 @@
 import type { HostArch } from '../resolver/load-context.ts';
-import type { FileReport, RealLoaderRow, TreeNode, VerdictRow } from './report-document.ts';
+import { CONTEXT_NOTICE_CODES, documentSummary, errorLabel, failingVerdict, type DocumentSummary, type FileReport, type RealLoaderRow, type ReportDocument, type TreeNode, type VerdictRow } from './report-document.ts';
+export { documentSummary };
 import { signatureFact } from './signature-section.ts';
 
 export const HOST_LABELS: Record<HostArch, string> = { x86: '32-bit process', x64: '64-bit process' };
 
 export const hex = (value: number): string => `0x${value.toString(16).toUpperCase()}`;
 
-/** "loads" or "fails: 126 ERROR_MOD_NOT_FOUND (The specified module could not be found.)". */
-export function verdictText(verdict: VerdictRow): string {
+/** How a verdict is shown: loads, fails, or (neutral) not built for this host when other hosts were judged too. */
+export type VerdictMood = 'loads' | 'fails' | 'not-for-host';
+
+export function verdictMood(verdict: VerdictRow, report: FileReport): VerdictMood {
   if (verdict.loads) return 'loads';
+  return !verdict.builtForHost && Object.keys(report.verdicts).length > 1 ? 'not-for-host' : 'fails';
+}
+
+/** "loads" or "fails: 126 ERROR_MOD_NOT_FOUND (The specified module could not be found.)"; with a report, "not for this host (...)". */
+export function verdictText(verdict: VerdictRow, report?: FileReport): string {
+  if (verdict.loads) return 'loads';
+  if (report && verdictMood(verdict, report) === 'not-for-host') {
+    return `not for this host${verdict.error ? ` (${verdict.error.code > 0xffff ? hex(verdict.error.code) : verdict.error.code} ${verdict.error.name} if tried)` : ''}`;
+  }
   const error = verdict.error;
   const code = error ? `${error.code > 0xffff ? hex(error.code) : error.code} ${error.name}` : 'fails';
   return error ? `fails: ${code} "${error.message}"` : 'fails';
@@ -87,10 +99,29 @@ export function factRows(report: FileReport): [string, string][] {
   return rows.filter((row): row is [string, string] => row[1] !== null && row[1] !== '');
 }
 
-/** Findings in display order: root causes, then errors, warnings, info. */
+/** Findings in display order: blocking, then warnings, then information; within each, root causes first. */
 export function orderedFindings(report: FileReport): FileReport['findings'] {
   const rank = { error: 1, warning: 2, info: 3 } as const;
-  return [...report.findings].sort((a, b) => (a.rootCause === b.rootCause ? rank[a.severity] - rank[b.severity] : a.rootCause ? -1 : 1));
+  return [...report.findings].sort((a, b) => rank[a.severity] - rank[b.severity] || Number(b.rootCause) - Number(a.rootCause));
+}
+
+/** "3 files: 1 with a blocking problem, 1 with warnings only, 1 without problems". */
+export function summaryLine(summary: DocumentSummary): string {
+  const errors = Object.entries(summary.byError).map(([label, count]) => `${label} ×${count}`).join(', ');
+  const parts = [`${summary.blocking.length} with a blocking problem${errors ? ` (${errors})` : ''}`, `${summary.warnings.length} with warnings only`, `${summary.clean.length} without problems`];
+  return `${summary.total} file${summary.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+/** The one line a summary shows per file: its worst verdict or error. */
+export function fileHeadline(report: FileReport): string {
+  if (report.status !== 'analysed') return report.error ?? report.status;
+  const failing = failingVerdict(report);
+  if (failing) {
+    const code = failing.error ? errorLabel(failing.error) : 'fails';
+    return `${code}${failing.rootCause ? `: ${failing.rootCause}` : ''}`;
+  }
+  const warning = report.findings.find((f) => f.severity === 'warning' && !CONTEXT_NOTICE_CODES.has(f.code));
+  return warning ? `loads; warning: ${warning.title}` : 'loads';
 }
 
 /** "real loader (runtime): loads — agrees with the prediction". */
@@ -99,4 +130,16 @@ export function realLoaderText(row: RealLoaderRow): string {
   const verdict = row.loads === null ? `not asked: ${row.error?.message ?? 'no agent'}` : row.loads ? 'loads' : `fails: ${row.error ? `${row.error.code} ${row.error.name} "${row.error.message}"` : ''}`;
   const agreement = row.agreesWithPrediction === null ? '' : row.agreesWithPrediction ? ' (agrees with the prediction)' : ' (DISAGREES with the prediction)';
   return `real loader${row.runtime ? ` [${row.runtime}]` : ''}: ${verdict}${agreement}`;
+}
+
+/** The anchor of a file's section in HTML and Markdown, so the summary can link to it. */
+export function fileAnchor(index: number): string {
+  return `file-${index + 1}`;
+}
+
+/** The files worst first (blocking, then warnings, then clean), each with its index in results[] for its anchor. */
+export function filesWorstFirst(document: ReportDocument): { report: FileReport; index: number }[] {
+  const summary = documentSummary(document);
+  const index = new Map(document.results.map((r, i) => [r, i]));
+  return [...summary.blocking, ...summary.warnings, ...summary.clean].map((report) => ({ report, index: index.get(report)! }));
 }

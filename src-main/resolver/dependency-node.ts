@@ -1,4 +1,4 @@
-import type { MachineName } from '../pe/pe-image.ts';
+import type { MachineName, SxsDependency } from '../pe/pe-image.ts';
 
 /** How a module was found, or why it was not. */
 export type ResolutionStrategy =
@@ -20,6 +20,8 @@ export interface MissingImport {
   via: string[];
   /** The module that finally lacks it (the last forwarder's target, else this module). */
   lackingModule?: string;
+  /** Set when the export finally looked up is an ordinal (the loader then fails with 182, not 127). */
+  ordinal?: number;
   /** 'no-export': the module lacks it; 'forwarder-target-missing': a forwarder's module was not found; 'forwarder-loop'. */
   reason?: 'no-export' | 'forwarder-target-missing' | 'forwarder-loop';
 }
@@ -45,10 +47,14 @@ export interface DependencyNode {
   unchecked?: boolean;
   /** Loaded because a module forwards exports to it, not because it is imported. */
   viaForwarder?: boolean;
+  /** For viaForwarder nodes: the forwarders that lead here, e.g. "forwards-to-missing.dll: Gone → absent-module.Gone". */
+  forwarders?: string[];
   /** Children were cut by the depth or node-count bound. */
   truncated?: boolean;
   /** Not found, and only this unresolved SxS assembly would have provided it. */
   sxsOnlyAssembly?: string;
   /** A side-by-side assembly from the manifest, not a DLL import. */
   sxsAssembly?: boolean;
+  /** For sxsAssembly nodes: the assembly identity the manifest asks for. */
+  sxsDependency?: SxsDependency;
 }

@@ -47,8 +47,9 @@ describe('buildDependencyTree', () => {
     const fwd = find(tree(s.forwarderRoot), 'fwd.dll')!;
     assert.equal(fwd.missingImports.length, 1);
     assert.deepEqual(fwd.missingImports[0], { importer: 'root.dll', function: 'FwdFunc', via: ['other.Missing'], lackingModule: 'other.dll', reason: 'no-export' });
-    const other = fwd.children.find((c) => c.name === 'other');
+    const other = fwd.children.find((c) => c.name === 'other.dll');
     assert.ok(other?.viaForwarder && other.path?.endsWith('other.dll'));
+    assert.deepEqual(other.forwarders, ['fwd.dll: FwdFunc → other.Missing', 'fwd.dll: FwdOk → other.Present']);
   });
 
   test('a wrong-bitness copy first on the path is skipped and recorded; the good copy is found later', () => {

@@ -4,7 +4,7 @@ import type { DependencyNode, MissingImport } from './dependency-node.ts';
 import type { LoadContext } from './load-context.ts';
 import { ModuleLocator, createCaches, type Located, type ResolverCaches } from './module-locator.ts';
 import { checkImport, importRef, moduleName } from './export-check.ts';
-import type { SxsAssembly } from './sxs.ts';
+import { manifestDependencies, type SxsAssembly } from './sxs.ts';
 
 export interface TreeOptions {
   /** Deepest level expanded (root = 0). Default 32. */
@@ -39,6 +39,13 @@ export function resolveDependencies(rootPath: string, context: LoadContext, opti
   return builder.build(rootPath);
 }
 
+interface ForwardEdge {
+  owner: Located;
+  target: Located;
+  delayLoad: boolean;
+  forwarder: string;
+}
+
 interface Expansion {
   node: DependencyNode;
   located: Located;
@@ -63,7 +70,7 @@ function nodeKey(located: Located): string {
 class TreeBuilder {
   private readonly expanded = new Map<string, Expansion>();
   private readonly delayQueue: Expansion[] = [];
-  private readonly forwards: { owner: Located; target: Located; delayLoad: boolean }[] = [];
+  private readonly forwards: ForwardEdge[] = [];
   private count = 0;
   private truncated = false;
 
@@ -71,7 +78,7 @@ class TreeBuilder {
 
   build(rootPath: string): TreeResult {
     const root = this.locator.root(rootPath);
-    const manifest = root.image?.resources?.manifest?.dependencies ?? [];
+    const manifest = manifestDependencies(root.image, rootPath);
     const assemblies = manifest.length > 0 ? this.locator.useManifest(manifest) : [];
     const tree = this.visit(root, false, 0, null)!;
     tree.children.push(...assemblies.map((assembly) => this.assemblyNode(assembly)));
@@ -131,7 +138,7 @@ class TreeBuilder {
 
   private missingImports(importer: string, module: ImportModule, child: Located, delayLoad: boolean): MissingImport[] {
     if (!child.image) return [];
-    const resolver = { locate: (name: string, from: string | null) => this.locator.locate(name, from), onForward: (owner: Located, target: Located) => this.forwards.push({ owner, target, delayLoad }) };
+    const resolver = { locate: (name: string, from: string | null) => this.locator.locate(name, from), onForward: (owner: Located, target: Located, forwarder: string) => this.forwards.push({ owner, target, delayLoad, forwarder }) };
     const missing: MissingImport[] = [];
     for (const fn of module.functions) {
       const ref = importRef(fn);
@@ -141,14 +148,18 @@ class TreeBuilder {
     return missing;
   }
 
-  private addForwardTarget(edge: { owner: Located; target: Located; delayLoad: boolean }): void {
+  private addForwardTarget(edge: ForwardEdge): void {
     const owner = this.expanded.get(nodeKey(edge.owner));
     if (!owner || owner.node.truncated) return;
-    const already = owner.node.children.some((child) => nodeKey({ ...edge.target, path: child.path, strategy: child.strategy, name: child.name } as Located) === nodeKey(edge.target));
-    if (already) return;
+    const already = owner.node.children.find((child) => nodeKey({ ...edge.target, path: child.path, strategy: child.strategy, name: child.name } as Located) === nodeKey(edge.target));
+    if (already) {
+      if (already.viaForwarder && !already.forwarders?.includes(edge.forwarder)) already.forwarders = [...(already.forwarders ?? []), edge.forwarder];
+      return;
+    }
     const node = this.visit(edge.target, owner.node.delayLoad || edge.delayLoad, owner.depth + 1, null);
     if (!node) return;
     node.viaForwarder = true;
+    node.forwarders = [edge.forwarder];
     owner.node.children.push(node);
   }
 
@@ -165,7 +176,7 @@ class TreeBuilder {
       name: dep.name, path: assembly.path, strategy: assembly.path ? 'sxs' : 'not-found', machine: null, apiSetTarget: null,
       delayLoad: false, skipped: [], missingImports: [], children: [], repeated: false,
       error: assembly.path ? null : `side-by-side assembly ${dep.name} ${dep.version ?? ''} (${dep.processorArchitecture ?? '*'}) not found in the application folder or WinSxS`.replace('  ', ' '),
-      sxsAssembly: true,
+      sxsAssembly: true, sxsDependency: dep,
     };
   }
 }

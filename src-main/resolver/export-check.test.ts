@@ -58,7 +58,7 @@ describe('checkImport: plain exports', () => {
 
   test('by ordinal, including an ordinal-only (NONAME) export', () => {
     assert.equal(check('target.dll', { ordinal: 12 }).missing, null);
-    assert.deepEqual(check('target.dll', { ordinal: 99 }).missing, { importer: 'root.dll', function: '#99', via: [], lackingModule: 'target.dll', reason: 'no-export' });
+    assert.deepEqual(check('target.dll', { ordinal: 99 }).missing, { importer: 'root.dll', function: '#99', via: [], lackingModule: 'target.dll', reason: 'no-export', ordinal: 99 });
   });
 
   test('the name of an ordinal-only export does not satisfy an import by name', () => {
@@ -75,26 +75,26 @@ describe('checkImport: forwarders', () => {
   test('"dll.Func" is followed to the target module, which the tree is told about', () => {
     const r = check('fwd.dll', { name: 'ByName' });
     assert.equal(r.missing, null);
-    assert.deepEqual(r.forwards, ['fwd.dll->target']);
+    assert.deepEqual(r.forwards, ['fwd.dll->target.dll']);
   });
 
   test('"dll.#12" is followed by ordinal; a missing ordinal is reported through the chain', () => {
     assert.equal(check('fwd.dll', { name: 'ByOrd' }).missing, null);
-    assert.deepEqual(check('fwd.dll', { name: 'ByOrdGone' }).missing, { importer: 'root.dll', function: 'ByOrdGone', via: ['target.#99'], lackingModule: 'target.dll', reason: 'no-export' });
+    assert.deepEqual(check('fwd.dll', { name: 'ByOrdGone' }).missing, { importer: 'root.dll', function: 'ByOrdGone', via: ['target.#99'], lackingModule: 'target.dll', reason: 'no-export', ordinal: 99 });
   });
 
   test('a chain of two modules resolves; each hop is reported', () => {
     const r = check('fwd.dll', { name: 'Chain' });
     assert.equal(r.missing, null);
-    assert.deepEqual(r.forwards, ['fwd.dll->mid', 'mid.dll->target']);
+    assert.deepEqual(r.forwards, ['fwd.dll->mid.dll', 'mid.dll->target.dll']);
   });
 
   test('the final module lacking the function is named, with the forwarders followed', () => {
     assert.deepEqual(check('fwd.dll', { name: 'Gone' }).missing, { importer: 'root.dll', function: 'Gone', via: ['target.NoSuch'], lackingModule: 'target.dll', reason: 'no-export' });
   });
 
-  test('a forwarder to a module that is not found', () => {
-    assert.deepEqual(check('fwd.dll', { name: 'ToAbsent' }).missing, { importer: 'root.dll', function: 'ToAbsent', via: ['nowhere.Fn'], lackingModule: 'nowhere', reason: 'forwarder-target-missing' });
+  test('a forwarder to a module that is not found names the module as the loader loads it, with .dll', () => {
+    assert.deepEqual(check('fwd.dll', { name: 'ToAbsent' }).missing, { importer: 'root.dll', function: 'ToAbsent', via: ['nowhere.Fn'], lackingModule: 'nowhere.dll', reason: 'forwarder-target-missing' });
   });
 
   test('a forwarder to itself and a two-module cycle terminate as forwarder loops', () => {

@@ -49,7 +49,17 @@ export function parseForwarder(forwarder: string): { module: string; ref: Import
 /** Resolves forwarder module names; told of every forwarder hop so the tree can show its target. */
 export interface ForwarderResolver {
   locate(name: string, importer: string | null): Located;
-  onForward(owner: Located, target: Located): void;
+  /** `forwarder` reads "owner.dll: Export → target.Func". */
+  onForward(owner: Located, target: Located, forwarder: string): void;
+}
+
+/** A forwarder's module as the loader loads it: "absent-module" is absent-module.dll. */
+export function forwarderModuleFile(module: string): string {
+  return module.includes('.') ? module : `${module}.dll`;
+}
+
+function ordinalOf(ref: ImportRef): { ordinal?: number } {
+  return 'ordinal' in ref ? { ordinal: ref.ordinal } : {};
 }
 
 export function moduleName(located: Located): string {
@@ -70,18 +80,19 @@ export function checkImport(importer: string, ref: ImportRef, target: Located, r
     const index = exportIndex(current.image);
     const entry = 'name' in wanted ? index.byName.get(wanted.name) : index.byOrdinal.get(wanted.ordinal);
     const lacking = moduleName(current);
-    if (!entry) return { importer, function: describeRef(ref), via, lackingModule: lacking, reason: 'no-export' };
+    if (!entry) return { importer, function: describeRef(ref), via, lackingModule: lacking, reason: 'no-export', ...ordinalOf(wanted) };
     const forward = entry.forwarder ? parseForwarder(entry.forwarder) : null;
     if (!forward) return null;
     via.push(entry.forwarder!);
     const key = `${forward.module.toLowerCase()}!${describeRef(forward.ref)}`;
-    if (seen.has(key)) return { importer, function: describeRef(ref), via, lackingModule: forward.module, reason: 'forwarder-loop' };
+    const targetFile = forwarderModuleFile(forward.module);
+    if (seen.has(key)) return { importer, function: describeRef(ref), via, lackingModule: targetFile, reason: 'forwarder-loop' };
     seen.add(key);
-    const next = resolver.locate(forward.module, lacking);
-    resolver.onForward(current, next);
+    const next = resolver.locate(targetFile, lacking);
+    resolver.onForward(current, next, `${lacking}: ${describeRef(wanted)} → ${entry.forwarder}`);
     if (!next.path) {
       if (next.unchecked || next.strategy === 'api-set-unresolved') return null;
-      return { importer, function: describeRef(ref), via, lackingModule: forward.module, reason: 'forwarder-target-missing' };
+      return { importer, function: describeRef(ref), via, lackingModule: targetFile, reason: 'forwarder-target-missing' };
     }
     current = next;
     wanted = forward.ref;

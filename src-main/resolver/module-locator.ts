@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { PeImage, SxsDependency } from '../pe/pe-image.ts';
 import type { ResolutionStrategy, SkippedCandidate } from './dependency-node.ts';
 import type { LoadContext } from './load-context.ts';
@@ -11,6 +11,7 @@ import { resolveSxsAssembly, type SxsAssembly } from './sxs.ts';
 import { ModuleCache } from './module-cache.ts';
 import { machineLoadsIn } from './machine-compat.ts';
 import { isSystemDllName } from './system-dll-names.ts';
+import { fatalDamage } from '../pe/image-damage.ts';
 
 /** Where one imported name resolves in a load context. */
 export interface Located {
@@ -47,6 +48,17 @@ function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 
 /** API set schema state for a context: the schema, or why there is none. */
 export type ApiSetState = { schema: ApiSetSchema; path: string } | { schema: null; reason: string };
+
+/**
+ * Mapped into every process before any DLL loads (ntdll by the kernel, kernel32 and kernelbase by
+ * process initialisation), whatever the search path or flags: imports of them bind to those copies.
+ */
+const ALWAYS_LOADED = new Set(['ntdll.dll', 'kernel32.dll', 'kernelbase.dll']);
+
+/** True for the modules every process already has (never "not found"). */
+export function isAlwaysLoaded(name: string): boolean {
+  return ALWAYS_LOADED.has(normalizeName(name));
+}
 
 function normalizeName(name: string): string {
   const lower = name.toLowerCase();
@@ -129,7 +141,11 @@ export class ModuleLocator {
     const located = this.blank(name);
     const assembly = this.assemblies.find((a) => a.files.includes(file));
     if (assembly?.path && this.tryCandidate(located, this.assemblyFile(assembly, file), 'sxs')) return located;
+    // The host program is loaded before any DLL: an import of its name binds to it, wherever the search path looks.
+    const host = this.context.hostExecutable;
+    if (host && basename(host).toLowerCase() === file && this.tryCandidate(located, resolve(host), 'application-dir')) return located;
     const systemDir = this.dirs?.systemDir;
+    if (systemDir && ALWAYS_LOADED.has(file) && this.tryCandidate(located, this.caches.index.find(systemDir, file), 'known-dll')) return located;
     if (systemDir && this.knownDlls.names.has(file) && this.tryCandidate(located, this.caches.index.find(systemDir, file), 'known-dll')) return located;
     for (const location of this.locations) {
       if (this.tryCandidate(located, this.caches.index.find(location.dir, file), location.strategy)) return located;
@@ -150,6 +166,12 @@ export class ModuleLocator {
     const parsed = this.caches.modules.get(path);
     if (parsed.image === null) {
       located.skipped.push({ path, machine: null, reason: parsed.notPe ? `not a PE image: ${parsed.error}` : `unreadable: ${parsed.error}` });
+      return false;
+    }
+    // A damaged copy fails to map like a wrong-machine one (STATUS_INVALID_IMAGE_FORMAT): the loader goes on searching.
+    const damage = fatalDamage(parsed.image);
+    if (damage.length > 0) {
+      located.skipped.push({ path, machine: parsed.image.machine, reason: `damaged: ${damage[0]}` });
       return false;
     }
     const machine = parsed.image.machine;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SxsDependency } from '../pe/pe-image.ts';
+import type { PeImage, SxsDependency } from '../pe/pe-image.ts';
+import { decodeManifest, parseManifest } from '../pe/manifest.ts';
 import type { HostArch } from './load-context.ts';
 import type { DirectoryIndex } from './directory-index.ts';
 
@@ -107,4 +108,24 @@ function findInWinSxs(dep: SxsDependency, scope: SxsScope): SxsAssembly | null {
 /** Resolves one manifest dependency as the activation context would: private first, then WinSxS. */
 export function resolveSxsAssembly(dep: SxsDependency, scope: SxsScope): SxsAssembly {
   return findInApplicationDir(dep, scope) ?? findInWinSxs(dep, scope) ?? { dependency: dep, path: null, where: null, files: knownAssemblyFiles(dep.name) };
+}
+
+/**
+ * The SxS dependencies the loader honours for a module: its embedded manifest when it has the
+ * resource ID the loader reads (1 for a program, 2 or 3 for a DLL), or for a program without
+ * one, the external <name>.exe.manifest beside it.
+ */
+export function manifestDependencies(image: PeImage | null, path: string): SxsDependency[] {
+  const embedded = image?.resources?.manifest;
+  if (embedded && image) {
+    const id = embedded.resourceId;
+    const honoured = id === undefined || (image.fileHeader.isDll ? id === 2 || id === 3 : id === 1);
+    return honoured ? embedded.dependencies : [];
+  }
+  if (!image || image.fileHeader.isDll) return [];
+  try {
+    return parseManifest(decodeManifest(readFileSync(`${path}.manifest`))).dependencies;
+  } catch {
+    return [];
+  }
 }

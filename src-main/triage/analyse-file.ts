@@ -15,6 +15,10 @@ export interface TriageOptions {
   searchFlags?: SearchFlag[];
   searchDirs: string[];
   windowsDir?: string;
+  /** The host process's current folder (searched after the Windows folder by plain LoadLibrary). */
+  currentDir?: string;
+  /** The host process's PATH folders (searched last). */
+  pathDirs?: string[];
   /** Shared by the files of one run, so system DLLs are parsed once. */
   caches?: ResolverCaches;
 }

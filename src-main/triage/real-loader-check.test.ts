@@ -7,6 +7,10 @@ import { analyseFile } from './analyse-file.ts';
 import { buildWindowsFixtures } from '../../src-agent32/testing/dll-fixtures.ts';
 import { checkWithRealLoader, loaderRequestFor } from './real-loader-check.ts';
 import { defaultLoadContext } from '../resolver/default-load-context.ts';
+import { makeTempDir, wineWindowsDir } from '../resolver/test-support/build-fixture.ts';
+
+let fakeWindows: string | null = null;
+const windowsDir = (): string => (fakeWindows ??= wineWindowsDir(makeTempDir('real-loader')));
 
 
 const skip = stagedRuntimeSkip('win32-ia32') || stagedRuntimeSkip('win32-x64');
@@ -73,6 +77,28 @@ test('a missing imported function: Windows says 127; under Wine the load succeed
   const finding = report.findings.find((f) => f.code === 'THK-REAL-LOADER-DISAGREES');
   assert.match(finding!.explanation, /Wine binds a missing imported function to a stub/);
 });
+
+for (const arch of ['x86', 'x64'] as const) {
+  test(`${arch}: a missing ordinal (182) and a missing SxS assembly (14001) under Wine: the load succeeds and the report says why`, { skip }, async () => {
+    const cases: [string, number, RegExp][] = [
+      ['needs-missing-ordinal', 182, /Wine binds a missing imported ordinal to a stub/],
+      ['sxs-vc90', 14001, /Windows refuses to create the activation context/],
+    ];
+    for (const [name, code, why] of cases) {
+      // The SxS verdict needs a Windows folder to be blocking: Wine's DLL folders stand in for one.
+      const report = analyseFile(fixturePath(name, arch), { hosts: [arch], searchDirs: [], windowsDir: windowsDir() });
+      await checkWithRealLoader([report], supervisor!);
+      assert.equal(report.verdicts[arch]!.error!.code, code, name);
+      const real = report.realLoader![arch]!;
+      if (!/wine/i.test(real.runtime ?? '')) {
+        assert.equal(real.error?.code, code, `on Windows the real loader fails with ${code}`);
+        continue;
+      }
+      assert.equal(real.loads, true, name);
+      assert.match(report.findings.find((f) => f.code === 'THK-REAL-LOADER-DISAGREES')!.explanation, why);
+    }
+  });
+}
 
 test('the loader request reproduces the predicted context, or says it cannot', () => {
   const dll = '/opt/app/plugins/vendor.dll';

@@ -57,10 +57,19 @@ interface Explained {
 }
 
 function explain(row: RealLoaderRow, predicted: VerdictRow, fault: FaultReport | undefined): Explained | null {
-  if (!predicted.loads && predicted.error?.code === 127 && row.loads && /wine/i.test(row.runtime ?? '')) {
+  const underWine = row.loads === true && /wine/i.test(row.runtime ?? '');
+  if (!predicted.loads && (predicted.error?.code === 127 || predicted.error?.code === 182) && underWine) {
+    const what = predicted.error.code === 182 ? 'ordinal' : 'function';
     return {
-      explanation: 'Wine binds a missing imported function to a stub and lets the load succeed; the first call of it aborts. Windows fails the load with 127.',
-      fix: 'Trust the 127 for Windows: ship the dependency version that exports the function.',
+      explanation: `Wine binds a missing imported ${what} to a stub and lets the load succeed; the first call of it aborts. Windows fails the load with ${predicted.error.code}.`,
+      fix: `Trust the ${predicted.error.code} for Windows: ship the dependency version that exports the ${what}.`,
+      evidence: [],
+    };
+  }
+  if (!predicted.loads && predicted.error?.code === 14001 && underWine) {
+    return {
+      explanation: 'Wine loads a DLL whose manifest names a side-by-side assembly it cannot find; Windows refuses to create the activation context and fails the load with 14001.',
+      fix: 'Trust the 14001 for Windows: install the runtime that provides the assembly (see the side-by-side finding).',
       evidence: [],
     };
   }

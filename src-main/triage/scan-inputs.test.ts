@@ -34,3 +34,10 @@ test('a missing input is reported with its errno, not dropped', () => {
   assert.equal(entry!.path, '/nonexistent/thunk/x.dll');
   assert.equal(entry!.error?.code, 'ENOENT');
 });
+
+test('a file named twice, inside a folder also given, or through a symbolic link, is listed once where it first appears', () => {
+  const root = tree();
+  symlinkSync(join(root, 'plugins', 'a.dll'), join(root, 'link-to-a.dll'));
+  const found = scanInputs([join(root, 'plugins', 'a.dll'), join(root, 'plugins'), join(root, 'link-to-a.dll'), `${root}/plugins/../plugins/a.dll`]);
+  assert.deepEqual(found.map((e) => e.path.slice(root.length + 1)), ['plugins/a.dll', 'plugins/b.dll', 'plugins/deep/c.ocx']);
+});

@@ -1,5 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 
 /** Extensions of PE images picked up when a folder is scanned. */
 export const PE_EXTENSIONS = new Set(['.dll', '.exe', '.ocx', '.sys', '.cpl', '.drv', '.ax', '.efi', '.mui', '.node', '.pyd', '.scr', '.winmd']);
@@ -39,8 +39,30 @@ function walk(dir: string, depth: number, out: ScanEntry[]): void {
   }
 }
 
-/** Expands the command-line inputs: files as given, folders scanned recursively for PE images. */
+/**
+ * Expands the command-line inputs: files as given, folders scanned recursively for PE images. A
+ * file named twice (or inside a folder also given) is listed once, where it first appears.
+ */
 export function scanInputs(inputs: readonly string[]): ScanEntry[] {
+  const seen = new Set<string>();
+  return expand(inputs).filter((entry) => {
+    const key = realPath(entry.path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// A symbolic link to a file already listed is the same file.
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+function expand(inputs: readonly string[]): ScanEntry[] {
   const out: ScanEntry[] = [];
   for (const input of inputs) {
     let isDir = false;

@@ -1,18 +1,10 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { type DoctorReport, type RuntimeCheck, runDoctor } from '../../agent/runtime-doctor.ts';
 import { describeExecution } from '../../agent/wine-launcher.ts';
-import { EXIT, UsageError } from '../usage-error.ts';
+import { exitCodeAction, exitCodesHelp, type CliCommand } from '../cli-command.ts';
+import { EXIT } from '../usage-error.ts';
 import { toJson } from '../write-output.ts';
 import { VERSION } from '../version.ts';
-
-export const DOCTOR_USAGE = `Usage: thunk doctor [--json]
-
-Checks every agent runtime Thunk can use here (the host's own Node for .so files, the 32-bit and
-the 64-bit Windows Node), starting each once: whether it runs and how (natively, under Wine, or under
-Wine with 32-bit x86 emulated by qemu), its cold start, the Wine prefix, and for each one that
-cannot run, why and the commands that fix it.
-  --json   one JSON document {platform, ia32, runtimes[], allRun}
-Exit codes: 0 every runtime runs, 1 at least one does not, 2 usage error.`;
 
 function runtimeLines(check: RuntimeCheck): string[] {
   if (!check.applicable) return [`${check.arch}: not used on this host (${check.problem})`];
@@ -38,15 +30,19 @@ export function doctorText(report: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `thunk doctor`: returns the exit code. */
-export async function runDoctorCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) {
-    process.stdout.write(`${DOCTOR_USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`doctor takes no file names, got "${positionals[0]}"`, DOCTOR_USAGE);
+async function runDoctorCommand(options: { json?: boolean }): Promise<number> {
   const report = await runDoctor();
-  process.stdout.write(values.json ? toJson({ tool: { name: 'thunk', version: VERSION }, command: 'doctor', ...report }) : doctorText(report));
+  process.stdout.write(options.json ? toJson({ tool: { name: 'thunk', version: VERSION }, command: 'doctor', ...report }) : doctorText(report));
   return report.allRun ? EXIT.ok : EXIT.problem;
 }
+
+/** `thunk doctor`. */
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  declare: () => new Command('doctor')
+    .summary('which agent runtimes run here and how (native, Wine, Wine under qemu), and fixes')
+    .description('Check every agent runtime Thunk can use here (the host\'s own Node for .so files, the 32-bit and the 64-bit Windows Node), starting each once: whether it runs and how (natively, under Wine, or under Wine with 32-bit x86 emulated by qemu), its cold start, the Wine prefix, and for each one that cannot run, why and the commands that fix it.')
+    .option('--json', 'one JSON document {platform, ia32, runtimes[], allRun}')
+    .addHelpText('after', exitCodesHelp([[0, 'every runtime runs'], [1, 'at least one does not'], [2, 'usage error']]))
+    .action(exitCodeAction((options: { json?: boolean }) => runDoctorCommand(options))),
+};

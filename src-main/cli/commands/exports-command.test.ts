@@ -37,3 +37,12 @@ test('exports of a non-PE file fails with what the file is', () => {
 test('exports needs exactly one file', () => {
   assert.equal(runCli(['exports']).status, 2);
 });
+
+test('exports --demangle keeps the raw name beside the undecorated one and says what a C decoration states', () => {
+  const text = runCli(['exports', fixturePath('calling-conventions', 'x86'), '--demangle']).stdout;
+  assert.match(text, /  _Add@8  →  Add  \(__stdcall, 8 bytes of arguments\)$/m);
+  assert.match(text, /  @Mul@8  →  Mul  \(__fastcall, 8 bytes of arguments\)$/m);
+  const json = JSON.parse(runCli(['exports', fixturePath('calling-conventions', 'x86'), '--json', '--demangle']).stdout);
+  const add = json.exports.find((e: { name?: string }) => e.name === '_Add@8');
+  assert.deepEqual([add.demangled, add.callingConvention, add.argumentBytes], ['Add', 'stdcall', 8]);
+});

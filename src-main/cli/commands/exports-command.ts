@@ -1,46 +1,67 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { parsePeFile } from '../../pe/parse-pe.ts';
 import { exportRows } from '../../report/build-file-report.ts';
 import { SCHEMA_VERSION, type ExportRow } from '../../report/report-document.ts';
 import { hex } from '../../report/report-format.ts';
-import { EXIT, UsageError } from '../usage-error.ts';
+import { exitCodeAction, exitCodesHelp, type CliCommand } from '../cli-command.ts';
+import { EXIT } from '../usage-error.ts';
 import { toJson, writeOutput } from '../write-output.ts';
 import { VERSION } from '../version.ts';
 
-export const EXPORTS_USAGE = `Usage: thunk exports <file> [--json] [--demangle] [--out FILE]
+interface ExportsOptions {
+  json?: boolean;
+  demangle?: boolean;
+  out?: string;
+}
 
-Lists a DLL's exports: ordinal, RVA (code or data) or forwarder, and name.
-  --demangle   show undecorated names (C++ MSVC and Itanium, 32-bit C decorations)
-  --json       one JSON document {schemaVersion, file, machine, exports[]}`;
+/** "__stdcall, 8 bytes of arguments" for a decorated C name; null for others. */
+export function decorationMeaning(row: ExportRow): string | null {
+  if (!row.callingConvention) return null;
+  const bytes = row.argumentBytes === undefined ? '' : `, ${row.argumentBytes} bytes of arguments`;
+  return `__${row.callingConvention}${bytes}`;
+}
+
+function nameColumn(row: ExportRow, demangle: boolean): string {
+  if (row.name === undefined) return '(by ordinal)';
+  if (!demangle || !row.demangled) {
+    const meaning = demangle ? decorationMeaning(row) : null;
+    return meaning ? `${row.name}  (${meaning})` : row.name;
+  }
+  const meaning = decorationMeaning(row);
+  return `${row.name}  →  ${row.demangled}${meaning ? `  (${meaning})` : ''}`;
+}
 
 function textTable(rows: ExportRow[], demangle: boolean): string {
-  const lines = ['ordinal  rva/forwarder             name'];
+  const lines = [`ordinal  rva/forwarder             name${demangle ? '  →  undecorated  (calling convention)' : ''}`];
   for (const row of rows) {
     const target = row.forwarder ? `-> ${row.forwarder}` : row.rva !== undefined ? `${hex(row.rva)} ${row.kind}` : '';
-    const name = row.name === undefined ? '(by ordinal)' : demangle && row.demangled ? row.demangled : row.name;
-    lines.push(`${String(row.ordinal).padStart(7)}  ${target.padEnd(24)}  ${name}`);
+    lines.push(`${String(row.ordinal).padStart(7)}  ${target.padEnd(24)}  ${nameColumn(row, demangle)}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** `thunk exports`: returns the exit code. */
-export function runExports(args: string[]): number {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: { json: { type: 'boolean' }, demangle: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    process.stdout.write(`${EXPORTS_USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length !== 1) throw new UsageError('name exactly one DLL', EXPORTS_USAGE);
-  const image = parsePeFile(positionals[0]!, { details: false, entropy: false });
-  const rows = exportRows(image).map((row) => (values.demangle ? row : { ...row, demangled: undefined }));
-  if (values.json) {
-    writeOutput(toJson({ schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, file: positionals[0], machine: image.machine, dllName: image.exports?.dllName ?? null, exports: rows }), values.out);
+function runExports(file: string, options: ExportsOptions): number {
+  const image = parsePeFile(file, { details: false, entropy: false });
+  const rows = exportRows(image).map((row) => (options.demangle ? row : { ...row, demangled: undefined, callingConvention: undefined, argumentBytes: undefined }));
+  if (options.json) {
+    writeOutput(toJson({ schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, file, machine: image.machine, dllName: image.exports?.dllName ?? null, exports: rows }), options.out);
   } else {
-    writeOutput(textTable(rows, values.demangle ?? false), values.out);
+    writeOutput(textTable(rows, options.demangle ?? false), options.out);
   }
   for (const issue of image.issues) process.stderr.write(`thunk: malformed ${issue.structure}${issue.offset !== null ? ` at ${hex(issue.offset)}` : ''}: ${issue.message}\n`);
   return EXIT.ok;
 }
+
+/** `thunk exports <file>`. */
+export const exportsCommand: CliCommand = {
+  name: 'exports',
+  declare: () => new Command('exports')
+    .summary('list exports (--json, --demangle)')
+    .description("List a DLL's exports: ordinal, RVA (code or data) or forwarder, and name.")
+    .argument('<file>', 'the DLL (or EXE)')
+    .option('--json', 'one JSON document {schemaVersion, file, machine, exports[]}')
+    .option('--demangle', 'also show undecorated names (C++ MSVC and Itanium, 32-bit C decorations) beside the raw name, with the calling convention a C decoration states')
+    .option('--out <file>', 'write to FILE instead of stdout')
+    .addHelpText('after', exitCodesHelp([[0, 'listed'], [1, 'not a PE file'], [2, 'usage error'], [3, 'the file could not be read or the output not written']]))
+    .action(exitCodeAction((file: string, options: ExportsOptions) => runExports(file, options))),
+};

@@ -49,11 +49,11 @@ describe('thunk load (CLI)', { skip: builtCliSkip }, () => {
       assert.equal(JSON.parse(thunk('load', own.needsAbsent, '--json').stdout).cause, 'absent.tmp.dll not found (needs-absent.dll → absent.tmp.dll)');
     });
 
-    it(`exits 4, not 1, when the ${bits} agent cannot start, and says why`, { skip: windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason }, (t) => {
+    it(`exits 5, not 1, when the ${bits} agent cannot start, and says why`, { skip: windowsFixtures(bits).dlls ? false : windowsFixtures(bits).reason }, (t) => {
       exercised(t, arch);
       const launcher = arch === 'win32-x64' ? 'THUNK_WINE64' : 'THUNK_WINE';
       const run = runCli(['load', windowsFixtures(bits).dlls!.supervised, '--arch', bits], { env: { [launcher]: '/nonexistent/wine' } });
-      assert.equal(run.status, 4, run.stdout + run.stderr);
+      assert.equal(run.status, 5, run.stdout + run.stderr);
       assert.match(run.stdout, new RegExp(`AGENT_UNAVAILABLE .*the ${arch} agent could not start: Wine is not installed \\(no /nonexistent/wine\\); to fix: sudo apt-get install wine`));
       assert.match(run.stdout, /thunk doctor/);
     });

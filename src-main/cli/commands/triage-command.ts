@@ -1,74 +1,39 @@
-import { parseArgs } from 'node:util';
-import type { HostArch, LoadMethod, SearchFlag } from '../../resolver/load-context.ts';
+import { Command, Option } from 'commander';
 import { analyseFile, type TriageOptions } from '../../triage/analyse-file.ts';
-import { scanInputs } from '../../triage/scan-inputs.ts';
+import { scanInputs, PE_EXTENSIONS } from '../../triage/scan-inputs.ts';
 import { checkWithRealLoader } from '../../triage/real-loader-check.ts';
 import { Supervisor } from '../../agent/supervisor.ts';
 import { createCaches } from '../../resolver/module-locator.ts';
 import { failedFileReport } from '../../report/build-file-report.ts';
 import { SCHEMA_VERSION, documentJson, hasBlockingProblem, hasReportableProblem, type FileReport, type ReportDocument } from '../../report/report-document.ts';
+import { withMinSeverity, withoutOtherBitnessTrees } from '../../report/report-filter.ts';
 import { documentText } from '../../report/text-report.ts';
 import { documentMarkdown } from '../../report/markdown-report.ts';
 import { documentHtml } from '../../report/html-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
-import { EXIT, UsageError } from '../usage-error.ts';
+import { exitCodeAction, exitCodesHelp, repeatable, type CliCommand } from '../cli-command.ts';
+import { EXIT } from '../usage-error.ts';
 import { toJson, writeOutput } from '../write-output.ts';
 import { VERSION } from '../version.ts';
+import { triageOptions, type TriageFlags } from './triage-inputs.ts';
 
-export const TRIAGE_USAGE = `Usage: thunk triage <files or folders...> [options]
+const LOAD_METHODS = ['load-library', 'altered-search-path', 'search-flags'];
+const SEARCH_FLAGS = ['dll-load-dir', 'application-dir', 'user-dirs', 'system32', 'default-dirs'];
 
-Will these DLLs load in a 32-bit / 64-bit process, and if not, why? Folders are scanned recursively.
+const ACCESS_WORDS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied: Thunk cannot read it (run as a user that can, or copy it somewhere readable)',
+  EPERM: 'permission denied: Thunk cannot read it (run as a user that can, or copy it somewhere readable)',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ELOOP: 'a symbolic link loop',
+};
 
-Output (default: a readable summary):
-  --json | --md | --html   one document in that format (HTML is self-contained)
-  --out FILE               write to FILE instead of stdout
-  --problems-only          leave out files without problems
-  --tree                   also print dependency trees in the summary
-  --real-loader            also load each DLL for real in an agent of its bitness (Wine on Linux)
-                           and show the loader's verdict beside the prediction
-Load context:
-  --host x86|x64|both      host process bitness to judge (default: both)
-  --app-dir DIR            the host application's folder (default: each DLL's own folder)
-  --host-exe FILE          the host executable (its folder becomes the app dir)
-  --load-method M          load-library (default; plain LoadLibrary) | altered-search-path | search-flags
-  --search-flag F          with search-flags: dll-load-dir | application-dir | user-dirs | system32 | default-dirs; repeatable
-  --search-dir DIR         an extra DLL folder (AddDllDirectory/PATH); repeatable
-  --windows-dir DIR        a Windows folder: C:\\Windows copy or mount, or a Wine prefix's drive_c/windows
-Exit codes: 0 no blocking problem, 1 a blocking problem, 2 usage error, 3 a file could not be read,
-4 --real-loader could not start an agent (\`thunk doctor\` says why).`;
-
-const LOAD_METHODS: LoadMethod[] = ['load-library', 'altered-search-path', 'search-flags'];
-const SEARCH_FLAGS: SearchFlag[] = ['dll-load-dir', 'application-dir', 'user-dirs', 'system32', 'default-dirs'];
-
-function parseSearchFlags(values: string[] | undefined): SearchFlag[] | undefined {
-  if (!values) return undefined;
-  const unknown = values.find((v) => !SEARCH_FLAGS.includes(v as SearchFlag));
-  if (unknown) throw new UsageError(`--search-flag must be one of ${SEARCH_FLAGS.join(', ')}, not "${unknown}"`, TRIAGE_USAGE);
-  return values as SearchFlag[];
+function accessError(path: string, error: NodeJS.ErrnoException): string {
+  return `${path}: ${ACCESS_WORDS[error.code ?? ''] ?? error.message}`;
 }
 
-function parseHosts(value: string | undefined): HostArch[] {
-  if (value === undefined || value === 'both') return ['x86', 'x64'];
-  if (value === 'x86' || value === 'x64') return [value];
-  throw new UsageError(`--host must be x86, x64 or both, not "${value}"`, TRIAGE_USAGE);
-}
-
-function parseTriageArgs(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean' }, md: { type: 'boolean' }, html: { type: 'boolean' }, out: { type: 'string' },
-      host: { type: 'string' }, 'app-dir': { type: 'string' }, 'host-exe': { type: 'string' }, 'load-method': { type: 'string' },
-      'search-dir': { type: 'string', multiple: true }, 'search-flag': { type: 'string', multiple: true }, 'windows-dir': { type: 'string' },
-      'problems-only': { type: 'boolean' }, tree: { type: 'boolean' }, 'real-loader': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if ([values.json, values.md, values.html].filter(Boolean).length > 1) throw new UsageError('choose one of --json, --md, --html', TRIAGE_USAGE);
-  if (values['load-method'] && !LOAD_METHODS.includes(values['load-method'] as LoadMethod)) {
-    throw new UsageError(`--load-method must be one of ${LOAD_METHODS.join(', ')}`, TRIAGE_USAGE);
-  }
-  return { values, positionals };
+function realLoaderUnavailable(report: FileReport): boolean {
+  return Object.values(report.realLoader ?? {}).some((row) => row?.unavailable);
 }
 
 /** Builds the report document for the given inputs. */
@@ -77,7 +42,7 @@ export function triageDocument(inputs: string[], options: TriageOptions, onProgr
   const shared: TriageOptions = { ...options, caches: options.caches ?? createCaches() };
   const results: FileReport[] = entries.map((entry, index) => {
     onProgress?.(index, entries.length, entry.path);
-    if (entry.error) return failedFileReport(entry.path, 'unreadable', `${entry.path}: ${entry.error.code === 'ENOENT' ? 'no such file or folder' : entry.error.message}`, null);
+    if (entry.error) return failedFileReport(entry.path, 'unreadable', accessError(entry.path, entry.error), null);
     return analyseFile(entry.path, shared);
   });
   onProgress?.(entries.length, entries.length, '');
@@ -93,36 +58,66 @@ async function withRealLoader(document: ReportDocument): Promise<void> {
   }
 }
 
-/** `thunk triage`: returns the exit code. */
-export async function runTriage(args: string[]): Promise<number> {
-  const { values, positionals } = parseTriageArgs(args);
-  if (values.help) {
-    process.stdout.write(`${TRIAGE_USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0) throw new UsageError('name at least one DLL or folder', TRIAGE_USAGE);
-  const options: TriageOptions = {
-    hosts: parseHosts(values.host),
-    applicationDir: values['app-dir'],
-    hostExecutable: values['host-exe'],
-    loadMethod: values['load-method'] as LoadMethod | undefined,
-    searchFlags: parseSearchFlags(values['search-flag']),
-    searchDirs: values['search-dir'] ?? [],
-    windowsDir: values['windows-dir'],
-  };
+function render(document: ReportDocument, flags: TriageFlags): string {
+  const shown = flags.problemsOnly ? { ...document, results: document.results.filter(hasReportableProblem) } : document;
+  if (flags.json) return toJson(documentJson(shown, document.results.length === 1));
+  if (flags.md) return documentMarkdown(shown);
+  if (flags.html) return documentHtml(shown);
+  return documentText(document, { problemsOnly: flags.problemsOnly, withTree: flags.tree, withImports: flags.imports });
+}
+
+async function runTriage(inputs: string[], flags: TriageFlags): Promise<number> {
+  const options = triageOptions(flags);
   let bar: ProgressBar | undefined;
-  const document = triageDocument(positionals, options, (done, total, file) => {
+  const analysed = triageDocument(inputs, options, (done, total, file) => {
     bar ??= new ProgressBar(total);
     bar.update(done, file);
   });
   bar?.finish();
-  if (values['real-loader']) await withRealLoader(document);
-  const filtered = values['problems-only'] ? { ...document, results: document.results.filter(hasReportableProblem) } : document;
-  if (values.json) writeOutput(toJson(documentJson(filtered, document.results.length === 1)), values.out);
-  else if (values.md) writeOutput(documentMarkdown(filtered), values.out);
-  else if (values.html) writeOutput(documentHtml(filtered), values.out);
-  else writeOutput(documentText(document, { problemsOnly: values['problems-only'], withTree: values.tree }), values.out);
-  if (document.results.some((r) => r.status === 'unreadable')) return EXIT.unreadable;
-  if (document.results.some((r) => Object.values(r.realLoader ?? {}).some((row) => row?.unavailable))) return EXIT.agentUnavailable;
-  return document.results.some(hasBlockingProblem) ? EXIT.problem : EXIT.ok;
+  if (analysed.results.length === 0) {
+    process.stderr.write(`thunk triage: no PE files (${[...PE_EXTENSIONS].join(', ')}) in ${inputs.join(', ')}: nothing to triage\n`);
+    return EXIT.noInput;
+  }
+  if (flags.realLoader) await withRealLoader(analysed);
+  const trimmed = flags.allTrees ? analysed : withoutOtherBitnessTrees(analysed);
+  writeOutput(render(withMinSeverity(trimmed, flags.minSeverity), flags), flags.out);
+  if (analysed.results.some((r) => r.status === 'unreadable')) return EXIT.unreadable;
+  if (analysed.results.some(hasBlockingProblem)) return EXIT.problem;
+  return analysed.results.some(realLoaderUnavailable) ? EXIT.agentUnavailable : EXIT.ok;
 }
+
+/** `thunk triage <files or folders...>`: options, help and exit codes declared once, here. */
+export const triageCommand: CliCommand = {
+  name: 'triage',
+  declare: () => new Command('triage')
+    .summary('load verdicts (32/64-bit), root cause and fix, findings; a report (--json/--md/--html)')
+    .description('Will these DLLs (or programs) load in a 32-bit / 64-bit process, and if not, why, and what is the fix? Folders are scanned recursively; a file named twice is triaged once.')
+    .argument('<inputs...>', 'DLLs, EXEs or folders')
+    .optionsGroup('Output (default: a readable summary):')
+    .addOption(new Option('--json', 'one JSON document (schemaVersion 1)').conflicts(['md', 'html']))
+    .addOption(new Option('--md', 'one Markdown document').conflicts(['html']))
+    .option('--html', 'one self-contained HTML page (with an index and a print stylesheet)')
+    .option('--out <file>', 'write to FILE instead of stdout')
+    .option('--problems-only', 'leave out files without problems')
+    .addOption(new Option('--min-severity <level>', 'leave out findings below LEVEL (warning leaves out hardening and signature information)').choices(['error', 'warning', 'info']).default('info'))
+    .option('--tree', 'also print dependency trees in the summary')
+    .option('--imports', 'also list the imported modules and functions in the summary')
+    .option('--all-trees', "keep the dependency tree of a bitness the file is not built for (a 64-bit DLL's 32-bit tree)")
+    .option('--real-loader', "also load each DLL for real in an agent of its bitness (Wine on Linux) and show the loader's verdict beside the prediction")
+    .optionsGroup('Load context:')
+    .addOption(new Option('--host <arch>', 'host process bitness to judge (default: both; --host-exe decides when given)').choices(['x86', 'x64', 'both']))
+    .option('--app-dir <dir>', "the host application's folder (default: each DLL's own folder)")
+    .option('--host-exe <file>', 'the host program: its folder becomes the application folder and its bitness the host bitness')
+    .addOption(new Option('--load-method <method>', 'load-library: plain LoadLibrary (default); altered-search-path: LOAD_WITH_ALTERED_SEARCH_PATH; search-flags: LOAD_LIBRARY_SEARCH_*').choices(LOAD_METHODS))
+    .addOption(repeatable('--search-flag <flag>', 'with --load-method search-flags; repeatable', SEARCH_FLAGS))
+    .addOption(repeatable('--search-dir <dir>', 'an extra DLL folder (AddDllDirectory/SetDllDirectory); repeatable'))
+    .option('--current-dir <dir>', "the host process's current folder (plain LoadLibrary searches it)")
+    .addOption(repeatable('--path-dir <dir>', "a folder on the host process's PATH (searched last); repeatable"))
+    .option('--windows-dir <dir>', "a Windows folder: a C:\\Windows copy or mount, or a Wine prefix (or its drive_c/windows); it must hold system32")
+    .addHelpText('after', exitCodesHelp([
+      [0, 'no blocking problem'], [1, 'at least one blocking problem'], [2, 'usage error'],
+      [3, 'a file or folder could not be read, or the output could not be written'], [4, 'no PE files in the inputs (an empty folder)'],
+      [5, 'with --real-loader: no blocking problem, but an agent could not start to ask the loader (`thunk doctor` says why)'],
+    ]))
+    .action(exitCodeAction((inputs: string[], flags: TriageFlags) => runTriage(inputs, flags))),
+};

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { FileAccessError, NotPeError, parsePeFile } from '../../pe/parse-pe.ts';
 import { SCHEMA_VERSION } from '../../report/report-document.ts';
 import { signatureOutline } from '../../report/signature-section.ts';
@@ -6,24 +6,12 @@ import { terminalSafe } from '../../report/text-report.ts';
 import type { FileSignatureReport } from '../../signature/signature-types.ts';
 import { scanInputs, type ScanEntry } from '../../triage/scan-inputs.ts';
 import { verifyAuthenticodeFile } from '../../signature/verify-authenticode.ts';
-import { UsageError } from '../usage-error.ts';
+import { exitCodeAction, exitCodesHelp, type CliCommand } from '../cli-command.ts';
 import { toJson, writeOutput } from '../write-output.ts';
 import { VERSION } from '../version.ts';
 
 /** `thunk verify` exit codes: the worst file decides (invalid, then unreadable, then unsigned). */
 export const VERIFY_EXIT = { valid: 0, invalid: 1, usage: 2, unreadable: 3, unsigned: 4 } as const;
-
-export const VERIFY_USAGE = `Usage: thunk verify <files or folders...> [--json] [--out FILE]
-
-Verifies Authenticode signatures offline: the file's digest against the signed one, the signer's
-signature, certificate (validity, key usage, code-signing EKU) and chain, the timestamp, nested
-signatures, and whether the chain ends at a root in Thunk's list of Windows code-signing roots.
-Folders are scanned recursively for PE files (.dll, .exe, .sys, ...).
-  --json       one JSON document (results[] for several files, the file's fields at top level for one)
-  --out FILE   write to FILE instead of stdout
-Exit codes: 0 every file validly signed, 1 a signature is invalid or malformed (modified after
-signing, expired without timestamp, ...), 2 usage error, 3 a file could not be read or is not a PE
-file, 4 a file is unsigned (it may still be catalog-signed: check on Windows).`;
 
 /** One file's verification result, as `thunk verify --json` prints it. */
 export interface VerifyResult {
@@ -67,23 +55,37 @@ export function verifyExitCode(results: readonly VerifyResult[]): number {
   return VERIFY_EXIT.valid;
 }
 
-/** `thunk verify`: returns the exit code. */
-export function runVerify(args: string[]): number {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: { json: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    process.stdout.write(`${VERIFY_USAGE}\n`);
-    return VERIFY_EXIT.valid;
-  }
-  if (positionals.length === 0) throw new UsageError('name at least one file to verify', VERIFY_USAGE);
-  const results = scanInputs(positionals).map(verifyEntry);
-  if (values.json) {
+interface VerifyOptions {
+  json?: boolean;
+  out?: string;
+}
+
+function runVerify(inputs: string[], options: VerifyOptions): number {
+  const results = scanInputs(inputs).map(verifyEntry);
+  if (options.json) {
     const head = { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString() };
-    writeOutput(toJson(results.length === 1 ? { ...head, ...results[0] } : { ...head, results }), values.out);
+    writeOutput(toJson(results.length === 1 ? { ...head, ...results[0] } : { ...head, results }), options.out);
   } else {
-    writeOutput(terminalSafe(`${results.map(resultText).join('\n\n')}\n`), values.out);
+    writeOutput(terminalSafe(`${results.map(resultText).join('\n\n')}\n`), options.out);
   }
   return verifyExitCode(results);
 }
+
+/** `thunk verify <files or folders...>`. */
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  declare: () => new Command('verify')
+    .summary('verify Authenticode signatures offline: digest, signer, chain, timestamp')
+    .description('Verify Authenticode signatures offline: the file\'s digest against the signed one, the signer\'s signature, certificate (validity, key usage, code-signing EKU) and chain, the timestamp, nested signatures, and whether the chain ends at a root in Thunk\'s list of Windows code-signing roots. Folders are scanned recursively for PE files (.dll, .exe, .sys, ...).')
+    .argument('<inputs...>', 'files or folders')
+    .option('--json', 'one JSON document (results[] for several files, the file\'s fields at top level for one)')
+    .option('--out <file>', 'write to FILE instead of stdout')
+    .addHelpText('after', exitCodesHelp([
+      [VERIFY_EXIT.valid, 'every file validly signed'],
+      [VERIFY_EXIT.invalid, 'a signature is invalid or malformed (modified after signing, expired without timestamp, ...)'],
+      [VERIFY_EXIT.usage, 'usage error'],
+      [VERIFY_EXIT.unreadable, 'a file could not be read or is not a PE file'],
+      [VERIFY_EXIT.unsigned, 'a file is unsigned (it may still be catalog-signed: check on Windows)'],
+    ]))
+    .action(exitCodeAction((inputs: string[], options: VerifyOptions) => runVerify(inputs, options))),
+};

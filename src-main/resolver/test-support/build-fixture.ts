@@ -35,6 +35,8 @@ export interface DllSpec {
   delayLoaded?: string[];
   /** Extra compiler/linker arguments, e.g. -Wl,--disable-dynamicbase. */
   flags?: string[];
+  /** Link a program (with main) instead of a DLL. */
+  exe?: boolean;
 }
 
 function tool(arch: FixtureArch, name: string): string {
@@ -48,7 +50,7 @@ export function buildDll(spec: DllSpec): string {
   try {
     const source = join(work, 'module.c');
     writeFileSync(source, spec.delayLoaded?.length ? `${spec.source}\n${DELAY_SLOT_SOURCE}` : spec.source);
-    const args = ['-shared', '-O1', '-o', spec.out, source];
+    const args = [...(spec.exe ? [] : ['-shared']), '-O1', '-o', spec.out, source];
     if (spec.def) {
       const def = join(work, 'module.def');
       writeFileSync(def, spec.def);
