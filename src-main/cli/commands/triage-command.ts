@@ -1,19 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { HostArch, LoadMethod, SearchFlag } from '../../resolver/load-context.ts';
-import { analyseFile, type TriageOptions } from '../../triage/analyse-file.ts';
-import { scanInputs } from '../../triage/scan-inputs.ts';
+import type { TriageOptions } from '../../triage/analyse-file.ts';
+import { triageDocument } from '../../service/triage-document.ts';
 import { checkWithRealLoader } from '../../triage/real-loader-check.ts';
 import { Supervisor } from '../../agent/supervisor.ts';
-import { createCaches } from '../../resolver/module-locator.ts';
-import { failedFileReport } from '../../report/build-file-report.ts';
-import { SCHEMA_VERSION, documentJson, hasBlockingProblem, hasReportableProblem, type FileReport, type ReportDocument } from '../../report/report-document.ts';
+import { documentJson, hasBlockingProblem, hasReportableProblem, type ReportDocument } from '../../report/report-document.ts';
 import { documentText } from '../../report/text-report.ts';
 import { documentMarkdown } from '../../report/markdown-report.ts';
 import { documentHtml } from '../../report/html-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
 import { toJson, writeOutput } from '../write-output.ts';
-import { VERSION } from '../version.ts';
 
 export const TRIAGE_USAGE = `Usage: thunk triage <files or folders...> [options]
 
@@ -70,23 +67,10 @@ function parseTriageArgs(args: string[]) {
   return { values, positionals };
 }
 
-/** Builds the report document for the given inputs. */
-export function triageDocument(inputs: string[], options: TriageOptions, onProgress?: (done: number, total: number, file: string) => void): ReportDocument {
-  const entries = scanInputs(inputs);
-  const shared: TriageOptions = { ...options, caches: options.caches ?? createCaches() };
-  const results: FileReport[] = entries.map((entry, index) => {
-    onProgress?.(index, entries.length, entry.path);
-    if (entry.error) return failedFileReport(entry.path, 'unreadable', `${entry.path}: ${entry.error.code === 'ENOENT' ? 'no such file or folder' : entry.error.message}`, null);
-    return analyseFile(entry.path, shared);
-  });
-  onProgress?.(entries.length, entries.length, '');
-  return { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString(), results };
-}
-
-async function withRealLoader(document: ReportDocument): Promise<void> {
+async function withRealLoader(document: ReportDocument): Promise<ReportDocument> {
   const supervisor = new Supervisor({ pingIntervalMs: 0 });
   try {
-    await checkWithRealLoader(document.results, supervisor);
+    return { ...document, results: await checkWithRealLoader(document.results, supervisor) };
   } finally {
     await supervisor.dispose();
   }
@@ -110,12 +94,12 @@ export async function runTriage(args: string[]): Promise<number> {
     windowsDir: values['windows-dir'],
   };
   let bar: ProgressBar | undefined;
-  const document = triageDocument(positionals, options, (done, total, file) => {
+  const analysed = triageDocument(positionals, options, (done, total, file) => {
     bar ??= new ProgressBar(total);
     bar.update(done, file);
   });
   bar?.finish();
-  if (values['real-loader']) await withRealLoader(document);
+  const document = values['real-loader'] ? await withRealLoader(analysed) : analysed;
   const filtered = values['problems-only'] ? { ...document, results: document.results.filter(hasReportableProblem) } : document;
   if (values.json) writeOutput(toJson(documentJson(filtered, document.results.length === 1)), values.out);
   else if (values.md) writeOutput(documentMarkdown(filtered), values.out);
