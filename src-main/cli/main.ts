@@ -2,6 +2,7 @@ import { runTriage, TRIAGE_USAGE } from './commands/triage-command.ts';
 import { runExports } from './commands/exports-command.ts';
 import { runLoad } from './commands/load-command.ts';
 import { runCall } from './commands/call-command.ts';
+import { runServe } from './commands/serve-command.ts';
 import { FileAccessError, NotPeError } from '../pe/parse-pe.ts';
 import { EXIT, UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   exports: runExports,
   load: runLoad,
   call: runCall,
+  serve: runServe,
 };
 
 const USAGE = `thunk ${VERSION}: why a Windows DLL will or will not load, and what it exports
@@ -25,6 +27,7 @@ Commands:
   exports <file>              list exports (--json, --demangle)
   load <dll>                  load it for real in an agent of its bitness: base, modules, or the error/crash
   call <dll> "<proto>" args   call an export in a disposable agent: value, out params, GetLastError, crash
+  serve                       the UI in a browser on this machine (--port, --open)
 
 Run \`thunk <command> --help\` for a command's options.
 
