@@ -1,4 +1,4 @@
-// Bundles the CLI (and later the app's main process and the agent) with esbuild.
+// Bundles the CLI, the triage worker and the agent with esbuild, then the renderer with Vite.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
@@ -23,3 +23,7 @@ await build({
   outdir: 'dist',
   external: ['koffi'],
 });
+
+// The renderer (React) with Vite into dist/renderer: served by `thunk serve`, loaded by Electron.
+const { build: viteBuild } = await import('vite');
+await viteBuild({ configFile: 'src-renderer/vite.config.ts', logLevel: 'warn' });

@@ -73,6 +73,7 @@ const STATUS: Record<string, number> = { 'bad-request': 400, 'unknown-request': 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = randomBytes(24).toString('base64url');
   const uploads = new UploadStore(options.maxUploadBytes, options.uploadRoot);
+  options.service.addTransientRoot(uploads.dir);
   const staticDir = options.staticDir ?? rendererDir();
   const config: GuardConfig = { host: options.host, port: 0, token };
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });

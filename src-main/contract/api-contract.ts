@@ -32,7 +32,11 @@ const reportDocumentSchema = z.custom<ReportDocument>(
 );
 
 /** Facts the report does not hold but the UI shows: the file's hash, from the bytes analysed. */
-export const fileIdentitySchema = z.object({ file: z.string(), name: z.string(), size: z.number().nullable(), sha256: z.string().nullable() });
+export const fileIdentitySchema = z.object({
+  file: z.string(), name: z.string(), size: z.number().nullable(), sha256: z.string().nullable(),
+  /** A copy uploaded by the browser: analysed alone, without the files that sit beside the original. */
+  uploaded: z.boolean(),
+});
 export type FileIdentity = z.infer<typeof fileIdentitySchema>;
 
 /** An opened (triaged) set of files, kept by the session until it closes. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import {
   ApiError, CONTRACT_VERSION, parseArgs, isRequestName,
   type EventName, type EventPayload, type OpenDocument, type RequestArgs, type RequestName, type RequestResult,
@@ -41,11 +41,21 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private readonly documents = new Map<string, OpenDocument>();
   private readonly jobs = new Map<string, AbortController>();
   private supervisor: Supervisor | null = null;
+  private readonly transientRoots: string[] = [];
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
     const dir = options.configDir === undefined ? defaultConfigDir() : options.configDir;
     this.settings = new SettingsStore(dir === null ? null : join(dir, 'settings.json'));
+  }
+
+  /** Files under `dir` are uploaded copies: marked as such and kept out of the recent files. */
+  addTransientRoot(dir: string): void {
+    this.transientRoots.push(resolve(dir) + sep);
+  }
+
+  private isTransient(path: string): boolean {
+    return this.transientRoots.some((root) => resolve(path).startsWith(root));
   }
 
   /** Validates a request from a host's edge and runs it; errors are ApiErrors in words. */
@@ -98,9 +108,11 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
       const onProgress = (done: number, total: number, file: string): void => this.emitEvent('triage.progress', { jobId, done, total, file });
       const run = await this.runner.run({ jobId, paths, settings: triage, signal: controller.signal, onProgress });
       const document = triage.realLoader ? { ...run.document, results: await checkWithRealLoader(run.document.results, this.agents()) } : run.document;
-      const opened: OpenDocument = { id: randomUUID(), inputs: paths, document, identities: run.identities, durationMs: Math.round(performance.now() - started) };
+      const identities = run.identities.map((identity) => ({ ...identity, uploaded: this.isTransient(identity.file) }));
+      const opened: OpenDocument = { id: randomUUID(), inputs: paths, document, identities, durationMs: Math.round(performance.now() - started) };
       this.keep(opened);
-      this.settings.addRecent(paths);
+      const lasting = paths.filter((path) => !this.isTransient(path));
+      if (lasting.length) this.settings.addRecent(lasting);
       return opened;
     } finally {
       this.jobs.delete(jobId);
