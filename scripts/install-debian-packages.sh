@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Thunk's tests need: MinGW cross compilers (fixture DLLs),
 # independent PE oracles (objdump, llvm-readobj, pefile, undname, c++filt) and Wine with both
-# architectures (real Windows runtimes for the agent tests).
+# architectures (real Windows runtimes for the agent tests), and Chromium (the UI's end-to-end tests
+# through Playwright, which cannot download its own browser here).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -23,4 +24,5 @@ $SUDO apt-get update -qq || echo "apt-get update reported errors; continuing wit
 $SUDO apt-get install -y -qq --no-install-recommends \
   gcc-mingw-w64-i686 gcc-mingw-w64-x86-64 binutils-mingw-w64 \
   llvm-14 binutils python3-pefile \
-  wine wine64 wine32:i386 xvfb >/dev/null
+  wine wine64 wine32:i386 xvfb \
+  chromium >/dev/null
