@@ -24,6 +24,11 @@ await build({
   external: ['koffi'],
 });
 
+// The Electron main process (ESM, Electron external) and its preload: sandboxed preloads must be
+// one CommonJS file, so the contract (and zod) is bundled into it.
+await build({ ...common, entryPoints: { 'electron-main': 'src-main/electron-main/main.ts' }, outdir: 'dist', external: ['electron', 'koffi'], define: { THUNK_VERSION: JSON.stringify(pkg.version) }, banner: { js: "import { createRequire as __thunkCreateRequire } from 'node:module'; const require = __thunkCreateRequire(import.meta.url);" } });
+await build({ ...common, entryPoints: { preload: 'src-main/electron-main/preload.ts' }, outdir: 'dist', format: 'cjs', platform: 'browser', external: ['electron'], outExtension: { '.js': '.cjs' } });
+
 // The renderer (React) with Vite into dist/renderer: served by `thunk serve`, loaded by Electron.
 const { build: viteBuild } = await import('vite');
 await viteBuild({ configFile: 'src-renderer/vite.config.ts', logLevel: 'warn' });

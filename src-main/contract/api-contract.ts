@@ -73,6 +73,8 @@ export const REQUESTS = {
     args: z.object({ id: z.string(), format: reportFormatSchema, redactUserPaths: z.boolean() }),
     result: z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
   },
+  /** PDF needs Electron's printToPDF: the desktop app saves one; the browser host refuses and the UI prints instead. */
+  'report.pdf': { args: z.object({ id: z.string(), redactUserPaths: z.boolean() }), result: z.object({ fileName: z.string(), savedTo: z.string().nullable() }) },
   'settings.get': { args: z.object({}), result: settingsSchema },
   'settings.update': { args: z.object({ triage: triageSettingsSchema.partial() }), result: settingsSchema },
   'recent.clear': { args: z.object({}), result: settingsSchema },
@@ -90,6 +92,8 @@ export const EVENTS = {
   'agent.log': z.object({ arch: z.string(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
   'agent.crash': z.object({ arch: z.string(), dll: z.string().nullable(), summary: z.string() }),
   'breaker.change': z.object({ dll: z.string(), state: z.string() }),
+  /** Electron: files to open from File > Open, the command line, or a second launch. */
+  'app.open': z.object({ paths: z.array(z.string()).min(1) }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;
@@ -107,8 +111,11 @@ export interface ThunkApi {
 export const apiErrorSchema = z.object({ code: z.string(), message: z.string() });
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
 
+/** How a request's outcome crosses Electron's IPC, which keeps only an Error's message. */
+export type Envelope<T = unknown> = { ok: true; result: T } | { ok: false; error: ApiErrorBody };
+
 /** Error codes every host uses. */
-export type ApiErrorCode = 'bad-request' | 'unknown-request' | 'not-found' | 'cancelled' | 'unreadable' | 'agent-unavailable' | 'internal';
+export type ApiErrorCode = 'bad-request' | 'unknown-request' | 'not-found' | 'cancelled' | 'unsupported' | 'refused' | 'internal';
 
 /** Thrown by a client when the service answered with an error. */
 export class ApiError extends Error {

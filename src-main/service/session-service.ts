@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve, sep } from 'node:path';
 import {
   ApiError, CONTRACT_VERSION, parseArgs, isRequestName,
-  type EventName, type EventPayload, type OpenDocument, type RequestArgs, type RequestName, type RequestResult,
+  type EventName, type EventPayload, type OpenDocument, type ReportFormat, type RequestArgs, type RequestName, type RequestResult,
 } from '../contract/api-contract.ts';
 import { Supervisor } from '../agent/supervisor.ts';
 import { crashSummary } from '../agent/outcome.ts';
@@ -11,7 +11,7 @@ import { checkWithRealLoader } from '../triage/real-loader-check.ts';
 import { VERSION } from '../cli/version.ts';
 import { TriageCancelledError, TriageRunner } from './triage-runner.ts';
 import { SettingsStore, defaultConfigDir } from './settings-store.ts';
-import { exportReport } from './report-export.ts';
+import { exportReport, type ExportedReport } from './report-export.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -89,7 +89,10 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
       return { cancelled: job !== undefined };
     },
     'document.close': async ({ id }) => ({ closed: this.documents.delete(id) }),
-    'report.export': async ({ id, format, redactUserPaths }) => exportReport(this.document(id).document, format, redactUserPaths),
+    'report.export': async ({ id, format, redactUserPaths }) => this.exportOpen(id, format, redactUserPaths),
+    'report.pdf': async () => {
+      throw new ApiError('unsupported', 'PDF export needs the desktop app; in a browser, export HTML and print it to PDF.');
+    },
     'settings.get': async () => this.settings.get(),
     'settings.update': async ({ triage }) => this.settings.updateTriage(triage),
     'recent.clear': async () => this.settings.clearRecent(),
@@ -117,6 +120,11 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     } finally {
       this.jobs.delete(jobId);
     }
+  }
+
+  /** A report of an open document, for the hosts that render it further (PDF). */
+  exportOpen(id: string, format: ReportFormat, redactUserPaths: boolean): ExportedReport {
+    return exportReport(this.document(id).document, format, redactUserPaths);
   }
 
   private keep(document: OpenDocument): void {

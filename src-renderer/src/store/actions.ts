@@ -22,6 +22,7 @@ export async function connect(client: ClientApi): Promise<void> {
   client.on('triage.progress', (p) => {
     if (appStore.getState().jobId === p.jobId) appStore.setState({ progress: { done: p.done, total: p.total, file: p.file } });
   });
+  client.on('app.open', (p) => void openPaths(p.paths));
   client.on('agent.crash', (c) => appStore.setState((s) => ({ agentLines: [...s.agentLines.slice(-99), `${c.arch}: crash ${c.summary}`] })));
   try {
     const hello = await client.request('session.hello', { contractVersion: CONTRACT_VERSION });
@@ -90,6 +91,10 @@ export async function exportReport(format: ReportFormat | 'pdf', redactUserPaths
   const { opened } = appStore.getState();
   if (!opened) throw new ApiError('not-found', 'open a file first');
   const exported = await api.request('report.export', { id: opened.id, format: format === 'pdf' ? 'html' : format, redactUserPaths });
+  if (format === 'pdf' && api.host === 'electron') {
+    const pdf = await api.request('report.pdf', { id: opened.id, redactUserPaths });
+    return pdf.savedTo ?? 'nothing (cancelled)';
+  }
   if (format === 'pdf') {
     printHtml(exported.content);
     return exported.fileName.replace(/\.html$/, '.pdf');

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { usePhase } from '../store/store.ts';
+import { appStore, usePhase } from '../store/store.ts';
+import { openFiles } from '../store/actions.ts';
 import { StartScreen } from './StartScreen.tsx';
 import { ProgressScreen } from './ProgressScreen.tsx';
 import { ErrorScreen } from './ErrorScreen.tsx';
@@ -11,6 +12,19 @@ export function App() {
   useEffect(() => {
     document.body.dataset.screen = phase;
   }, [phase]);
+  useEffect(() => {
+    // Files dropped anywhere on the window open, whatever the screen; nothing navigates to them.
+    const over = (e: DragEvent): void => { e.preventDefault(); };
+    const drop = (e: DragEvent): void => {
+      e.preventDefault();
+      if (e.defaultPrevented && (e.target as HTMLElement)?.closest?.('[data-testid="drop-zone"]')) return;
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length && appStore.getState().phase !== 'working') void openFiles(files);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => { window.removeEventListener('dragover', over); window.removeEventListener('drop', drop); };
+  }, []);
   return (
     <div className="app">
       <header className="app-bar">
