@@ -24,12 +24,17 @@ export interface TriageRunResult {
   identities: FileIdentity[];
 }
 
+/** In the packaged app the worker script is unpacked beside app.asar (electron-builder.yml asarUnpack). */
+export function unpacked(url: URL): URL {
+  return new URL(url.href.replace('/app.asar/', '/app.asar.unpacked/'));
+}
+
 /**
  * From a bundle the worker is dist/triage-worker.js beside it. From the TypeScript sources (tests,
  * tsx) it is the .ts sibling, started through tsx's loader: workers do not inherit --import hooks.
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./triage-worker.js', import.meta.url));
+  if (!import.meta.url.endsWith('.ts')) return new Worker(unpacked(new URL('./triage-worker.js', import.meta.url)));
   const source = new URL('./triage-worker.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
