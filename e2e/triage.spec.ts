@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, openApp } from './support/browser-host-fixture.ts';
@@ -130,4 +130,22 @@ test('keyboard only: type a path, read the verdict, export, go back, reopen from
   await expect(recent).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('verdict-x86')).toContainText('Loads');
+});
+
+const WINE_FOLDER = '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows';
+
+test('a large folder: the progress screen names the file being read; Esc cancels back to the start screen', async ({ page, served }) => {
+  test.skip(!existsSync(WINE_FOLDER), `${WINE_FOLDER} is absent (Debian's wine64 package): no folder large enough to watch progress`);
+  await openApp(page, served);
+  await page.getByRole('textbox', { name: /type a path/ }).fill(WINE_FOLDER);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Analysing…' })).toBeVisible();
+  await expect(page.getByRole('status')).toContainText(/\d+ of \d+: .*\.(dll|exe|sys|drv|ocx|cpl|acm|ax|tlb)/i);
+  await expect(page.getByRole('progressbar', { name: 'Analysis progress' })).toBeVisible();
+  await saveScreens(page, '7-progress');
+  await page.keyboard.press('Escape');
+  await expect(page.getByText('Drop a DLL or EXE here')).toBeVisible();
+  // The cancelled run does not land on screen later.
+  await page.waitForTimeout(1500);
+  await expect(page.getByText('Drop a DLL or EXE here')).toBeVisible();
 });

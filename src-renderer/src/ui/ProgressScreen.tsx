@@ -16,7 +16,9 @@ export function ProgressScreen() {
     <section className="progress-screen" aria-labelledby="progress-title" aria-busy="true">
       <h1 id="progress-title">Analysing…</h1>
       <progress max={total || undefined} value={total ? done : undefined} aria-label="Analysis progress" />
-      <p className="muted" role="status">{progress?.file ? `${total > 1 ? `${done + 1} of ${total}: ` : ''}${progress.file}` : 'Reading the file…'}</p>
+      <p role="status">
+        {progress?.file ? <><strong>{total > 1 ? `${Math.min(done + 1, total)} of ${total}: ` : ''}{progress.file.split(/[\\/]/).pop()}</strong><br /><span className="muted mono small">{progress.file}</span></> : 'Reading the file…'}
+      </p>
       <button type="button" onClick={() => void cancelWork()}>Cancel (Esc)</button>
     </section>
   );
