@@ -36,10 +36,15 @@ export const fileIdentitySchema = z.object({
   file: z.string(), name: z.string(), size: z.number().nullable(), sha256: z.string().nullable(),
   /** A copy uploaded by the browser: analysed alone, without the files that sit beside the original. */
   uploaded: z.boolean(),
+  /** The lists the view leaves out of `document` (they are in every exported report), counted. */
+  counts: z.object({ exports: z.number(), imports: z.number(), delayImports: z.number() }),
 });
 export type FileIdentity = z.infer<typeof fileIdentitySchema>;
 
-/** An opened (triaged) set of files, kept by the session until it closes. */
+/**
+ * An opened (triaged) set of files, kept by the session until it closes. `document` is the view's
+ * copy: exports and imports are left out (node.exe has 9,000 exports) and counted in `identities`.
+ */
 export const openDocumentSchema = z.object({
   id: z.string(),
   /** What the user opened, for the title and the recent list. */

@@ -24,5 +24,5 @@ export function sha256OfFileSync(path: string): string | null {
 
 /** The identity the UI shows beside a report: name, size and hash of the bytes analysed. */
 export function fileIdentitySync(report: FileReport): FileIdentity {
-  return { file: report.file, name: basename(report.file), size: report.size, sha256: report.status === 'unreadable' ? null : sha256OfFileSync(report.file), uploaded: false };
+  return { file: report.file, name: basename(report.file), size: report.size, sha256: report.status === 'unreadable' ? null : sha256OfFileSync(report.file), uploaded: false, counts: { exports: report.exports.length, imports: report.imports.length, delayImports: report.delayImports.length } };
 }

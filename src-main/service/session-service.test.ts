@@ -27,6 +27,8 @@ test('a 32-bit fixture opened in the worker: verdicts per host, SHA-256 of the f
   assert.equal(report.verdicts.x86!.error!.code, 126);
   assert.equal(report.verdicts.x64!.error!.code, 193);
   assert.equal(opened.identities[0]!.sha256, createHash('sha256').update(readFileSync(dll)).digest('hex'));
+  assert.deepEqual(report.imports, [], 'the view copy leaves the lists out…');
+  assert.ok(opened.identities[0]!.counts.imports > 0, '…and counts them');
   assert.deepEqual(progress.at(-1), { jobId: 'job-1', done: 1, total: 1, file: '' });
   const settings = await service.request('settings.get', {});
   assert.equal(settings.recentFiles[0]!.path, dll);
@@ -65,6 +67,7 @@ test('export: HTML, JSON and Markdown from the report generators, with user path
   const opened = await service.request('triage.open', { jobId: 'ex', paths: [fixturePath('version-and-manifest', 'x64')] });
   const json = await service.request('report.export', { id: opened.id, format: 'json', redactUserPaths: false });
   assert.equal(JSON.parse(json.content).schemaVersion, 1);
+  assert.ok(JSON.parse(json.content).imports.length > 0, 'the export holds the whole report');
   assert.equal(json.fileName, 'thunk-version-and-manifest.json');
   const html = await service.request('report.export', { id: opened.id, format: 'html', redactUserPaths: false });
   assert.match(html.content, /^<!doctype html>/);

@@ -6,6 +6,7 @@ import {
   type EventName, type EventPayload, type OpenDocument, type ReportFormat, type RequestArgs, type RequestName, type RequestResult,
 } from '../contract/api-contract.ts';
 import { Supervisor } from '../agent/supervisor.ts';
+import type { FileReport } from '../report/report-document.ts';
 import { crashSummary } from '../agent/outcome.ts';
 import { checkWithRealLoader } from '../triage/real-loader-check.ts';
 import { VERSION } from '../cli/version.ts';
@@ -116,7 +117,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
       this.keep(opened);
       const lasting = paths.filter((path) => !this.isTransient(path));
       if (lasting.length) this.settings.addRecent(lasting);
-      return opened;
+      return { ...opened, document: { ...document, results: document.results.map(withoutLists) } };
     } finally {
       this.jobs.delete(jobId);
     }
@@ -153,6 +154,11 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private emitEvent<N extends EventName>(name: N, payload: EventPayload<N>): void {
     this.emit('event', { name, payload } as ServiceEvent);
   }
+}
+
+/** The view's copy of a report: what the screens show, without the long lists. */
+function withoutLists(report: FileReport): FileReport {
+  return { ...report, exports: [], imports: [], delayImports: [] };
 }
 
 function toApiError(error: unknown): ApiError {

@@ -22,6 +22,8 @@ function rows(report: FileReport, identity: Identity | undefined): [string, stri
     ['Signature', s ? (s.signed ? 'Authenticode signature present' : 'Not signed') : null],
     ['.NET', s ? (s.dotnet ? `${s.dotnet.flavor}, runtime ${s.dotnet.runtimeVersion}` : 'No (native code)') : null],
     ['Built', s?.timestamp],
+    ['Exports', identity && s ? `${identity.counts.exports.toLocaleString('en-US')} (listed in the exported report)` : null],
+    ['Imports', identity && s ? `${identity.counts.imports} DLLs${identity.counts.delayImports ? `, ${identity.counts.delayImports} delay-loaded` : ''}` : null],
     ['Hardening', s ? Object.entries(s.hardening).filter(([, v]) => v !== null).map(([k, v]) => `${HARDENING[k] ?? k} ${v ? '✓' : '✗'}`).join('  ') : null],
   ];
   return all.filter((r): r is [string, string] => typeof r[1] === 'string' && r[1] !== '');
