@@ -48,6 +48,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     super();
     const dir = options.configDir === undefined ? defaultConfigDir() : options.configDir;
     this.settings = new SettingsStore(dir === null ? null : join(dir, 'settings.json'));
+    if (options.host !== 'in-process') this.runner.warmUp();
   }
 
   /** Files under `dir` are uploaded copies: marked as such and kept out of the recent files. */

@@ -54,6 +54,11 @@ export class TriageRunner {
     return next;
   }
 
+  /** Starts the worker ahead of the first run, so the first file opened does not wait for it. */
+  warmUp(): void {
+    this.started();
+  }
+
   async dispose(): Promise<void> {
     await this.worker?.terminate();
     this.worker = null;
