@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { test, expect, openApp } from './support/browser-host-fixture.ts';
 import { fixtureDll } from './support/fixture-files.ts';
 import { dropFile } from './support/drop-file.ts';
 import { saveScreens } from './support/screens.ts';
+import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
 
 test('start screen: drop zone, Open button, path box and recent files, without serious accessibility violations', async ({ page, served }) => {
   await openApp(page, served);
@@ -13,11 +13,7 @@ test('start screen: drop zone, Open button, path box and recent files, without s
   await expect(page.getByRole('textbox', { name: /type a path/ })).toBeFocused();
   await expect(page.getByRole('heading', { name: 'Recent files' })).toBeVisible();
   await saveScreens(page, '1-start');
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-  }
+  await expectNoSeriousAxeViolations(page);
 });
 
 test('a dropped 32-bit DLL with a missing dependency: 126 in a 32-bit process with cause, chain and fix; 193 in a 64-bit one', async ({ page, served }) => {
@@ -35,11 +31,7 @@ test('a dropped 32-bit DLL with a missing dependency: 126 in a 32-bit process wi
   await expect(page.getByTestId('headline')).toHaveText('Does not load: error 126 ERROR_MOD_NOT_FOUND');
   await expect(page.getByRole('region', { name: 'File' })).toContainText(/SHA-256[0-9a-f]{64}/);
   await saveScreens(page, '2-triage-32-bit-fails');
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-  }
+  await expectNoSeriousAxeViolations(page);
 });
 
 test('a 64-bit DLL chosen with the Open button: loads in a 64-bit process, wrong bitness for 32-bit', async ({ page, served }) => {
@@ -52,6 +44,7 @@ test('a 64-bit DLL chosen with the Open button: loads in a 64-bit process, wrong
   await expect(page.getByTestId('headline')).toHaveText('Loads in 64-bit processes only');
   await expect(page.getByRole('region', { name: 'File' })).toContainText('1.2.3.4');
   await saveScreens(page, '3-triage-64-bit-loads');
+  await expectNoSeriousAxeViolations(page);
 });
 
 test('a file that is not a PE: the error in words, with what to do', async ({ page, served }) => {
@@ -64,6 +57,7 @@ test('a file that is not a PE: the error in words, with what to do', async ({ pa
   await expect(alert).toContainText('What to do');
   await expect(alert).toContainText('MZ');
   await saveScreens(page, '4-not-a-dll');
+  await expectNoSeriousAxeViolations(page);
 });
 
 test('a typed path that does not exist: unreadable, in words', async ({ page, served }) => {
