@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, openApp } from './support/browser-host-fixture.ts';
 import { fixtureDll } from './support/fixture-files.ts';
@@ -142,4 +142,28 @@ test('a large folder: the progress screen names the file being read; Esc cancels
   // The cancelled run does not land on screen later.
   await page.waitForTimeout(1500);
   await expect(page.getByText('Drop a DLL or EXE here')).toBeVisible();
+});
+
+const WINE_DLLS = { system32: '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows', syswow64: '/usr/lib/i386-linux-gnu/wine/i386-windows' };
+
+test('load context: with a Windows folder set, system DLLs are checked and the "no Windows folder" warning goes', async ({ page, served }) => {
+  test.skip(!existsSync(WINE_DLLS.system32) || !existsSync(WINE_DLLS.syswow64), 'Wine\'s DLL folders are absent (Debian\'s wine64 and wine32 packages)');
+  const windows = join(served.home, 'windows');
+  mkdirSync(windows);
+  for (const [name, target] of Object.entries(WINE_DLLS)) symlinkSync(target, join(windows, name));
+  await openApp(page, served);
+  const dll = fixtureDll('calling-conventions', 'x86');
+  await page.getByRole('textbox', { name: /type a path/ }).fill(dll);
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('System DLLs could not be checked')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.getByText(/^Load context:/).click();
+  await page.getByLabel(/Windows folder/).fill(windows);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(`Load context: Windows folder ${windows}`)).toBeVisible();
+  await saveScreens(page, '8-start-load-context');
+  await page.getByRole('textbox', { name: /type a path/ }).fill(dll);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('verdict-x86')).toContainText('Loads');
+  await expect(page.getByRole('region', { name: /Other findings/ })).not.toContainText('System DLLs could not be checked');
 });

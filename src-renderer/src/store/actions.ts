@@ -1,4 +1,4 @@
-import { ApiError, CONTRACT_VERSION, type ReportFormat } from '../../../src-main/contract/api-contract.ts';
+import { ApiError, CONTRACT_VERSION, type ReportFormat, type TriageSettings } from '../../../src-main/contract/api-contract.ts';
 import type { ClientApi } from '../api/client-api.ts';
 import { appStore, type ShownError } from './store.ts';
 
@@ -80,6 +80,10 @@ export function selectFile(index: number): void {
 
 async function refreshSettings(): Promise<void> {
   appStore.setState({ settings: await api.request('settings.get', {}) });
+}
+
+export async function saveTriageSettings(change: Partial<TriageSettings>): Promise<void> {
+  appStore.setState({ settings: await api.request('settings.update', { triage: change }) });
 }
 
 export async function clearRecent(): Promise<void> {

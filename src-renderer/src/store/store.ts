@@ -44,5 +44,6 @@ export const usePhase = (): AppState['phase'] => appStore((s) => s.phase);
 export const useProgress = (): TriageSlice['progress'] => appStore((s) => s.progress);
 export const useShownError = (): ShownError | null => appStore((s) => s.error);
 export const useOpened = (): { opened: OpenDocument | null; selected: number } => appStore(useShallow((s) => ({ opened: s.opened, selected: s.selected })));
+export const useTriageSettings = (): Settings['triage'] | null => appStore((s) => s.settings?.triage ?? null);
 export const useRecentFiles = (): Settings['recentFiles'] => appStore(useShallow((s) => s.settings?.recentFiles ?? []));
 export const useConnection = (): { connection: SessionSlice['connection']; host: SessionSlice['host'] } => appStore(useShallow((s) => ({ connection: s.connection, host: s.host })));

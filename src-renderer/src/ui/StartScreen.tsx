@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { clearRecent, openFiles, openPaths } from '../store/actions.ts';
 import { useConnection, useRecentFiles } from '../store/store.ts';
+import { LoadContextPanel } from './LoadContextPanel.tsx';
 
 /** Drop zone, Open button, a path box, and the recent files. */
 export function StartScreen() {
@@ -43,6 +44,8 @@ export function StartScreen() {
           <button type="submit" disabled={!path.trim()}>Open</button>
         </div>
       </form>
+
+      <LoadContextPanel />
 
       <section className="recent" aria-labelledby="recent-title">
         <div className="section-head">
