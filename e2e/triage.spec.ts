@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync, copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, openApp } from './support/browser-host-fixture.ts';
+import { test, expect, openApp, ROOT } from './support/browser-host-fixture.ts';
 import { fixtureDll } from './support/fixture-files.ts';
 import { dropFile } from './support/drop-file.ts';
 import { saveScreens } from './support/screens.ts';
@@ -166,4 +166,22 @@ test('load context: with a Windows folder set, system DLLs are checked and the "
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('verdict-x86')).toContainText('Loads');
   await expect(page.getByRole('region', { name: /Other findings/ })).not.toContainText('System DLLs could not be checked');
+});
+
+test('the real loader (an agent under Wine): DllMain returning FALSE is 1114 there, beside a prediction that it loads', async ({ page, served }) => {
+  const staged = ['win32-x64'].every((arch) => existsSync(join(ROOT, 'build', 'agents', arch, 'node.exe')));
+  test.skip(!staged, 'the agent runtimes are not staged (npm run stage:agents)');
+  test.setTimeout(180_000);
+  await openApp(page, served);
+  await page.getByText(/^Load context:/).click();
+  await page.getByLabel(/Also load each DLL for real/).click();
+  await expect(page.getByLabel(/Also load each DLL for real/)).toBeChecked();
+  await expect(page.getByText(/real loader on/)).toBeVisible();
+  await page.getByRole('textbox', { name: /type a path/ }).fill(fixtureDll('dllmain-returns-false', 'x64'));
+  await page.keyboard.press('Enter');
+  const x64 = page.getByTestId('verdict-x64');
+  await expect(x64).toContainText('Fails when loaded', { timeout: 150_000 });
+  await expect(page.getByTestId('headline')).toHaveText('Does not load when loaded for real: error 1114 ERROR_DLL_INIT_FAILED');
+  await expect(x64).toContainText(/The real loader fails with 1114 ERROR_DLL_INIT_FAILED \(disagrees/);
+  await saveScreens(page, '9-real-loader-disagrees');
 });

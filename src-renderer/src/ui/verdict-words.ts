@@ -10,6 +10,8 @@ export const HOST_NAMES: Record<Host, string> = { x86: '32-bit process', x64: '6
 /** One line a support engineer reads first. */
 export function headline(report: FileReport): { text: string; tone: 'ok' | 'fail' | 'partial' } {
   const entries = (Object.entries(report.verdicts) as [Host, Verdict][]);
+  const realFailure = entries.map(([h]) => report.realLoader?.[h]).find((row, i) => entries[i]![1].loads && row?.loads === false);
+  if (realFailure) return { text: `Does not load when loaded for real${realFailure.error ? `: error ${codeText(realFailure.error.code)} ${realFailure.error.name}` : ''}`, tone: 'fail' };
   const loads = entries.filter(([, v]) => v.loads).map(([h]) => h);
   const failsBuiltFor = entries.filter(([, v]) => v.builtForHost && !v.loads);
   if (failsBuiltFor.length > 0 || loads.length === 0) {
