@@ -38,12 +38,15 @@ export const fileIdentitySchema = z.object({
   uploaded: z.boolean(),
   /** The lists the view leaves out of `document` (they are in every exported report), counted. */
   counts: z.object({ exports: z.number(), imports: z.number(), delayImports: z.number() }),
+  /** Per host that fails: the import chain from the file to the module the root cause names. */
+  chains: z.object({ x86: z.array(z.string()).optional(), x64: z.array(z.string()).optional() }),
 });
 export type FileIdentity = z.infer<typeof fileIdentitySchema>;
 
 /**
  * An opened (triaged) set of files, kept by the session until it closes. `document` is the view's
- * copy: exports and imports are left out (node.exe has 9,000 exports) and counted in `identities`.
+ * copy: exports, imports and dependency trees are left out (node.exe has 9,000 exports; a folder's
+ * trees run to megabytes), counted or reduced to the failure chains in `identities`.
  */
 export const openDocumentSchema = z.object({
   id: z.string(),

@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { FileIdentity } from '../contract/api-contract.ts';
 import type { FileReport } from '../report/report-document.ts';
+import { failureChain } from './failure-chain.ts';
 
 const CHUNK = 1 << 20;
 
@@ -24,5 +25,8 @@ export function sha256OfFileSync(path: string): string | null {
 
 /** The identity the UI shows beside a report: name, size and hash of the bytes analysed. */
 export function fileIdentitySync(report: FileReport): FileIdentity {
-  return { file: report.file, name: basename(report.file), size: report.size, sha256: report.status === 'unreadable' ? null : sha256OfFileSync(report.file), uploaded: false, counts: { exports: report.exports.length, imports: report.imports.length, delayImports: report.delayImports.length } };
+  return {
+    file: report.file, name: basename(report.file), size: report.size, sha256: report.status === 'unreadable' ? null : sha256OfFileSync(report.file), uploaded: false, counts: { exports: report.exports.length, imports: report.imports.length, delayImports: report.delayImports.length },
+    chains: { x86: failureChain(report, 'x86'), x64: failureChain(report, 'x64') },
+  };
 }

@@ -29,6 +29,7 @@ test('a 32-bit fixture opened in the worker: verdicts per host, SHA-256 of the f
   assert.equal(opened.identities[0]!.sha256, createHash('sha256').update(readFileSync(dll)).digest('hex'));
   assert.deepEqual(report.imports, [], 'the view copy leaves the lists out…');
   assert.ok(opened.identities[0]!.counts.imports > 0, '…and counts them');
+  assert.deepEqual(opened.identities[0]!.chains.x86!.map((n) => n.toLowerCase()), ['needs-missing-dep.dll', 'missing-dep.dll']);
   assert.deepEqual(progress.at(-1), { jobId: 'job-1', done: 1, total: 1, file: '' });
   const settings = await service.request('settings.get', {});
   assert.equal(settings.recentFiles[0]!.path, dll);

@@ -157,9 +157,9 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   }
 }
 
-/** The view's copy of a report: what the screens show, without the long lists. */
+/** The view's copy of a report: what the screens show, without the long lists and the trees. */
 function withoutLists(report: FileReport): FileReport {
-  return { ...report, exports: [], imports: [], delayImports: [] };
+  return { ...report, exports: [], imports: [], delayImports: [], dependencies: {} };
 }
 
 function toApiError(error: unknown): ApiError {

@@ -68,7 +68,7 @@ export function TriageView() {
       )}
       {report.status !== 'analysed' ? <FileProblem report={report} /> : (
         <section aria-label="Verdicts" className="verdicts">
-          {verdicts.map(([host, verdict]) => <VerdictCard key={host} report={report} host={host} verdict={verdict} />)}
+          {verdicts.map(([host, verdict]) => <VerdictCard key={host} report={report} host={host} verdict={verdict} identity={identity} />)}
         </section>
       )}
       <ExportPanel />

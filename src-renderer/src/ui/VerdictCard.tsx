@@ -1,5 +1,6 @@
 import type { FileReport } from '../../../src-main/contract/api-contract.ts';
-import { HOST_NAMES, codeText, failureChain, rootFinding, type Host, type Verdict } from './verdict-words.ts';
+import type { FileIdentity } from '../../../src-main/contract/api-contract.ts';
+import { HOST_NAMES, codeText, rootFinding, type Host, type Verdict } from './verdict-words.ts';
 
 type RealLoaderRow = NonNullable<FileReport['realLoader']>[Host];
 
@@ -32,7 +33,7 @@ function RealFailureCard({ report, host, row }: { report: FileReport; host: Host
 }
 
 /** One host bitness: loads, or the Windows error, the root cause, the chain and the fix. */
-export function VerdictCard({ report, host, verdict }: { report: FileReport; host: Host; verdict: Verdict }) {
+export function VerdictCard({ report, host, verdict, identity }: { report: FileReport; host: Host; verdict: Verdict; identity: FileIdentity | undefined }) {
   const titleId = `verdict-${host}`;
   const real = report.realLoader?.[host];
   if (verdict.loads && real?.loads === false) return <RealFailureCard report={report} host={host} row={real} />;
@@ -46,7 +47,7 @@ export function VerdictCard({ report, host, verdict }: { report: FileReport; hos
     );
   }
   const tone = verdict.builtForHost ? 'fail' : 'neutral';
-  const chain = failureChain(report, host, verdict);
+  const chain = identity?.chains[host] ?? [];
   const finding = rootFinding(report, host);
   return (
     <article className={`verdict ${tone}`} aria-labelledby={titleId} data-testid={`verdict-${host}`}>

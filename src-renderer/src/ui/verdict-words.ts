@@ -3,7 +3,6 @@ import type { FileReport } from '../../../src-main/contract/api-contract.ts';
 export type Host = 'x86' | 'x64';
 export type Verdict = NonNullable<FileReport['verdicts'][Host]>;
 export type Finding = FileReport['findings'][number];
-type TreeNode = NonNullable<FileReport['dependencies'][Host]>;
 
 export const HOST_NAMES: Record<Host, string> = { x86: '32-bit process', x64: '64-bit process' };
 
@@ -26,32 +25,6 @@ export function headline(report: FileReport): { text: string; tone: 'ok' | 'fail
 /** Windows codes are decimal below 0x10000 and NTSTATUS-style hex above. */
 export function codeText(code: number): string {
   return code > 0xffff ? `0x${code.toString(16).toUpperCase()}` : String(code);
-}
-
-function isProblem(node: TreeNode, named: string): boolean {
-  const broken = node.path === null || Boolean(node.missingImports?.length) || Boolean(node.error) || Boolean(node.skipped?.length);
-  return broken && named.includes(node.name.toLowerCase());
-}
-
-/**
- * The import chain from the DLL to the module the root cause names, e.g. [a.dll, b.dll, missing.dll];
- * empty when the DLL itself is the problem (wrong bitness, not a PE).
- */
-export function failureChain(report: FileReport, host: Host, verdict: Verdict): string[] {
-  const root = report.dependencies[host];
-  const named = (verdict.rootCause ?? '').toLowerCase();
-  if (!root || !verdict.builtForHost || !named) return [];
-  const walk = (node: TreeNode, trail: string[], depth: number): string[] | null => {
-    const here = [...trail, node.name];
-    if (depth > 0 && isProblem(node, named)) return here;
-    if (depth > 64) return null;
-    for (const child of node.children) {
-      const found = walk(child, here, depth + 1);
-      if (found) return found;
-    }
-    return null;
-  };
-  return walk(root, [], 0) ?? [];
 }
 
 /** The finding that explains this host's failure, for its fix. */
