@@ -185,3 +185,16 @@ test('the real loader (an agent under Wine): DllMain returning FALSE is 1114 the
   await expect(x64).toContainText(/The real loader fails with 1114 ERROR_DLL_INIT_FAILED \(disagrees/);
   await saveScreens(page, '9-real-loader-disagrees');
 });
+
+test('a folder: how many files do not load, and the first of them shown', async ({ page, served }) => {
+  await openApp(page, served);
+  const folder = join(ROOT, 'build', 'fixtures', 'x86');
+  await page.getByRole('textbox', { name: /type a path/ }).fill(folder);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('set-summary')).toHaveText(/^\d+ files: [1-9]\d* do not load$/);
+  await expect(page.getByTestId('headline')).toContainText('Does not load');
+  const picker = page.getByRole('combobox', { name: 'File' });
+  await picker.selectOption({ label: 'calling-conventions.dll' });
+  await expect(page.getByTestId('headline')).toHaveText('Loads in 32-bit processes only');
+  await saveScreens(page, '10-folder');
+});

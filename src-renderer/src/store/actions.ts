@@ -1,6 +1,7 @@
 import { ApiError, CONTRACT_VERSION, type ReportFormat, type TriageSettings } from '../../../src-main/contract/api-contract.ts';
 import type { ClientApi } from '../api/client-api.ts';
 import { appStore, type ShownError } from './store.ts';
+import { firstFailing } from '../ui/verdict-words.ts';
 
 let api: ClientApi;
 let jobCounter = 0;
@@ -42,7 +43,7 @@ export async function openPaths(paths: string[]): Promise<void> {
   try {
     const opened = await api.request('triage.open', { jobId, paths: clean });
     if (appStore.getState().jobId !== jobId) return;
-    appStore.setState({ phase: 'triage', opened, selected: 0, jobId: null, progress: null });
+    appStore.setState({ phase: 'triage', opened, selected: firstFailing(opened.document.results), jobId: null, progress: null });
     void refreshSettings();
   } catch (error) {
     if (appStore.getState().jobId !== jobId) return;

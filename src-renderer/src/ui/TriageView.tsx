@@ -6,7 +6,7 @@ import { VerdictCard } from './VerdictCard.tsx';
 import { FindingsList } from './FindingsList.tsx';
 import { FileIdentity } from './FileIdentity.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
-import { headline, type Host, type Verdict } from './verdict-words.ts';
+import { fails, headline, type Host, type Verdict } from './verdict-words.ts';
 
 const PROBLEM_TITLES: Record<Exclude<FileReport['status'], 'analysed'>, string> = {
   'not-pe': 'This is not a Windows DLL',
@@ -25,6 +25,22 @@ function FileProblem({ report }: { report: FileReport }) {
       {finding && <p>{finding.explanation}</p>}
       <p><strong>What to do:</strong> {fix}</p>
     </section>
+  );
+}
+
+/** For a folder: how many files fail, and a picker listing those first. */
+function FilePicker({ results, selected }: { results: FileReport[]; selected: number }) {
+  const failing = results.map((r, i) => [r, i] as const).filter(([r]) => fails(r));
+  const others = results.map((r, i) => [r, i] as const).filter(([r]) => !failing.some(([f]) => f === r));
+  const name = (r: FileReport): string => r.file.split(/[\\/]/).pop() ?? r.file;
+  return (
+    <div className="file-pick">
+      <p className="muted" data-testid="set-summary">{results.length} files: {failing.length} do not load</p>
+      <label>File <select value={selected} onChange={(e) => selectFile(Number(e.target.value))}>
+        {failing.length > 0 && <optgroup label="Do not load">{failing.map(([r, i]) => <option key={r.file} value={i}>{name(r)}</option>)}</optgroup>}
+        <optgroup label="Load">{others.map(([r, i]) => <option key={r.file} value={i}>{name(r)}</option>)}</optgroup>
+      </select></label>
+    </div>
   );
 }
 
@@ -52,11 +68,7 @@ export function TriageView() {
           {report.status === 'analysed' && <p className={`headline ${title.tone}`} data-testid="headline">{title.text}</p>}
         </div>
         <div className="head-actions">
-          {results.length > 1 && (
-            <label className="file-pick">File <select value={selected} onChange={(e) => selectFile(Number(e.target.value))}>
-              {results.map((r, i) => <option key={r.file} value={i}>{r.file.split(/[\\/]/).pop()}</option>)}
-            </select></label>
-          )}
+          {results.length > 1 && <FilePicker results={results} selected={selected} />}
           <button type="button" onClick={backToStart}>Open another (Esc)</button>
         </div>
       </div>

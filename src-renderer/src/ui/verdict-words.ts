@@ -48,3 +48,13 @@ export function formatBytes(size: number | null): string {
   while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]} (${size.toLocaleString('en-US')} bytes)`;
 }
+
+/** True when the file does not load where it should (or could not be analysed). */
+export function fails(report: FileReport): boolean {
+  return report.status !== 'analysed' || headline(report).tone === 'fail';
+}
+
+/** Where a set opens: its first file that does not load, else its first file. */
+export function firstFailing(results: FileReport[]): number {
+  return Math.max(0, results.findIndex(fails));
+}
