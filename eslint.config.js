@@ -30,11 +30,12 @@ export default tseslint.config(
   },
   {
     files: ['src-renderer/**/*.ts', 'src-renderer/**/*.tsx'],
-    ignores: ['src-renderer/vite.config.ts'],
+    // The build config and the unit tests run in Node, never in the window.
+    ignores: ['src-renderer/vite.config.ts', 'src-renderer/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [electronBan, ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs sandboxed in a browser: no Node modules.' }))],
-        patterns: [{ regex: 'src-main/(?!contract/api-contract\\.ts$)', message: 'The renderer may import only the contract (src-main/contract/api-contract.ts) from src-main.' }],
+        patterns: [{ regex: '^node:', message: 'The renderer runs sandboxed in a browser: no Node modules.' }, { regex: 'src-main/(?!contract/api-contract\\.ts$)', message: 'The renderer may import only the contract (src-main/contract/api-contract.ts) from src-main.' }],
       }],
     },
   },

@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['src-main', 'src-agent32', 'scripts'];
+const roots = ['src-main', 'src-agent32', 'src-renderer', 'scripts'];
 const filter = process.argv.slice(2);
 
 function collect(dir) {
