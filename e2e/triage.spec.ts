@@ -98,6 +98,15 @@ test('export: the JSON report holds the verdicts, and with "hide user names" no 
   expect(html).toContain('<!doctype html>');
   expect(html).toContain(inHome);
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toHaveText('Saved thunk-vendor.html');
+
+  // PDF in a browser: the HTML report opens in its own window for the browser's "Save as PDF".
+  await page.getByLabel('Report', { exact: true }).selectOption('pdf');
+  const popup = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Export' }).click();
+  const printed = await popup;
+  await expect(printed.locator('h1')).toHaveText('Thunk report');
+  await expect(printed.locator('body')).toContainText('ERROR_MOD_NOT_FOUND');
+  await expect(page.getByRole('status').filter({ hasText: 'printing' })).toContainText('Save as PDF');
 });
 
 test('keyboard only: type a path, read the verdict, export, go back, reopen from the recent files', async ({ page, served }) => {
