@@ -165,6 +165,7 @@ test('load context: with a Windows folder set, system DLLs are checked and the "
   await page.getByRole('textbox', { name: /type a path/ }).fill(dll);
   await page.keyboard.press('Enter');
   await expect(page.getByText('System DLLs could not be checked')).toBeVisible();
+  await expect(page.getByTestId('verdict-x86')).toContainText('System DLLs were not checked');
   await page.keyboard.press('Escape');
   await page.getByText(/^Load context:/).click();
   await page.getByLabel(/Windows folder/).fill(windows);
@@ -173,7 +174,7 @@ test('load context: with a Windows folder set, system DLLs are checked and the "
   await saveScreens(page, '8-start-load-context');
   await page.getByRole('textbox', { name: /type a path/ }).fill(dll);
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('verdict-x86')).toContainText('Loads');
+  await expect(page.getByTestId('verdict-x86')).toContainText('Every dependency was found with the functions it needs');
   await expect(page.getByRole('region', { name: /Other findings/ })).not.toContainText('System DLLs could not be checked');
 });
 

@@ -2,6 +2,11 @@ import type { FileReport } from '../../../src-main/contract/api-contract.ts';
 import type { FileIdentity } from '../../../src-main/contract/api-contract.ts';
 import { HOST_NAMES, codeText, rootFinding, type Host, type Verdict } from './verdict-words.ts';
 
+/** The analysis had no Windows folder, so system DLLs were assumed present. */
+function systemUnchecked(report: FileReport, host: Host): boolean {
+  return report.findings.some((f) => f.code === 'THK-NO-WINDOWS-DIR' && (f.hostArch === host || f.hostArch === null));
+}
+
 type RealLoaderRow = NonNullable<FileReport['realLoader']>[Host];
 
 /** What the real loader said, beside the prediction (the load context's "real loader" option). */
@@ -41,7 +46,7 @@ export function VerdictCard({ report, host, verdict, identity }: { report: FileR
     return (
       <article className="verdict ok" aria-labelledby={titleId} data-testid={`verdict-${host}`}>
         <h3 id={titleId}><span className="badge ok">Loads</span> {HOST_NAMES[host]}</h3>
-        <p>Every dependency was found with the functions it needs.</p>
+        <p>{systemUnchecked(report, host) ? 'Its own dependencies were found. System DLLs were not checked: set a Windows folder in the load context to check them too.' : 'Every dependency was found with the functions it needs.'}</p>
         <RealLoader row={real} />
       </article>
     );
