@@ -1,4 +1,4 @@
-// Bundles the CLI (and later the app's main process and the agent) with esbuild.
+// Bundles the CLI, the triage worker and the agent with esbuild, then the renderer with Vite.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
@@ -8,7 +8,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm'
 
 await build({
   ...common,
-  entryPoints: { cli: 'src-main/cli/main.ts' },
+  entryPoints: { cli: 'src-main/cli/main.ts', 'triage-worker': 'src-main/service/triage-worker.ts' },
   outdir: 'dist',
   define: { THUNK_VERSION: JSON.stringify(pkg.version) },
   banner: { js: "import { createRequire as __thunkCreateRequire } from 'node:module'; const require = __thunkCreateRequire(import.meta.url);" },
@@ -23,3 +23,12 @@ await build({
   outdir: 'dist',
   external: ['koffi'],
 });
+
+// The Electron main process (ESM, Electron external) and its preload: sandboxed preloads must be
+// one CommonJS file, so the contract (and zod) is bundled into it.
+await build({ ...common, entryPoints: { 'electron-main': 'src-main/electron-main/main.ts' }, outdir: 'dist', external: ['electron', 'koffi'], define: { THUNK_VERSION: JSON.stringify(pkg.version) }, banner: { js: "import { createRequire as __thunkCreateRequire } from 'node:module'; const require = __thunkCreateRequire(import.meta.url);" } });
+await build({ ...common, entryPoints: { preload: 'src-main/electron-main/preload.ts' }, outdir: 'dist', format: 'cjs', platform: 'browser', external: ['electron'], outExtension: { '.js': '.cjs' } });
+
+// The renderer (React) with Vite into dist/renderer: served by `thunk serve`, loaded by Electron.
+const { build: viteBuild } = await import('vite');
+await viteBuild({ configFile: 'src-renderer/vite.config.ts', logLevel: 'warn' });

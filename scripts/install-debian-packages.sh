@@ -3,8 +3,9 @@
 # independent PE oracles (objdump, llvm-readobj, pefile, undname, c++filt) and Wine with both
 # architectures (real Windows runtimes for the agent tests), gcc-multilib for the fault fix that
 # 32-bit Wine needs where it runs under qemu (scripts/ia32-emulation.ts sets that up when needed),
-# and openssl + osslsigncode (the Authenticode tests sign fixture copies with a PKI and
-# timestamping authority of their own).
+# openssl + osslsigncode (the Authenticode tests sign fixture copies with a PKI and timestamping
+# authority of their own), and Chromium (the UI's end-to-end tests through Playwright, which cannot
+# download its own browser here).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -27,4 +28,4 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   gcc-mingw-w64-i686 gcc-mingw-w64-x86-64 binutils-mingw-w64 \
   llvm-14 binutils python3-pefile cmark-gfm \
   wine wine64 wine32:i386 gcc-multilib xvfb \
-  openssl osslsigncode >/dev/null
+  openssl osslsigncode chromium >/dev/null

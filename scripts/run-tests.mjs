@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['src-main', 'src-agent32', 'scripts'];
+const roots = ['src-main', 'src-agent32', 'src-renderer', 'scripts'];
 const filter = process.argv.slice(2);
 const RUNTIMES = ['linux-x64', 'win32-ia32', 'win32-x64'];
 

@@ -105,21 +105,27 @@ function disagreement(file: FileReport, host: HostArch, row: RealLoaderRow, pred
 
 /**
  * Asks the real Windows loader (in an agent of each bitness the DLL is built for) whether each
- * analysed file loads, records it beside the prediction, and flags disagreements.
+ * analysed file loads, and returns new reports with its verdict beside the prediction and a
+ * finding for each disagreement. The reports passed in are left as they were.
  */
-export async function checkWithRealLoader(reports: FileReport[], supervisor: Supervisor): Promise<void> {
-  for (const report of reports) {
-    if (report.status !== 'analysed') continue;
-    report.realLoader = {};
-    for (const [host, predicted] of Object.entries(report.verdicts) as [HostArch, VerdictRow][]) {
-      if (!predicted.builtForHost) continue;
-      const request = loaderRequestFor(report.file, predicted.context);
-      const outcome = await supervisor.load(resolve(report.file), { arch: AGENT_ARCH[host], flags: request?.flags ?? LOAD_WITH_ALTERED_SEARCH_PATH, searchDirs: request?.searchDirs ?? predicted.context.extraDirs });
-      const row = rowFrom(outcome, predicted);
-      if (!request) row.agreesWithPrediction = null; // a different application folder: not comparable
-      report.realLoader[host] = row;
-      if (row.agreesWithPrediction === false) report.findings.push(disagreement(report, host, row, predicted, outcome.handledFault));
-      if (outcome.kind === 'result') await supervisor.unload(resolve(report.file), { arch: AGENT_ARCH[host] });
-    }
+export async function checkWithRealLoader(reports: readonly FileReport[], supervisor: Supervisor): Promise<FileReport[]> {
+  const checked: FileReport[] = [];
+  for (const report of reports) checked.push(report.status === 'analysed' ? await checkOne(report, supervisor) : report);
+  return checked;
+}
+
+async function checkOne(report: FileReport, supervisor: Supervisor): Promise<FileReport> {
+  const realLoader: NonNullable<FileReport['realLoader']> = {};
+  const findings = [...report.findings];
+  for (const [host, predicted] of Object.entries(report.verdicts) as [HostArch, VerdictRow][]) {
+    if (!predicted.builtForHost) continue;
+    const request = loaderRequestFor(report.file, predicted.context);
+    const outcome = await supervisor.load(resolve(report.file), { arch: AGENT_ARCH[host], flags: request?.flags ?? LOAD_WITH_ALTERED_SEARCH_PATH, searchDirs: request?.searchDirs ?? predicted.context.extraDirs });
+    const row = rowFrom(outcome, predicted);
+    if (!request) row.agreesWithPrediction = null; // a different application folder: not comparable
+    realLoader[host] = row;
+    if (row.agreesWithPrediction === false) findings.push(disagreement(report, host, row, predicted, outcome.handledFault));
+    if (outcome.kind === 'result') await supervisor.unload(resolve(report.file), { arch: AGENT_ARCH[host] });
   }
+  return { ...report, realLoader, findings };
 }

@@ -1,11 +1,9 @@
 import { Command, Option } from 'commander';
-import { analyseFile, type TriageOptions } from '../../triage/analyse-file.ts';
-import { scanInputs, PE_EXTENSIONS } from '../../triage/scan-inputs.ts';
+import { PE_EXTENSIONS } from '../../triage/scan-inputs.ts';
 import { checkWithRealLoader } from '../../triage/real-loader-check.ts';
+import { triageDocument } from '../../service/triage-document.ts';
 import { Supervisor } from '../../agent/supervisor.ts';
-import { createCaches } from '../../resolver/module-locator.ts';
-import { failedFileReport } from '../../report/build-file-report.ts';
-import { SCHEMA_VERSION, documentJson, hasBlockingProblem, hasReportableProblem, type FileReport, type ReportDocument } from '../../report/report-document.ts';
+import { documentJson, hasBlockingProblem, hasReportableProblem, type FileReport, type ReportDocument } from '../../report/report-document.ts';
 import { withMinSeverity, withoutOtherBitnessTrees } from '../../report/report-filter.ts';
 import { documentText } from '../../report/text-report.ts';
 import { documentMarkdown } from '../../report/markdown-report.ts';
@@ -14,45 +12,19 @@ import { ProgressBar } from '../progress-bar.ts';
 import { exitCodeAction, exitCodesHelp, repeatable, type CliCommand } from '../cli-command.ts';
 import { EXIT } from '../usage-error.ts';
 import { toJson, writeOutput } from '../write-output.ts';
-import { VERSION } from '../version.ts';
 import { triageOptions, type TriageFlags } from './triage-inputs.ts';
 
 const LOAD_METHODS = ['load-library', 'altered-search-path', 'search-flags'];
 const SEARCH_FLAGS = ['dll-load-dir', 'application-dir', 'user-dirs', 'system32', 'default-dirs'];
 
-const ACCESS_WORDS: Record<string, string> = {
-  ENOENT: 'no such file or folder',
-  EACCES: 'permission denied: Thunk cannot read it (run as a user that can, or copy it somewhere readable)',
-  EPERM: 'permission denied: Thunk cannot read it (run as a user that can, or copy it somewhere readable)',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  ELOOP: 'a symbolic link loop',
-};
-
-function accessError(path: string, error: NodeJS.ErrnoException): string {
-  return `${path}: ${ACCESS_WORDS[error.code ?? ''] ?? error.message}`;
-}
-
 function realLoaderUnavailable(report: FileReport): boolean {
   return Object.values(report.realLoader ?? {}).some((row) => row?.unavailable);
 }
 
-/** Builds the report document for the given inputs. */
-export function triageDocument(inputs: string[], options: TriageOptions, onProgress?: (done: number, total: number, file: string) => void): ReportDocument {
-  const entries = scanInputs(inputs);
-  const shared: TriageOptions = { ...options, caches: options.caches ?? createCaches() };
-  const results: FileReport[] = entries.map((entry, index) => {
-    onProgress?.(index, entries.length, entry.path);
-    if (entry.error) return failedFileReport(entry.path, 'unreadable', accessError(entry.path, entry.error), null);
-    return analyseFile(entry.path, shared);
-  });
-  onProgress?.(entries.length, entries.length, '');
-  return { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString(), results };
-}
-
-async function withRealLoader(document: ReportDocument): Promise<void> {
+async function withRealLoader(document: ReportDocument): Promise<ReportDocument> {
   const supervisor = new Supervisor({ pingIntervalMs: 0 });
   try {
-    await checkWithRealLoader(document.results, supervisor);
+    return { ...document, results: await checkWithRealLoader(document.results, supervisor) };
   } finally {
     await supervisor.dispose();
   }
@@ -69,16 +41,16 @@ function render(document: ReportDocument, flags: TriageFlags): string {
 async function runTriage(inputs: string[], flags: TriageFlags): Promise<number> {
   const options = triageOptions(flags);
   let bar: ProgressBar | undefined;
-  const analysed = triageDocument(inputs, options, (done, total, file) => {
+  const scanned = triageDocument(inputs, options, (done, total, file) => {
     bar ??= new ProgressBar(total);
     bar.update(done, file);
   });
   bar?.finish();
-  if (analysed.results.length === 0) {
+  if (scanned.results.length === 0) {
     process.stderr.write(`thunk triage: no PE files (${[...PE_EXTENSIONS].join(', ')}) in ${inputs.join(', ')}: nothing to triage\n`);
     return EXIT.noInput;
   }
-  if (flags.realLoader) await withRealLoader(analysed);
+  const analysed = flags.realLoader ? await withRealLoader(scanned) : scanned;
   const trimmed = flags.allTrees ? analysed : withoutOtherBitnessTrees(analysed);
   writeOutput(render(withMinSeverity(trimmed, flags.minSeverity), flags), flags.out);
   if (analysed.results.some((r) => r.status === 'unreadable')) return EXIT.unreadable;

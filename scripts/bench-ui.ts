@@ -1,0 +1,91 @@
+// `npm run bench:ui`: from "open" to the verdict on screen, in Chromium against `thunk serve`,
+// beside `thunk triage --json` on the same files in the same run; and the longest main-thread task
+// while a folder of ~700 DLLs is triaged. Figures, not assertions (see the README).
+import { chromium, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServe, ROOT } from '../e2e/support/browser-host-fixture.ts';
+
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+const ROUNDS = 5;
+const FOLDER = '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows';
+
+function candidates(): { label: string; path: string }[] {
+  const list = [{ label: 'small DLL (calling-conventions.dll, x64 fixture)', path: join(ROOT, 'build', 'fixtures', 'x64', 'calling-conventions.dll') }];
+  for (const arch of ['win32-x64', 'win32-ia32']) {
+    const nodeExe = join(ROOT, 'build', 'agents', arch, 'node.exe');
+    if (existsSync(nodeExe)) { list.push({ label: `node.exe (${arch})`, path: nodeExe }); break; }
+  }
+  return list.filter((c) => existsSync(c.path));
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Types the path, submits, and measures in the page until a verdict card is painted. */
+async function openToVerdict(page: Page, path: string): Promise<{ uiMs: number; analysisMs: number }> {
+  await page.getByRole('textbox', { name: /type a path/ }).fill(path);
+  // As a string: tsx would add helpers to a function's source that do not exist in the page.
+  const uiMs = (await page.evaluate(`new Promise((resolve) => {
+    const start = performance.now();
+    document.querySelector('.path-form').requestSubmit();
+    const poll = () => {
+      if (document.querySelector('[data-testid^="verdict-"]')) requestAnimationFrame(() => resolve(performance.now() - start));
+      else requestAnimationFrame(poll);
+    };
+    poll();
+  })`)) as number;
+  const analysisMs = Number(/Analysed in (\d+) ms/.exec(await page.locator('text=/Analysed in/').innerText())![1]);
+  await page.keyboard.press('Escape');
+  await page.getByRole('textbox', { name: /type a path/ }).waitFor();
+  return { uiMs, analysisMs };
+}
+
+function cliMs(path: string): number {
+  const start = performance.now();
+  spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'triage', '--json', path], { stdio: 'ignore' });
+  return performance.now() - start;
+}
+
+async function longestTaskDuringFolder(page: Page): Promise<{ longestMs: number; files: number; totalMs: number } | null> {
+  if (!existsSync(FOLDER)) return null;
+  await page.evaluate(`window.longest = 0; new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.longest = Math.max(window.longest, entry.duration);
+  }).observe({ type: 'longtask', buffered: false });`);
+  await page.getByRole('textbox', { name: /type a path/ }).fill(FOLDER);
+  const start = Date.now();
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByTestId('headline').or(page.getByRole('alert')).first().waitFor({ timeout: 300_000 });
+  const totalMs = Date.now() - start;
+  const files = await page.locator('.file-pick option').count();
+  const longestMs = (await page.evaluate('window.longest')) as number;
+  return { longestMs, files, totalMs };
+}
+
+async function main(): Promise<void> {
+  const host = await startServe();
+  const browser = await chromium.launch(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {});
+  try {
+    const page = await browser.newPage();
+    await page.goto(host.url);
+    await page.locator('body[data-app-ready="true"]').waitFor({ state: 'attached' });
+    console.log(`bench:ui: ${ROUNDS} rounds each, median (first round = cold worker and caches)\n`);
+    console.log('| file | UI: open to verdict painted | of which analysis (worker) | UI overhead | `thunk triage --json` (process) |');
+    console.log('|---|---|---|---|---|');
+    for (const { label, path } of candidates()) {
+      const runs = [];
+      for (let i = 0; i < ROUNDS; i++) runs.push(await openToVerdict(page, path));
+      const cli = Array.from({ length: ROUNDS }, () => cliMs(path));
+      const ui = median(runs.map((r) => r.uiMs));
+      const analysis = median(runs.map((r) => r.analysisMs));
+      console.log(`| ${label} | ${ui.toFixed(0)} ms (first ${runs[0]!.uiMs.toFixed(0)}) | ${analysis} ms | ${(ui - analysis).toFixed(0)} ms | ${median(cli).toFixed(0)} ms |`);
+    }
+    const folder = await longestTaskDuringFolder(page);
+    console.log(folder ? `\nFolder ${FOLDER}: ${folder.files} files triaged in ${folder.totalMs} ms; longest main-thread task in the page ${folder.longestMs.toFixed(0)} ms (0 = none over 50 ms)` : `\n(${FOLDER} is absent: no folder run; install wine64)`);
+  } finally {
+    await browser.close();
+    await host.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,34 @@
+import { createCaches } from '../resolver/module-locator.ts';
+import { analyseFile, type TriageOptions } from '../triage/analyse-file.ts';
+import { scanInputs } from '../triage/scan-inputs.ts';
+import { failedFileReport } from '../report/build-file-report.ts';
+import { SCHEMA_VERSION, type FileReport, type ReportDocument } from '../report/report-document.ts';
+import { VERSION } from '../cli/version.ts';
+
+const ACCESS_WORDS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied: Thunk cannot read it (run as a user that can, or copy it somewhere readable)',
+  EPERM: 'permission denied: Thunk cannot read it (run as a user that can, or copy it somewhere readable)',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ELOOP: 'a symbolic link loop',
+};
+
+function accessError(path: string, error: NodeJS.ErrnoException): string {
+  return `${path}: ${ACCESS_WORDS[error.code ?? ''] ?? error.message}`;
+}
+
+/** Called before each file and once at the end (file ''); may throw to stop the run. */
+export type TriageProgress = (done: number, total: number, file: string) => void;
+
+/** Builds the report document for the given inputs (files or folders, scanned recursively). */
+export function triageDocument(inputs: string[], options: TriageOptions, onProgress?: TriageProgress): ReportDocument {
+  const entries = scanInputs(inputs);
+  const shared: TriageOptions = { ...options, caches: options.caches ?? createCaches() };
+  const results: FileReport[] = entries.map((entry, index) => {
+    onProgress?.(index, entries.length, entry.path);
+    if (entry.error) return failedFileReport(entry.path, 'unreadable', accessError(entry.path, entry.error), null);
+    return analyseFile(entry.path, shared);
+  });
+  onProgress?.(entries.length, entries.length, '');
+  return { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString(), results };
+}
