@@ -6,7 +6,7 @@
 //   node --import tsx scripts/ia32-emulation.ts status    say what runs 32-bit programs here
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { type Emulator, emulatorTooOld, i386BinfmtEntry, runIa32Probe } from '../src-main/agent/ia32-support.ts';
+import { type Emulator, emulatorTooOld, emulatorVersion, i386BinfmtEntry, runIa32Probe } from '../src-main/agent/ia32-support.ts';
 
 const BINFMT = '/proc/sys/fs/binfmt_misc';
 const ENTRY = 'qemu-i386';
@@ -34,13 +34,16 @@ function say(line: string): void {
   process.stdout.write(`ia32-emulation: ${line}\n`);
 }
 
-function qemuBinary(): string | null {
-  return ['/usr/bin/qemu-i386', '/usr/bin/qemu-i386-static'].find((p) => existsSync(p)) ?? null;
+const QEMU_BINARIES = ['/usr/bin/qemu-i386-static', '/usr/bin/qemu-i386'];
+
+function recentEnough(binary: string): boolean {
+  return !emulatorTooOld({ entry: ENTRY, interpreter: binary, version: emulatorVersion(binary) });
 }
 
-function qemuVersion(binary: string): string | null {
-  const result = spawnSync(binary, ['--version'], { encoding: 'utf8' });
-  return result.status === 0 ? result.stdout.split('\n')[0]!.trim() : null;
+/** The installed qemu-i386 recent enough for Wine, else any installed one, else null. */
+function qemuBinary(): string | null {
+  const present = QEMU_BINARIES.filter((p) => existsSync(p) && emulatorVersion(p) !== null);
+  return present.find(recentEnough) ?? present[0] ?? null;
 }
 
 function debianCodename(): string | null {
@@ -54,8 +57,8 @@ function debianCodename(): string | null {
 /** qemu 8.1 or newer: from Debian 12's backports suite when the release's own qemu is older. */
 function ensureRecentQemu(): string {
   const present = qemuBinary();
-  const version = present ? qemuVersion(present) : null;
-  if (present && version && !emulatorTooOld({ entry: ENTRY, interpreter: present, version })) return present;
+  const version = present ? emulatorVersion(present) : null;
+  if (present && recentEnough(present)) return present;
   const codename = debianCodename();
   if (codename !== 'bookworm') {
     const needed = 'qemu-user (qemu-i386) 8.1 or newer';
@@ -70,7 +73,7 @@ function ensureRecentQemu(): string {
   say('installing qemu-user-static from bookworm-backports');
   run(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', '-t', 'bookworm-backports', 'qemu-user-static']);
   const installed = qemuBinary();
-  if (!installed) throw new Error('qemu-user-static was installed but /usr/bin/qemu-i386 is missing');
+  if (!installed || !recentEnough(installed)) throw new Error(`qemu-user-static was installed from bookworm-backports, but no qemu-i386 8.1 or newer is there (${QEMU_BINARIES.join(', ')})`);
   return installed;
 }
 
@@ -120,7 +123,7 @@ function enable(): void {
   if (entry && entry.entry !== ENTRY) unregister(entry.entry);
   register(qemu);
   if (!runIa32Probe().runs) throw new Error(`registered ${qemu}, but a 32-bit program still does not run`);
-  say(`registered ${qemuVersion(qemu)} for 32-bit x86 programs (binfmt_misc entry ${ENTRY}, flags ${FLAGS})`);
+  say(`registered ${emulatorVersion(qemu)} for 32-bit x86 programs (binfmt_misc entry ${ENTRY}, flags ${FLAGS})`);
   say(`undo: echo -1 | sudo tee ${BINFMT}/${ENTRY}   (and, to remove qemu: sudo apt-get remove qemu-user-static; sudo rm ${BACKPORTS_LIST})`);
   say('the registration does not survive a reboot: run this again after one');
 }

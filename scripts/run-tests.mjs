@@ -28,7 +28,12 @@ function readLedger(folder) {
   for (const file of readdirSync(folder).filter((f) => f.endsWith('.jsonl'))) {
     for (const line of readFileSync(join(folder, file), 'utf8').split('\n')) {
       if (!line) continue;
-      const entry = JSON.parse(line);
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        continue; // a line cut short by a killed process
+      }
       const row = usage.get(entry.arch);
       if (!row) continue;
       if (entry.kind === 'agent-start') {

@@ -66,7 +66,12 @@ static void fill_trap_number(int sig, siginfo_t *info, void *context) {
     fill_interrupt_error(sig, info, uc);
   }
   info_handler handler = wrapped[sig];
-  if (handler) handler(sig, info, context);
+  if (handler) {
+    handler(sig, info, context);
+    return;
+  }
+  /* No handler left to call (it was replaced meanwhile): let the fault end the process as it would have. */
+  signal(sig, SIG_DFL);
 }
 
 static sigaction_fn real_sigaction(void) {
@@ -75,21 +80,30 @@ static sigaction_fn real_sigaction(void) {
   return real;
 }
 
+/* Only real SA_SIGINFO handlers are wrapped: SIG_DFL and SIG_IGN pass through untouched. */
+static int wants_wrapping(const struct sigaction *act) {
+  if (!act || !(act->sa_flags & SA_SIGINFO)) return 0;
+  void *handler = (void *)act->sa_sigaction;
+  return handler != (void *)SIG_DFL && handler != (void *)SIG_IGN && act->sa_sigaction != fill_trap_number;
+}
+
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
   sigaction_fn real = real_sigaction();
   if (sig <= 0 || sig >= NSIG || !is_fault_signal(sig)) return real(sig, act, old);
   info_handler previous = wrapped[sig];
+  /* Read before calling: act and old may be the same structure. */
+  int wrap = wants_wrapping(act);
+  int keep = act && (act->sa_flags & SA_SIGINFO) && act->sa_sigaction == fill_trap_number;
+  info_handler requested = wrap ? act->sa_sigaction : NULL;
   struct sigaction replaced;
-  const struct sigaction *install = act;
-  if (act && (act->sa_flags & SA_SIGINFO) && act->sa_sigaction != fill_trap_number) {
+  if (wrap) {
     replaced = *act;
     replaced.sa_sigaction = fill_trap_number;
-    install = &replaced;
   }
-  int result = real(sig, install, old);
+  int result = real(sig, wrap ? &replaced : act, old);
   if (result != 0) return result;
-  if (old && old->sa_sigaction == fill_trap_number) old->sa_sigaction = previous;
-  if (act) wrapped[sig] = install == &replaced ? act->sa_sigaction : NULL;
+  if (old && (old->sa_flags & SA_SIGINFO) && old->sa_sigaction == fill_trap_number) old->sa_sigaction = previous;
+  if (act && !keep) wrapped[sig] = requested;
   return result;
 }
 

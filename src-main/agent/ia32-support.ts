@@ -120,7 +120,8 @@ function readBinfmtEntry(path: string): Map<string, string> | null {
   return fields;
 }
 
-function emulatorVersion(interpreter: string): string | null {
+/** The first line of `<interpreter> --version`, or null when it does not run. */
+export function emulatorVersion(interpreter: string): string | null {
   const run = spawnSync(interpreter, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   return run.status === 0 ? (run.stdout.split('\n')[0] ?? '').trim() || null : null;
 }

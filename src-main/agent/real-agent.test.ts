@@ -133,7 +133,9 @@ function wineSkip(arch: AgentArch): string | false {
 for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as const) {
   const skip = wineSkip(arch);
   if (skip) console.log(`# ${arch} agent tests skipped: ${skip}`);
-  describe(`real ${arch} agent${process.platform === 'win32' ? '' : ' under Wine'}`, { skip }, () => {
+  // Under emulation a 32-bit agent takes seconds to start: fewer cycles and calls, counts printed.
+  const emulated = !skip && locateRuntime(arch).execution.kind === 'wine-emulated';
+  describe(`real ${arch} agent${process.platform === 'win32' ? '' : ' under Wine'}`, { skip, timeout: emulated ? 1_500_000 : 400_000 }, () => {
     const other = bits === 'x86' ? 'x64' : 'x86';
     exercisesRuntime(arch);
     it('gives the loader verdicts 193, 126 and 1114', () =>
@@ -171,8 +173,6 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         assert.equal(readFileSync(killedCounter, 'utf8'), 'x');
       }));
 
-    // Under emulation a 32-bit agent takes seconds to start: fewer cycles and calls, counts printed.
-    const emulated = !skip && locateRuntime(arch).execution.kind === 'wine-emulated';
     const cycles = emulated ? 10 : 200;
     const calls = emulated ? 20_000 : 50_000;
     it(`survives ${cycles} crash/restart cycles without leaking processes`, { timeout: 600_000 }, () =>

@@ -13,7 +13,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const wine32 = wineLauncher('win32-ia32');
 const wine64 = wineLauncher('win32-x64');
-const no32 = wine32 && existsSync(wine32) ? false : '32-bit Wine is not installed';
+// The plans below call the real `--version` of the 32-bit launcher, which needs 32-bit code to run here.
+const no32 = !wine32 || !existsSync(wine32) ? '32-bit Wine is not installed' : wineVersion(wine32) ? false : `32-bit Wine does not run here (${wine32} --version failed)`;
 const QEMU10 = { entry: 'qemu-i386', interpreter: '/usr/bin/qemu-i386', version: 'qemu-i386 version 10.0.2 (Debian 1:10.0.2+ds-2)' };
 
 const kernel: Ia32Support = { runs: true, via: 'kernel', emulator: null, reason: null };

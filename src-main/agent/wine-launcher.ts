@@ -62,6 +62,8 @@ const versions = new Map<string, string | null>();
 export function wineVersion(command: string): string | null {
   if (!versions.has(command)) {
     const run = spawnSync(command, ['--version'], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, WINEDEBUG: '-all' } });
+    // A busy machine's timeout says nothing about Wine: ask again next time.
+    if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return null;
     versions.set(command, run.status === 0 ? run.stdout.trim() : null);
   }
   return versions.get(command) ?? null;

@@ -14,7 +14,7 @@ export async function ensureWinePrefix(wine: WineInfo, timeoutMs = 180_000): Pro
   const deadline = Date.now() + timeoutMs;
   while (!tryLock(lock)) {
     if (prefixReady(wine.prefix)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for another process to create the Wine prefix ${wine.prefix}`);
+    if (Date.now() > deadline) throw new WinePrefixError(`timed out waiting for another process to create the Wine prefix ${wine.prefix} (remove ${lock} if no other Thunk is running)`);
     await new Promise((r) => setTimeout(r, 250));
   }
   try {
