@@ -2,7 +2,7 @@
 // not suppressed in the code (`eng-disable CHECK: reason`). It exits 0 whatever it finds, so its
 // CSV is read here. Offline: the check that downloads Electron's release list is left out.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
 const OFFLINE_EXCLUDED = ['AvailableSecurityFixesGlobalCheck'];
 const BLOCKING = new Set(['MEDIUM', 'HIGH', 'CRITICAL']);
+
+// electronegativity requires commander without declaring it and uses the API of commander 5; our
+// CLI's commander 14 sits at the top of node_modules. Give it its own copy (devDependency
+// commander-for-electronegativity, an alias of commander@5.1.0), where Node looks first.
+const tool = join(root, 'node_modules', '@doyensec', 'electronegativity');
+const ownCommander = join(tool, 'node_modules', 'commander');
+if (!existsSync(ownCommander)) {
+  mkdirSync(dirname(ownCommander), { recursive: true });
+  symlinkSync(join(root, 'node_modules', 'commander-for-electronegativity'), ownCommander, 'dir');
+}
 
 const out = mkdtempSync(join(tmpdir(), 'thunk-eneg-'));
 const csv = join(out, 'findings.csv');
