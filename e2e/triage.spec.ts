@@ -208,3 +208,17 @@ test('a folder: how many files do not load, and the first of them shown', async 
   await expect(page.getByTestId('headline')).toHaveText('Loads in 32-bit processes only');
   await saveScreens(page, '10-folder');
 });
+
+test('a signed program nobody here wrote (node.exe): the identity card shows the verified signature, signer, timestamp and root', async ({ page, served }) => {
+  const nodeExe = join(ROOT, 'build', 'agents', 'win32-x64', 'node.exe');
+  test.skip(!existsSync(nodeExe), `${nodeExe} is missing: run \`npm run stage:agents\``);
+  await openApp(page, served);
+  await page.getByRole('textbox', { name: /type a path/ }).fill(nodeExe);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  const identity = page.getByRole('region', { name: 'File' });
+  await expect(identity).toContainText('Valid, signed by OpenJS Foundation', { timeout: 30_000 });
+  await expect(identity).toContainText(/timestamped \d{4}-\d\d-\d\d/);
+  await expect(identity).toContainText("root in Windows' list (Microsoft Identity Verification Root Certificate Authority 2020)");
+  await expect(page.getByTestId('verdict-x86')).toContainText('This program is built for the other bitness: it does not run on 32-bit Windows.');
+  await saveScreens(page, '10-signed-program');
+});

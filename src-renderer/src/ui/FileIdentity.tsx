@@ -6,6 +6,22 @@ const HARDENING: Record<string, string> = {
   forceIntegrity: 'Force integrity', appContainer: 'AppContainer', securityCookie: 'GS cookie',
 };
 
+type SignatureFacts = NonNullable<FileReport['signature']>;
+
+const commonName = (subject: string): string => /CN=([^,]+)/.exec(subject)?.[1] ?? subject;
+
+/** "valid, signed by OpenJS Foundation, timestamped 2026-07-28; root in Windows' list": the verification in one line. */
+function signatureWords(signature: SignatureFacts): string {
+  const primary = signature.signatures[0];
+  if (!primary) return signature.status === 'unsigned' ? 'Not signed (it may still be catalog-signed: only Windows can check)' : `Malformed: ${signature.problems[0] ?? 'the certificate table cannot be read'}`;
+  const parts = [primary.status === 'valid' ? 'Valid' : `INVALID: ${primary.reasons[0] ?? primary.status}`];
+  if (primary.signer) parts.push(`signed by ${commonName(primary.signer.subject)}`);
+  if (primary.timestamp?.time) parts.push(`timestamped ${primary.timestamp.time.slice(0, 10)}`);
+  if (primary.trust) parts.push(primary.trust.windowsRoot ? `root in Windows' list (${primary.trust.windowsRoot.name})` : `root not in Thunk's list of Windows roots (${commonName(primary.trust.chainEnd.subject)})`);
+  if (signature.signatures.length > 1) parts.push(`${signature.signatures.length - 1} nested signature(s)`);
+  return parts.join(', ');
+}
+
 function rows(report: FileReport, identity: Identity | undefined): [string, string][] {
   const s = report.summary;
   const all: [string, string | null | undefined][] = [
@@ -19,7 +35,7 @@ function rows(report: FileReport, identity: Identity | undefined): [string, stri
     ['Company', s?.companyName],
     ['Description', s?.fileDescription],
     ['PDB', s?.pdb ? `${s.pdb.path}${s.pdb.guid ? ` (${s.pdb.guid}, age ${s.pdb.age})` : ''}` : s ? 'none' : null],
-    ['Signature', s ? (s.signed ? 'Authenticode signature present' : 'Not signed') : null],
+    ['Signature', report.signature ? signatureWords(report.signature) : s ? (s.signed ? 'Authenticode signature present' : 'Not signed') : null],
     ['.NET', s ? (s.dotnet ? `${s.dotnet.flavor}, runtime ${s.dotnet.runtimeVersion}` : 'No (native code)') : null],
     ['Built', s?.timestamp],
     ['Exports', identity && s ? `${identity.counts.exports.toLocaleString('en-US')} (listed in the exported report)` : null],

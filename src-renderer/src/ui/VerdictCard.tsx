@@ -65,7 +65,9 @@ export function VerdictCard({ report, host, verdict, identity }: { report: FileR
           <span className="error-message">“{verdict.error.message}”</span>
         </p>
       )}
-      {!verdict.builtForHost && <p className="muted">This DLL is built for the other bitness; a {HOST_NAMES[host]} cannot load it. That only matters if your application runs as a {HOST_NAMES[host]}.</p>}
+      {!verdict.builtForHost && (report.summary?.isDll === false
+        ? <p className="muted">This program is built for the other bitness: it does not run on {host === 'x86' ? '32-bit' : '64-bit'} Windows.</p>
+        : <p className="muted">This DLL is built for the other bitness; a {HOST_NAMES[host]} cannot load it. That only matters if your application runs as a {HOST_NAMES[host]}.</p>)}
       {verdict.rootCause && <p><span className="label">Cause</span> {verdict.rootCause}</p>}
       {chain.length > 1 && (
         <p><span className="label">Chain</span> <span className="chain">{chain.map((name, i) => <span key={i}>{i > 0 && <span aria-hidden="true"> → </span>}<code>{name}</code></span>)}</span></p>
