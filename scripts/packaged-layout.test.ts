@@ -56,7 +56,9 @@ function stageAgents(project: string): void {
   for (const arch of ['win32-ia32', 'win32-x64'] as const) {
     const dir = join(project, 'build', 'agents', arch);
     const native = join('node_modules', '@koromix', `koffi-${arch}`, arch.replace('-', '_'), 'koffi.node');
-    for (const file of ['node.exe', 'agent.js', 'package.json', join('node_modules', 'koffi', 'package.json'), native]) {
+    // On Linux, staging adds the fault fix 32-bit Wine needs under qemu.
+    const qemuFix = arch === 'win32-ia32' ? ['i386-linux-gnu', 'x86_64-linux-gnu'].map((lib) => join('wine-qemu', 'lib', lib, 'libthunk-trapno.so')) : [];
+    for (const file of ['node.exe', 'agent.js', 'package.json', join('node_modules', 'koffi', 'package.json'), native, ...qemuFix]) {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
       writeFileSync(join(dir, file), '');
     }
@@ -93,13 +95,14 @@ test('Linux package: both Windows runtimes with their node.exe, run under Wine',
   chmodSync(wine, 0o755);
   for (const arch of ['win32-ia32', 'win32-x64'] as AgentArch[]) {
     assert.ok(existsSync(join(resources, 'agents', arch, 'node.exe')), `${arch}/node.exe shipped`);
+    if (arch === 'win32-ia32') assert.ok(existsSync(join(resources, 'agents', arch, 'wine-qemu', 'lib', 'i386-linux-gnu', 'libthunk-trapno.so')), 'the fault fix for 32-bit Wine under qemu shipped');
     try {
       const runtime = locateRuntime(arch, { resourcesPath: resources, platform: 'linux', hostArch: 'x64', wineCommand: wine });
       assert.equal(runtime.args[0], join(resources, 'agents', arch, 'node.exe'));
       assert.equal(runtime.args[1], join(resources, 'agents', arch, 'agent.js'));
     } catch (error) {
       // 32-bit Wine missing on this machine is about the host, not the package layout.
-      assert.ok(error instanceof RuntimeMissingError && /32-bit Wine is not installed/.test(error.message), String(error));
+      assert.ok(error instanceof RuntimeMissingError && /32-bit Wine is not installed|cannot run 32-bit x86 programs|too old for Wine/.test(error.message), String(error));
     }
   }
   rmSync(scratch, { recursive: true, force: true });

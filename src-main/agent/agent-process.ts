@@ -62,6 +62,9 @@ export type SpawnAgent = (runtime: AgentRuntime) => ChildProcess;
 export const spawnAgent: SpawnAgent = (runtime) =>
   spawn(runtime.command, runtime.args, { env: { ...process.env, ...runtime.env }, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
 
+/** How a start failure by the agent's death reads (the supervisor starts such an agent once more). */
+export const EXITED_BEFORE_HANDSHAKE = 'the agent exited before its handshake';
+
 export class AgentStartError extends Error {
   constructor(message: string, readonly stderrTail = '') {
     super(stderrTail ? `${message}\n${stderrTail}` : message);
@@ -222,7 +225,7 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
         reject(new Error(message));
       };
       this.child.once('error', (error) => fail(`could not start ${this.runtime.command}: ${error.message}`));
-      void this.exited.then((exit) => fail(`the agent exited before its handshake (${describeExit(exit)})`));
+      void this.exited.then((exit) => fail(`${EXITED_BEFORE_HANDSHAKE} (${describeExit(exit)})`));
       this.onHandshake = (handshake) => {
         clearTimeout(timer);
         if (handshake.protocolVersion !== PROTOCOL_VERSION) fail(`the agent speaks protocol ${handshake.protocolVersion}, the host ${PROTOCOL_VERSION}: rebuild the agent (npm run stage:agents)`);

@@ -219,6 +219,18 @@ describe('supervisor with a stand-in agent', () => {
       assert.deepEqual(descendantPids(), []);
     }));
 
+  it('starts an agent that died before its handshake once more, and the call runs once', () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'thunk-die-once-')), 'died');
+    return withFake({ locate: () => fakeRuntime({ FAKE_EXIT_BEFORE_HANDSHAKE_ONCE: marker }) }, async (s) => {
+      const starts: number[] = [];
+      s.on('start', (e) => starts.push(e.pid ?? 0));
+      const outcome = await s.call(dll('once.dll'), 'int add(int a, int b)', [2, 3], { arch });
+      assert.equal(outcome.kind, 'result', JSON.stringify(outcome));
+      assert.equal(readFileSync(marker, 'utf8'), 'died\n', 'the first agent died before its handshake');
+      assert.equal(starts.length, 1);
+    });
+  });
+
   it('spaces restarts with exponential backoff and jitter', () =>
     withFake({ random: () => 0.5, backoff: { baseMs: 40, maxMs: 100, jitter: 0.5 }, breaker: { threshold: 100, windowMs: 1000, cooldownMs: 1 } }, async (s) => {
       const delays: number[] = [];

@@ -19,7 +19,7 @@ import type {
   ResolveResult,
   UnloadResult,
 } from '../../src-agent32/protocol/messages.ts';
-import { AgentProcess, type AgentExit, type ParamsOf, type Reply, type SpawnAgent, WINE_STACK_OVERFLOW } from './agent-process.ts';
+import { AgentProcess, AgentStartError, EXITED_BEFORE_HANDSHAKE, type AgentExit, type ParamsOf, type Reply, type SpawnAgent, WINE_STACK_OVERFLOW } from './agent-process.ts';
 import { JobQueue } from './job-queue.ts';
 import { type BreakerOptions, type BreakerSnapshot, type BreakerState, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { type AgentInfo, type CrashReport, type LogEntry, type Outcome, type OutcomeError, crashReport, exitedError, faultReport, timeoutError } from './outcome.ts';
@@ -351,8 +351,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const runtime = withMinidumps(this.options.locate(slot.arch), this.options.minidumpDir);
       slot.runtime = runtime;
       await this.options.prepare(runtime);
-      const { handshakeTimeoutMs, spawnAgent, crashExitGraceMs } = this.options;
-      const { agent, handshake } = await AgentProcess.start(runtime, { handshakeTimeoutMs, spawnAgent, crashExitGraceMs });
+      const { agent, handshake } = await this.startProcess(runtime);
       if (this.disposed) return void (await agent.dispose(0));
       this.attach(slot, agent, handshake);
       this.emit('start', { arch: slot.arch, pid: agent.pid, runtime: runtime.description, execution: runtime.execution.kind, startMs: performance.now() - began });
@@ -365,6 +364,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     this.restoreModules(slot);
     this.pump(slot);
+  }
+
+  /**
+   * An agent that dies before its handshake is started once more: no request has reached it, so
+   * nothing is repeated (seen: Wine x64's node.exe now and then stops on a breakpoint while starting).
+   */
+  private async startProcess(runtime: AgentRuntime): Promise<{ agent: AgentProcess; handshake: Handshake }> {
+    const { handshakeTimeoutMs, spawnAgent, crashExitGraceMs } = this.options;
+    const start = () => AgentProcess.start(runtime, { handshakeTimeoutMs, spawnAgent, crashExitGraceMs });
+    try {
+      return await start();
+    } catch (error) {
+      if (!(error instanceof AgentStartError) || !error.message.includes(EXITED_BEFORE_HANDSHAKE) || this.disposed) throw error;
+      return start();
+    }
   }
 
   private attach(slot: Slot, agent: AgentProcess, handshake: Handshake): void {

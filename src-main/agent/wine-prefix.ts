@@ -1,5 +1,6 @@
 // The Wine prefix the Windows agents run in: made once, by the 64-bit wineboot (both sides; the
-// 32-bit loader may only run under emulation), and set up for agents: no Wine debugger on a crash.
+// 32-bit loader may only run under emulation), and set up for agents: no Wine debugger on a crash
+// of a 32-bit agent.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -64,8 +65,11 @@ async function runWineboot(wine: WineInfo, timeoutMs: number): Promise<void> {
 }
 
 // Bump when configureForAgents changes, so existing prefixes get the new settings once.
-const CONFIGURED_MARKER = '.thunk-configured-2';
-const AEDEBUG_KEYS = ['HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug', 'HKLM\\Software\\Wow6432Node\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug'];
+const CONFIGURED_MARKER = '.thunk-configured-3';
+/** AeDebug as 64-bit and as 32-bit processes read it. */
+const AEDEBUG_64 = 'HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug';
+const AEDEBUG_32 = 'HKLM\\Software\\Wow6432Node\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug';
+const WINEDBG = 'winedbg --auto %ld %ld';
 /** A debugger command that cannot start: Wine then ends the crashed process at once. */
 const NO_DEBUGGER = 'thunk-no-debugger.exe %ld %ld';
 
@@ -78,19 +82,21 @@ function prefixReady(prefix: string): boolean {
 }
 
 /**
- * The agent reports its crashes itself; Wine's debugger (winedbg, started for every unhandled
- * exception) only keeps the dead agent alive, for seconds of CPU under emulation. Without an AeDebug
- * entry Wine falls back to winedbg, so the entry names a program that does not exist instead.
+ * 32-bit agents get no debugger: the agent reports its crashes itself, and winedbg only keeps the
+ * dead agent alive, for seconds of CPU under emulation (without an AeDebug entry Wine falls back to
+ * winedbg, so the entry names a program that does not exist). 64-bit agents keep winedbg: without
+ * it, Wine x64 unwinds the crashed main thread through V8's frames and overflows the stack, and the
+ * agent hangs instead of dying; winedbg ends it first.
  */
 async function configureForAgents(wine: WineInfo): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...wine.env, WINEPREFIX: wine.prefix, WINEDEBUG: '-all' };
   const command = wineLauncher('win32-x64') ?? wine.command;
   const log = `${wine.prefix}.wineboot.log`;
-  for (const key of AEDEBUG_KEYS) {
-    const status = await runDetached(command, ['reg', 'add', key, '/v', 'Debugger', '/d', NO_DEBUGGER, '/f'], env, log, 60_000);
+  for (const [key, debugger_] of [[AEDEBUG_32, NO_DEBUGGER], [AEDEBUG_64, WINEDBG]] as const) {
+    const status = await runDetached(command, ['reg', 'add', key, '/v', 'Debugger', '/d', debugger_, '/f'], env, log, 60_000);
     if (status !== 0) throw new WinePrefixError(`could not set up the Wine prefix ${wine.prefix} for agents (\`reg add ${key}\` ended with status ${status}): see ${log}`);
   }
-  writeFileSync(configuredMarker(wine.prefix), `AeDebug Debugger = ${NO_DEBUGGER}: the agent reports crashes itself\n`);
+  writeFileSync(configuredMarker(wine.prefix), `AeDebug Debugger: ${NO_DEBUGGER} for 32-bit processes, ${WINEDBG} for 64-bit ones\n`);
 }
 
 function runDetached(command: string, args: string[], env: NodeJS.ProcessEnv, log: string, timeoutMs: number): Promise<number | null> {

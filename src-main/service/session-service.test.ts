@@ -1,9 +1,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fixtureDir, fixturePath } from '../test-support/fixtures.ts';
 import { ApiError, type EventPayload } from '../contract/api-contract.ts';
 import { SessionService } from './session-service.ts';
@@ -78,11 +78,14 @@ test('export: HTML, JSON and Markdown from the report generators, with user path
 
 test('cancelling a queued run rejects it as cancelled', async () => {
   const paths = [fixturePath('calling-conventions', 'x64')];
-  const running = service.request('triage.open', { jobId: 'slow', paths: Array(200).fill(paths[0]) });
+  // Every fixture DLL of both bitnesses: a run long enough for the next one to wait (a file named twice is read once).
+  const folders = [dirname(paths[0]!), dirname(fixturePath('calling-conventions', 'x86'))];
+  const many = folders.flatMap((folder) => readdirSync(folder).filter((f) => f.endsWith('.dll')).map((f) => join(folder, f)));
+  const running = service.request('triage.open', { jobId: 'slow', paths: many });
   const queued = service.request('triage.open', { jobId: 'c1', paths });
   assert.deepEqual(await service.request('triage.cancel', { jobId: 'c1' }), { cancelled: true });
   await assert.rejects(queued, (error: ApiError) => error.code === 'cancelled');
-  assert.equal((await running).document.results.length, 200);
+  assert.equal((await running).document.results.length, many.length);
 });
 
 test('requests are checked at the edge: unknown names and bad arguments are refused in words', async () => {

@@ -80,15 +80,16 @@ test('a missing imported function: Windows says 127; under Wine the load succeed
 });
 
 for (const arch of ['x86', 'x64'] as const) {
-  test(`${arch}: a missing ordinal (182) and a missing SxS assembly (14001) under Wine: the load succeeds and the report says why`, { skip }, async () => {
+  test(`${arch}: a missing ordinal (182) and a missing SxS assembly (14001) under Wine: the load succeeds and the report says why`, { skip }, async (t) => {
+    exercised(t, arch === 'x86' ? 'win32-ia32' : 'win32-x64');
     const cases: [string, number, RegExp][] = [
       ['needs-missing-ordinal', 182, /Wine binds a missing imported ordinal to a stub/],
       ['sxs-vc90', 14001, /Windows refuses to create the activation context/],
     ];
     for (const [name, code, why] of cases) {
       // The SxS verdict needs a Windows folder to be blocking: Wine's DLL folders stand in for one.
-      const report = analyseFile(fixturePath(name, arch), { hosts: [arch], searchDirs: [], windowsDir: windowsDir() });
-      await checkWithRealLoader([report], supervisor!);
+      const analysed = analyseFile(fixturePath(name, arch), { hosts: [arch], searchDirs: [], windowsDir: windowsDir() });
+      const [report] = (await checkWithRealLoader([analysed], supervisor!)) as [typeof analysed];
       assert.equal(report.verdicts[arch]!.error!.code, code, name);
       const real = report.realLoader![arch]!;
       if (!/wine/i.test(real.runtime ?? '')) {
