@@ -55,6 +55,16 @@ describe('thunk load (CLI)', { skip: builtCliSkip }, () => {
       assert.equal(run.status, 5, run.stdout + run.stderr);
       assert.match(run.stdout, new RegExp(`AGENT_UNAVAILABLE .*the ${arch} agent could not start: Wine is not installed \\(no /nonexistent/wine\\); to fix: sudo apt-get install wine`));
       assert.match(run.stdout, /thunk doctor/);
+      const dll = windowsFixtures(bits).dlls!.supervised;
+      const call = runCli(['call', dll, 'int add(int a, int b)', '1', '2', '--json'], { env: { [launcher]: '/nonexistent/wine' } });
+      assert.equal(call.status, 5, call.stdout + call.stderr);
+      assert.equal(JSON.parse(call.stdout).error.code, 'AGENT_UNAVAILABLE');
+      // triage still gives the static verdict, marks the real loader unavailable with the reason, and exits 5.
+      const triage = runCli(['triage', dll, '--real-loader', '--host', bits, '--json'], { env: { [launcher]: '/nonexistent/wine' } });
+      assert.equal(triage.status, 5, triage.stdout.slice(0, 500) + triage.stderr);
+      const row = JSON.parse(triage.stdout).realLoader[bits];
+      assert.equal(row.loads, null);
+      assert.match(row.unavailable, new RegExp(`the ${arch} agent could not start: Wine is not installed`));
     });
   }
 });
