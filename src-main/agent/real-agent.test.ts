@@ -166,7 +166,9 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         assert.equal(readFileSync(counter, 'utf8'), 'x', 'the hung call ran once and was not retried');
         const killedCounter = join(dir, `killed-count-${bits}`);
         const pending = s.call(own.supervised, 'int count_hang(const char *path)', [killedCounter]);
-        assert.ok(await waitFor(() => existsSync(killedCounter), 15_000), 'the call started');
+        // The file appears before its byte is written: under emulation a kill can fall in between.
+        const counted = () => existsSync(killedCounter) && readFileSync(killedCounter, 'utf8') === 'x';
+        assert.ok(await waitFor(counted, 15_000), 'the call started');
         process.kill(s.status().agents[0]!.pid!, 'SIGKILL');
         const killed = await pending;
         assert.equal(killed.kind === 'error' && killed.error.code, 'AGENT_EXITED', JSON.stringify(killed));
