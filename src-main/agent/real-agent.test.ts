@@ -133,9 +133,11 @@ function wineSkip(arch: AgentArch): string | false {
 for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as const) {
   const skip = wineSkip(arch);
   if (skip) console.log(`# ${arch} agent tests skipped: ${skip}`);
-  // Under emulation a 32-bit agent takes seconds to start: fewer cycles and calls, counts printed.
+  // Under Wine a crash costs seconds (winedbg ends a crashed 64-bit agent; a 32-bit one starts again
+  // under emulation): fewer cycles and calls there, with the counts printed.
   const emulated = !skip && locateRuntime(arch).execution.kind === 'wine-emulated';
-  describe(`real ${arch} agent${process.platform === 'win32' ? '' : ' under Wine'}`, { skip, timeout: emulated ? 1_500_000 : 400_000 }, () => {
+  const underWine = process.platform !== 'win32';
+  describe(`real ${arch} agent${underWine ? ' under Wine' : ''}`, { skip, timeout: underWine ? 1_500_000 : 600_000 }, () => {
     const other = bits === 'x86' ? 'x64' : 'x86';
     exercisesRuntime(arch);
     it('gives the loader verdicts 193, 126 and 1114', () =>
@@ -175,7 +177,7 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         assert.equal(readFileSync(killedCounter, 'utf8'), 'x');
       }));
 
-    const cycles = emulated ? 10 : 200;
+    const cycles = emulated ? 10 : underWine ? 50 : 200;
     const calls = emulated ? 20_000 : 50_000;
     it(`survives ${cycles} crash/restart cycles without leaking processes`, { timeout: 600_000 }, () =>
       withSupervisor(CYCLE_OPTIONS, async (s) => {
@@ -183,7 +185,7 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         const crashing = join(dir, `crashing-${bits}.dll`);
         copyFileSync(windowsFixtures(bits).dlls!.supervised, crashing);
         await crashRestartCycles(s, crashing, windowsFixtures(bits).dlls!.supervised, cycles);
-        console.log(`# ${arch}${emulated ? ' (emulated)' : ''}: ${cycles} crash/restart cycles`);
+        console.log(`# ${arch}${emulated ? ' (emulated)' : underWine ? ' (Wine)' : ''}: ${cycles} crash/restart cycles`);
       }));
 
     it(`keeps host heap and agent RSS flat over ${calls.toLocaleString('en')} calls`, { timeout: 300_000 }, () =>
