@@ -37,3 +37,14 @@ export function spawnWineAgent(arch: WindowsArch, env: Record<string, string> = 
   harness.handshake().then(() => recordRuntimeUse({ kind: 'agent-start', arch: runtime.arch, how: runtime.description }), () => undefined);
   return harness;
 }
+
+/**
+ * A Windows agent that has sent its handshake. One that dies before it is started once more, as the
+ * supervisor does (seen: Wine x64's node.exe now and then stops on a breakpoint while starting).
+ */
+export async function startedWineAgent(arch: WindowsArch, env: Record<string, string> = {}): Promise<AgentHarness> {
+  const first = spawnWineAgent(arch, env);
+  const ready = await Promise.race([first.handshake().then(() => true), first.exited.then(() => false)]);
+  if (ready) return first;
+  return spawnWineAgent(arch, env);
+}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentHarness } from './agent-harness.ts';
 import { type WindowsArch, type WindowsFixtures, buildWindowsFixtures } from './dll-fixtures.ts';
-import { spawnWineAgent, wineSkipReason } from './wine-agents.ts';
+import { startedWineAgent, wineSkipReason } from './wine-agents.ts';
 import { exercisesRuntime } from '../../src-main/agent/test-support.ts';
 import { checkCases, typeFamilyCases } from './type-family-cases.ts';
 import { type AgentMessage, type CallResult, type CrashEvent, type LoadResult, type LogEvent, type Response, PROTOCOL_VERSION } from '../protocol/messages.ts';
@@ -32,7 +32,7 @@ const isCrash = (m: AgentMessage): m is CrashEvent => m.type === 'event' && m.ev
 
 /** Runs one call that is expected to end the agent; returns what the agent sent and how it ended. */
 async function dyingCall(arch: WindowsArch, dll: string, prototype: string, args: unknown[], env: Record<string, string> = {}): Promise<Death> {
-  const agent = spawnWineAgent(arch, env);
+  const agent = await startedWineAgent(arch, env);
   try {
     const { pid } = await agent.handshake();
     await agent.ok('load', { path: dll });
@@ -103,7 +103,7 @@ export function defineWineSuite(arch: WindowsArch): void {
 
     before(async () => {
       dlls = buildWindowsFixtures(arch);
-      agent = spawnWineAgent(arch);
+      agent = await startedWineAgent(arch);
       await agent.handshake();
     });
     after(() => agent?.kill());
@@ -348,7 +348,7 @@ export function defineWineSuite(arch: WindowsArch): void {
     });
 
     test('a crash on a thread of the DLL after the call returned ends the agent at once, with the status', async () => {
-      const own = spawnWineAgent(arch);
+      const own = await startedWineAgent(arch);
       try {
         await own.handshake();
         await own.ok('load', { path: dlls.calls });
