@@ -79,6 +79,10 @@ export function selectFile(index: number): void {
   appStore.setState({ selected: index });
 }
 
+export function selectTab(id: string): void {
+  appStore.setState({ selectedTab: id });
+}
+
 async function refreshSettings(): Promise<void> {
   appStore.setState({ settings: await api.request('settings.get', {}) });
 }

@@ -16,6 +16,8 @@ export interface TriageSlice {
   progress: { done: number; total: number; file: string } | null;
   opened: OpenDocument | null;
   selected: number;
+  /** The workspace tab shown; kept when another file of the set is shown. */
+  selectedTab: string;
   error: ShownError | null;
 }
 
@@ -31,7 +33,7 @@ export interface SessionSlice {
 
 export type AppState = TriageSlice & SettingsSlice & SessionSlice;
 
-const triageSlice: StateCreator<AppState, [], [], TriageSlice> = () => ({ phase: 'start', jobId: null, progress: null, opened: null, selected: 0, error: null });
+const triageSlice: StateCreator<AppState, [], [], TriageSlice> = () => ({ phase: 'start', jobId: null, progress: null, opened: null, selected: 0, selectedTab: 'overview', error: null });
 const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => ({ settings: null });
 const sessionSlice: StateCreator<AppState, [], [], SessionSlice> = () => ({ connection: 'connecting', host: null, agentLines: [] });
 
@@ -47,3 +49,4 @@ export const useOpened = (): { opened: OpenDocument | null; selected: number } =
 export const useTriageSettings = (): Settings['triage'] | null => appStore((s) => s.settings?.triage ?? null);
 export const useRecentFiles = (): Settings['recentFiles'] => appStore(useShallow((s) => s.settings?.recentFiles ?? []));
 export const useConnection = (): { connection: SessionSlice['connection']; host: SessionSlice['host'] } => appStore(useShallow((s) => ({ connection: s.connection, host: s.host })));
+export const useSelectedTab = (): string => appStore((s) => s.selectedTab);

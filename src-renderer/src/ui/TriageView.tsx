@@ -2,31 +2,9 @@ import { useEffect } from 'react';
 import type { FileReport } from '../../../src-main/contract/api-contract.ts';
 import { backToStart, selectFile } from '../store/actions.ts';
 import { useOpened } from '../store/store.ts';
-import { VerdictCard } from './VerdictCard.tsx';
-import { FindingsList } from './FindingsList.tsx';
-import { FileIdentity } from './FileIdentity.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
-import { fails, headline, type Host, type Verdict } from './verdict-words.ts';
-
-const PROBLEM_TITLES: Record<Exclude<FileReport['status'], 'analysed'>, string> = {
-  'not-pe': 'This is not a Windows DLL',
-  unreadable: 'Thunk cannot read this file',
-  failed: 'Thunk could not analyse this file',
-};
-
-function FileProblem({ report }: { report: FileReport }) {
-  const status = report.status as Exclude<FileReport['status'], 'analysed'>;
-  const finding = report.findings[0];
-  const fix = finding?.fix ?? (status === 'unreadable' ? 'Check the path, that the file exists, and that you may read it.' : 'Report this to the Thunk developers with the file.');
-  return (
-    <section className="problem" role="alert" aria-labelledby="problem-title">
-      <h2 id="problem-title">{PROBLEM_TITLES[status]}</h2>
-      <p>{report.error}</p>
-      {finding && <p>{finding.explanation}</p>}
-      <p><strong>What to do:</strong> {fix}</p>
-    </section>
-  );
-}
+import { WorkspaceTabs } from './workspace/WorkspaceTabs.tsx';
+import { fails, headline } from './verdict-words.ts';
 
 /** For a folder: how many files fail, and a picker listing those first. */
 function FilePicker({ results, selected }: { results: FileReport[]; selected: number }) {
@@ -59,7 +37,6 @@ export function TriageView() {
   const report = results[selected] ?? results[0]!;
   const identity = opened.identities.find((i) => i.file === report.file);
   const title = headline(report);
-  const verdicts = Object.entries(report.verdicts) as [Host, Verdict][];
   return (
     <article className="triage" aria-labelledby="file-title">
       <div className="triage-head">
@@ -78,14 +55,8 @@ export function TriageView() {
           To check it where it is installed, type its path on the start screen.
         </p>
       )}
-      {report.status !== 'analysed' ? <FileProblem report={report} /> : (
-        <section aria-label="Verdicts" className="verdicts">
-          {verdicts.map(([host, verdict]) => <VerdictCard key={host} report={report} host={host} verdict={verdict} identity={identity} />)}
-        </section>
-      )}
       <ExportPanel />
-      {report.status === 'analysed' && <FindingsList report={report} />}
-      <FileIdentity report={report} identity={identity} />
+      <WorkspaceTabs opened={opened} report={report} identity={identity} />
       <p className="muted small">Analysed in {opened.durationMs} ms.</p>
     </article>
   );
