@@ -46,6 +46,8 @@ const CORE_MODULES = new Set(['ntdll.dll', 'kernel32.dll', 'kernelbase.dll']);
 const RUNTIME_MODULES = new Set([...CORE_MODULES, 'msvcrt.dll', 'ucrtbase.dll', 'koffi.node', 'node.exe']);
 /** What Windows error reporting records for abort(); the exit status itself is 3. */
 const STATUS_FATAL_APP_EXIT = 0x40000015;
+/** The exit code when the exception record cannot be read. */
+const STATUS_UNHANDLED_EXCEPTION = 0xc0000144;
 const ACCESS_KINDS: Record<number, CrashEvent['accessKind']> = { 0: 'read', 1: 'write', 8: 'execute' };
 
 export function installCrashReporter(ctx: AgentContext): void {
@@ -84,8 +86,15 @@ class CrashReporter {
     return this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) && !inCoreModule(info.address));
   }
 
+  /**
+   * Reports the fault, then ends the process with its code, as Windows does when no debugger is
+   * set. Never through Wine's AeDebug debugger: winedbg attaches by process id, and when it comes
+   * late (the supervisor has already ended the crashed agent) the id may name the next agent, which
+   * then stops at a breakpoint in DbgBreakPoint while it starts or loads.
+   */
   onUnhandled(pointers: bigint): number {
-    return this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) || SOFTWARE_CODES.has(info.code));
+    this.guarded(pointers, (info) => HARDWARE_CODES.has(info.code) || SOFTWARE_CODES.has(info.code));
+    return this.ctx.platform.exit(unhandledCode(pointers));
   }
 
   /** `registersAtAbort`: the CONTEXT of the code that called raise(SIGABRT), if it could be read. */
@@ -145,6 +154,14 @@ class CrashReporter {
       this.ctx.send({ type: 'event', event: 'log', callId: this.ctx.currentCall, stream: chunk.stream, text: chunk.text });
     }
     this.ctx.send(event);
+  }
+}
+
+function unhandledCode(pointers: bigint): number {
+  try {
+    return decodeException(pointers)?.code ?? STATUS_UNHANDLED_EXCEPTION;
+  } catch {
+    return STATUS_UNHANDLED_EXCEPTION;
   }
 }
 

@@ -65,11 +65,10 @@ async function runWineboot(wine: WineInfo, timeoutMs: number): Promise<void> {
 }
 
 // Bump when configureForAgents changes, so existing prefixes get the new settings once.
-const CONFIGURED_MARKER = '.thunk-configured-3';
+const CONFIGURED_MARKER = '.thunk-configured-4';
 /** AeDebug as 64-bit and as 32-bit processes read it. */
 const AEDEBUG_64 = 'HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug';
 const AEDEBUG_32 = 'HKLM\\Software\\Wow6432Node\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug';
-const WINEDBG = 'winedbg --auto %ld %ld';
 /** A debugger command that cannot start: Wine then ends the crashed process at once. */
 const NO_DEBUGGER = 'thunk-no-debugger.exe %ld %ld';
 
@@ -82,21 +81,21 @@ function prefixReady(prefix: string): boolean {
 }
 
 /**
- * 32-bit agents get no debugger: the agent reports its crashes itself, and winedbg only keeps the
- * dead agent alive, for seconds of CPU under emulation (without an AeDebug entry Wine falls back to
- * winedbg, so the entry names a program that does not exist). 64-bit agents keep winedbg: without
- * it, Wine x64 unwinds the crashed main thread through V8's frames and overflows the stack, and the
- * agent hangs instead of dying; winedbg ends it first.
+ * Agents get no debugger: they report their crashes themselves and end the process from their
+ * unhandled-exception filter. winedbg would only keep a dead agent alive (for seconds of CPU under
+ * emulation), and it attaches by process id: when it comes after the supervisor has ended the
+ * crashed agent, the id may name the next agent, which then stops at a breakpoint. Without an
+ * AeDebug entry Wine falls back to winedbg, so the entry names a program that does not exist.
  */
 async function configureForAgents(wine: WineInfo): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...wine.env, WINEPREFIX: wine.prefix, WINEDEBUG: '-all' };
   const command = wineLauncher('win32-x64') ?? wine.command;
   const log = `${wine.prefix}.wineboot.log`;
-  for (const [key, debugger_] of [[AEDEBUG_32, NO_DEBUGGER], [AEDEBUG_64, WINEDBG]] as const) {
-    const status = await runDetached(command, ['reg', 'add', key, '/v', 'Debugger', '/d', debugger_, '/f'], env, log, 60_000);
+  for (const key of [AEDEBUG_32, AEDEBUG_64]) {
+    const status = await runDetached(command, ['reg', 'add', key, '/v', 'Debugger', '/d', NO_DEBUGGER, '/f'], env, log, 60_000);
     if (status !== 0) throw new WinePrefixError(`could not set up the Wine prefix ${wine.prefix} for agents (\`reg add ${key}\` ended with status ${status}): see ${log}`);
   }
-  writeFileSync(configuredMarker(wine.prefix), `AeDebug Debugger: ${NO_DEBUGGER} for 32-bit processes, ${WINEDBG} for 64-bit ones\n`);
+  writeFileSync(configuredMarker(wine.prefix), `AeDebug Debugger: ${NO_DEBUGGER} for 32- and 64-bit processes\n`);
 }
 
 function runDetached(command: string, args: string[], env: NodeJS.ProcessEnv, log: string, timeoutMs: number): Promise<number | null> {
