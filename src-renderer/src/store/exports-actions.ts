@@ -20,8 +20,11 @@ export async function loadExports(documentId: string, file: string): Promise<voi
   }
 }
 
-export function setExportsSearch(change: Partial<ExportsSlice['exportsSearch']>): void {
-  appStore.setState((s) => ({ exportsSearch: { ...s.exportsSearch, ...change } }));
+export function setExportsSearch(documentId: string, change: Partial<Omit<ExportsSlice['exportsSearch'], 'documentId'>>): void {
+  appStore.setState((s) => {
+    const text = s.exportsSearch.documentId === documentId ? s.exportsSearch.text : '';
+    return { exportsSearch: { ...s.exportsSearch, text, ...change, documentId } };
+  });
 }
 
 /** Click or Enter on a column header: that column ascending, again for descending. */
@@ -53,19 +56,21 @@ export function dismissExportsNotice(): void {
  * shows the forwarded function there; or says in words why it cannot.
  */
 export async function followForwarder(documentId: string, file: string, forwarder: string): Promise<void> {
-  appStore.setState({ exportsNotice: { tone: 'info', text: `Looking for the module of ${forwarder}…` } });
+  appStore.setState({ exportsNotice: { documentId, tone: 'info', text: `Looking for the module of ${forwarder}…` } });
   try {
     const target = await apiClient().request('exports.resolveForwarder', { id: documentId, file, forwarder });
     if (!target.path) {
-      appStore.setState({ exportsNotice: { tone: 'fail', text: `Cannot open ${target.module} (${forwarder}): ${target.reason ?? 'not found'}.` } });
+      appStore.setState({ exportsNotice: { documentId, tone: 'fail', text: `Cannot open ${target.module} (${forwarder}): ${target.reason ?? 'not found'}.` } });
       return;
     }
     const from = file.split(/[\\/]/).pop();
-    appStore.setState({ exportsSearch: { text: target.function.startsWith('#') ? '' : target.function, regex: false } });
     await openPaths([target.path]);
+    const { opened, phase } = appStore.getState();
+    if (phase !== 'triage' || !opened) return;
+    setExportsSearch(opened.id, { text: target.function.startsWith('#') ? '' : target.function, regex: false });
     selectTab('exports');
-    appStore.setState({ exportsNotice: { tone: 'info', text: `Opened ${target.module}, found in ${target.how ?? 'the load context'} (${target.host} process), from ${from}'s forwarder ${forwarder}.` } });
+    appStore.setState({ exportsNotice: { documentId: opened.id, tone: 'info', text: `Opened ${target.module}, found in ${target.how ?? 'the load context'} (${target.host} process), from ${from}'s forwarder ${forwarder}.` } });
   } catch (error) {
-    appStore.setState({ exportsNotice: { tone: 'fail', text: `Cannot follow ${forwarder}: ${message(error)}` } });
+    appStore.setState({ exportsNotice: { documentId, tone: 'fail', text: `Cannot follow ${forwarder}: ${message(error)}` } });
   }
 }

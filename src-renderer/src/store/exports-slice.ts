@@ -8,15 +8,16 @@ export type Loadable<T> = { state: 'loading' } | { state: 'ready'; value: T } | 
 /** The exports browser's state: layout and sort outlive the file shown; rows are kept per open file. */
 export interface ExportsSlice {
   exportsLayout: { sort: SortOrder; hidden: ColumnId[]; widths: Partial<Record<ColumnId, number>> };
-  exportsSearch: { text: string; regex: boolean };
+  /** The search text belongs to one open document (a new file starts unfiltered); the regex switch is a preference. */
+  exportsSearch: { documentId: string | null; text: string; regex: boolean };
   exportsByFile: Record<string, Loadable<ExportRow[]>>;
   /** What following a forwarder found, or why it could not. */
-  exportsNotice: { tone: 'info' | 'fail'; text: string } | null;
+  exportsNotice: { documentId: string; tone: 'info' | 'fail'; text: string } | null;
 }
 
 export const exportsSlice: StateCreator<ExportsSlice> = () => ({
   exportsLayout: { sort: { column: 'ordinal', direction: 'ascending' }, hidden: [], widths: {} },
-  exportsSearch: { text: '', regex: false },
+  exportsSearch: { documentId: null, text: '', regex: false },
   exportsByFile: {},
   exportsNotice: null,
 });

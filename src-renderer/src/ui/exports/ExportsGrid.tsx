@@ -53,7 +53,7 @@ function Cell({ row, column, context }: { row: ExportRow; column: ShownColumn; c
   const follow = EXPORT_ROW_ACTIONS.find((a) => a.id === 'follow-forwarder')!;
   const body = column.id === 'forwarder' && row.forwarder
     ? <button type="button" tabIndex={-1} className="link forwarder-link" onClick={(e) => { e.stopPropagation(); follow.run(row, context); }}>{text}</button>
-    : text;
+    : column.id === 'name' && !row.name ? <span className="muted">(by ordinal only)</span> : text;
   return <div role="gridcell" className={`export-cell ${column.id}${column.numeric ? ' numeric' : ''}`} title={text || undefined}>{body}</div>;
 }
 

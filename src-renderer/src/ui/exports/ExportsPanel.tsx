@@ -24,9 +24,9 @@ function ColumnsMenu({ hidden }: { hidden: readonly string[] }) {
   );
 }
 
-function Notice() {
+function Notice({ documentId }: { documentId: string }) {
   const notice = useExportsNotice();
-  if (!notice) return null;
+  if (!notice || notice.documentId !== documentId) return null;
   return (
     <div className={`exports-notice ${notice.tone}`} role={notice.tone === 'fail' ? 'alert' : 'status'}>
       <span>{notice.text}</span>
@@ -37,7 +37,7 @@ function Notice() {
 
 function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]; documentId: string; file: string }) {
   const layout = useExportsLayout();
-  const search = useExportsSearch();
+  const search = useExportsSearch(documentId);
   const [status, setStatus] = useState('');
   const matcher = useMemo(() => searchMatcher(search.text, search.regex), [search.text, search.regex]);
   const sorted = useMemo(() => sortRows(rows, layout.sort), [rows, layout.sort]);
@@ -63,10 +63,10 @@ function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]
           <input
             type="search" placeholder={search.regex ? 'Regular expression over raw and undecorated names' : 'Search raw and undecorated names'} value={search.text}
             aria-label="Search exports" aria-invalid={matcher.error !== null} aria-describedby="exports-count" spellCheck={false}
-            onChange={(e) => setExportsSearch({ text: e.target.value })}
+            onChange={(e) => setExportsSearch(documentId, { text: e.target.value })}
           />
         </label>
-        <label className="check"><input type="checkbox" checked={search.regex} onChange={(e) => setExportsSearch({ regex: e.target.checked })} />Regular expression</label>
+        <label className="check"><input type="checkbox" checked={search.regex} onChange={(e) => setExportsSearch(documentId, { regex: e.target.checked })} />Regular expression</label>
         <span id="exports-count" className="muted count-line" role="status">
           {matcher.error ? <span className="search-error">Not a valid regular expression: {matcher.error}</span>
             : `${shown.length.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} exports${selectedRows.length ? `, ${selectedRows.length.toLocaleString('en-US')} selected` : ''}`}
@@ -83,7 +83,7 @@ function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]
         ))}
         <span className="muted small copy-status" role="status" data-testid="copy-status">{status}</span>
       </div>
-      <Notice />
+      <Notice documentId={documentId} />
       {shown.length === 0 && !matcher.error
         ? <p className="muted empty-exports">{rows.length === 0 ? 'This file exports nothing.' : 'No export matches the search.'}</p>
         : <ExportsGrid shown={shown} columns={columns} sort={layout.sort} selection={selection} context={context} onCopy={copyRows} />}

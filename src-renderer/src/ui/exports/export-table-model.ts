@@ -10,11 +10,11 @@ export interface ColumnSpec { id: ColumnId; label: string; defaultWidth: number;
 export const EXPORT_COLUMNS: readonly ColumnSpec[] = [
   { id: 'ordinal', label: 'Ordinal', defaultWidth: 64, numeric: true },
   { id: 'name', label: 'Name', defaultWidth: 240, numeric: false },
-  { id: 'demangled', label: 'Signature', defaultWidth: 220, numeric: false },
+  { id: 'demangled', label: 'Signature', defaultWidth: 206, numeric: false },
   { id: 'rva', label: 'RVA', defaultWidth: 88, numeric: true },
   { id: 'section', label: 'Section', defaultWidth: 64, numeric: false },
-  { id: 'kind', label: 'Kind', defaultWidth: 64, numeric: false },
-  { id: 'forwarder', label: 'Forwarder', defaultWidth: 196, numeric: false },
+  { id: 'kind', label: 'Kind', defaultWidth: 84, numeric: false },
+  { id: 'forwarder', label: 'Forwarder', defaultWidth: 190, numeric: false },
 ];
 
 /** Text of one cell as shown and copied. */

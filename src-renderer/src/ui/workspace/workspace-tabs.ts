@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { FileIdentity, FileReport, OpenDocument } from '../../../../src-main/contract/api-contract.ts';
 import { OverviewPanel } from './OverviewPanel.tsx';
 import { ExportsPanel } from '../exports/ExportsPanel.tsx';
+import { HeadersPanel } from '../headers/HeadersPanel.tsx';
 
 /** What every tab panel gets: the open set, the file shown, and that file's identity. */
 export interface WorkspacePanelProps {
@@ -22,4 +23,5 @@ export interface WorkspaceTab {
 export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'overview', label: 'Overview', analysedOnly: false, Panel: OverviewPanel },
   { id: 'exports', label: 'Exports', analysedOnly: true, Panel: ExportsPanel },
+  { id: 'headers', label: 'Headers', analysedOnly: true, Panel: HeadersPanel },
 ];
