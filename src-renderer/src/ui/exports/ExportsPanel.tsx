@@ -3,7 +3,7 @@ import type { ExportRow } from '../../../../src-main/contract/api-contract.ts';
 import { dismissExportsNotice, loadExports, setExportsSearch, toggleExportsColumn } from '../../store/exports-actions.ts';
 import { useExportsLayout, useExportsNotice, useExportsOf, useExportsSearch } from '../../store/exports-hooks.ts';
 import type { WorkspacePanelProps } from '../workspace/workspace-tabs.ts';
-import { EXPORT_COLUMNS, rowsAsCsv, rowsAsText, searchMatcher, sortRows } from './export-table-model.ts';
+import { EXPORT_COLUMNS, filterRows, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows } from './export-table-model.ts';
 import { EXPORT_ROW_ACTIONS, type ExportRowContext } from './export-row-actions.ts';
 import { ExportsGrid, type ShownColumn } from './ExportsGrid.tsx';
 import { useRowSelection } from './row-selection.ts';
@@ -40,8 +40,8 @@ function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]
   const search = useExportsSearch(documentId);
   const [status, setStatus] = useState('');
   const matcher = useMemo(() => searchMatcher(search.text, search.regex), [search.text, search.regex]);
-  const sorted = useMemo(() => sortRows(rows, layout.sort), [rows, layout.sort]);
-  const shown = useMemo(() => (matcher.matches ? sorted.filter(matcher.matches) : sorted), [sorted, matcher]);
+  const sorted = useMemo(() => searchable(sortRows(rows, layout.sort)), [rows, layout.sort]);
+  const shown = useMemo(() => filterRows(sorted, matcher), [sorted, matcher]);
   const selection = useRowSelection(shown);
   const columns: ShownColumn[] = EXPORT_COLUMNS.filter((c) => !layout.hidden.includes(c.id)).map((c) => ({ ...c, width: layout.widths[c.id] ?? c.defaultWidth }));
   const copy = useCallback((text: string, what: string) => {

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExportRow } from '../../../../src-main/contract/api-contract.ts';
-import { EXPORT_COLUMNS, cellText, rangeKeys, rowsAsCsv, rowsAsText, searchMatcher, sortRows } from './export-table-model.ts';
+import { EXPORT_COLUMNS, cellText, filterRows, rangeKeys, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows } from './export-table-model.ts';
+
+const search = (query: string, regex: boolean): number[] => filterRows(searchable(rows), searchMatcher(query, regex)).map((r) => r.ordinal);
 
 const rows: ExportRow[] = [
   { ordinal: 3, name: '_Add@8', demangled: 'Add', callingConvention: '__stdcall', argumentBytes: 8, rva: 0x1010, section: '.text', kind: 'code' },
@@ -12,17 +14,18 @@ const rows: ExportRow[] = [
 ];
 
 test('substring search is case-insensitive over raw and undecorated names', () => {
-  const { matches } = searchMatcher('widget::', false);
-  assert.deepEqual(rows.filter(matches!).map((r) => r.ordinal), [1]);
-  assert.deepEqual(rows.filter(searchMatcher('add', false).matches!).map((r) => r.ordinal), [3, 1]);
-  assert.equal(rows.filter(searchMatcher('', false).matches!).length, rows.length);
+  assert.deepEqual(search('widget::', false), [1]);
+  assert.deepEqual(search('add', false), [3, 1]);
+  assert.equal(search('', false).length, rows.length);
 });
 
 test('regular expression search, and a bad one reported in words instead of thrown', () => {
-  assert.deepEqual(rows.filter(searchMatcher('^heap|^count', true).matches!).map((r) => r.ordinal), [2, 4]);
+  assert.deepEqual(search('^heap|^count', true), [2, 4]);
+  assert.deepEqual(search('^add$', true), [3], 'the undecorated name counts too');
   const bad = searchMatcher('add(', true);
   assert.equal(bad.matches, null);
   assert.match(bad.error!, /Unterminated group/);
+  assert.equal(search('add(', true).length, rows.length, 'an invalid search filters nothing');
 });
 
 test('sorting by any column, both ways, ties in ordinal order', () => {

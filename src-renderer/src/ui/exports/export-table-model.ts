@@ -38,7 +38,14 @@ function signatureText(row: ExportRow): string {
   return `${undecorated || row.name || ''} (${row.callingConvention}${args})`;
 }
 
-export type SearchResult = { matches: (row: ExportRow) => boolean; error: null } | { matches: null; error: string };
+/** A row with its names lowercased once, so a keystroke's substring search allocates nothing per row. */
+export interface SearchableRow { row: ExportRow; haystack: string }
+
+export function searchable(rows: readonly ExportRow[]): SearchableRow[] {
+  return rows.map((row) => ({ row, haystack: `${row.name ?? ''}\n${row.demangled ?? ''}`.toLowerCase() }));
+}
+
+export type SearchResult = { matches: (entry: SearchableRow) => boolean; error: null } | { matches: null; error: string };
 
 /** A matcher over raw and undecorated names; a bad regular expression is reported, not thrown. */
 export function searchMatcher(query: string, regex: boolean): SearchResult {
@@ -46,25 +53,40 @@ export function searchMatcher(query: string, regex: boolean): SearchResult {
   if (regex) {
     try {
       const pattern = new RegExp(query, 'i');
-      return { matches: (row) => pattern.test(row.name ?? '') || (row.demangled !== undefined && pattern.test(row.demangled)), error: null };
+      return { matches: ({ row }) => pattern.test(row.name ?? '') || (row.demangled !== undefined && pattern.test(row.demangled)), error: null };
     } catch (error) {
       return { matches: null, error: (error as Error).message.replace(/^Invalid regular expression: /, '') };
     }
   }
   const needle = query.toLowerCase();
-  return { matches: (row) => (row.name?.toLowerCase().includes(needle) ?? false) || (row.demangled?.toLowerCase().includes(needle) ?? false), error: null };
+  return { matches: (entry) => entry.haystack.includes(needle), error: null };
 }
 
-function compareValues(a: ExportRow, b: ExportRow, column: ColumnId): number {
-  if (column === 'ordinal') return a.ordinal - b.ordinal;
-  if (column === 'rva') return (a.rva ?? -1) - (b.rva ?? -1);
-  return cellText(a, column).localeCompare(cellText(b, column), 'en', { sensitivity: 'base', numeric: true });
+/** The rows a search leaves, in the order given; all of them while the search is invalid. */
+export function filterRows(entries: readonly SearchableRow[], search: SearchResult): ExportRow[] {
+  const kept: ExportRow[] = [];
+  for (const entry of entries) if (!search.matches || search.matches(entry)) kept.push(entry.row);
+  return kept;
+}
+
+// One collator for every comparison: localeCompare with options builds one per call.
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+function sortKey(row: ExportRow, column: ColumnId): number | string {
+  if (column === 'ordinal') return row.ordinal;
+  if (column === 'rva') return row.rva ?? -1;
+  return cellText(row, column);
 }
 
 /** A sorted copy; ties keep ordinal order so the table never jumps between equal rows. */
 export function sortRows(rows: readonly ExportRow[], order: SortOrder): ExportRow[] {
   const sign = order.direction === 'ascending' ? 1 : -1;
-  return [...rows].sort((a, b) => sign * compareValues(a, b, order.column) || a.ordinal - b.ordinal);
+  const keyed = rows.map((row) => ({ row, key: sortKey(row, order.column) }));
+  keyed.sort((a, b) => {
+    const byKey = typeof a.key === 'number' ? a.key - (b.key as number) : collator.compare(a.key, b.key as string);
+    return sign * byKey || a.row.ordinal - b.row.ordinal;
+  });
+  return keyed.map((entry) => entry.row);
 }
 
 function csvField(text: string): string {
