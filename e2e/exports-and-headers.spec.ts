@@ -153,6 +153,8 @@ test('headers of a real signed program (node.exe): Rich header, PDB with GUID an
   await openApp(page, served);
   await openPath(page, NODE_EXE);
   await page.getByRole('tab', { name: 'Headers' }).click();
+  // Reading 87 MB for the sections' entropy takes seconds on a busy machine.
+  await expect(page.getByRole('region', { name: /^Sections \(7\)/ })).toBeVisible({ timeout: 45_000 });
   await expect(page.getByRole('region', { name: 'Rich header' })).toContainText('Checksumvalid');
   const debug = page.getByRole('region', { name: 'Debug directory' });
   await expect(debug).toContainText('node.pdb');
