@@ -43,6 +43,10 @@ test('node.exe: find an export by search, select it and copy it as text and CSV 
   expect(csv.split('\r\n')[0]).toBe('Ordinal,Name,Signature,RVA,Section,Kind,Forwarder');
   expect(csv.split('\r\n')[1]).toMatch(/^\d+,napi_create_string_utf8,,0x[0-9a-f]{8},\.text,code,$/);
   await saveScreens(page, '12a-exports-search');
+  const search = page.getByRole('searchbox', { name: 'Search exports' });
+  await search.press('Escape');
+  await expect(search).toHaveValue('');
+  await expect(page.getByRole('status').filter({ hasText: /of [\d,]+ exports/ })).toHaveText(/^9,\d{3} of 9,\d{3} exports, 1 selected$/);
 });
 
 test('node.exe: regular expression search (a bad one said as such), sort by click and keyboard, keyboard selection, layout kept across files', async ({ page, served }) => {

@@ -33,7 +33,7 @@ function hostFor(report: FileReport): HostArch | null {
   return hosts.find((h) => report.verdicts[h]?.builtForHost) ?? hosts[0] ?? null;
 }
 
-/** Exports, imports' counterparts and headers of the files of open documents. */
+/** The exports and headers of the files of open documents, and where their forwarders lead. */
 export class ExportsAndHeaders {
   private readonly caches = createCaches();
   private readonly headers = new Map<string, HeadersResult>();
@@ -67,10 +67,6 @@ export class ExportsAndHeaders {
     const located = new ModuleLocator(context, file, this.caches).locate(module, file);
     if (located.path) return { ...target, path: located.path, host, how: STRATEGY_WORDS[located.strategy], reason: null };
     return { ...target, path: null, host, how: null, reason: notFoundReason(located, module, host) };
-  }
-
-  forget(documentId: string): void {
-    for (const key of this.headers.keys()) if (key.startsWith(`${documentId}\n`)) this.headers.delete(key);
   }
 }
 

@@ -64,6 +64,10 @@ function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]
             type="search" placeholder={search.regex ? 'Regular expression over raw and undecorated names' : 'Search raw and undecorated names'} value={search.text}
             aria-label="Search exports" aria-invalid={matcher.error !== null} aria-describedby="exports-count" spellCheck={false}
             onChange={(e) => setExportsSearch(documentId, { text: e.target.value })}
+            onKeyDown={(e) => {
+              // Escape clears the search first; on an empty search it goes back to the start screen as everywhere.
+              if (e.key === 'Escape' && search.text) { e.nativeEvent.stopPropagation(); setExportsSearch(documentId, { text: '' }); }
+            }}
           />
         </label>
         <label className="check"><input type="checkbox" checked={search.regex} onChange={(e) => setExportsSearch(documentId, { regex: e.target.checked })} />Regular expression</label>
