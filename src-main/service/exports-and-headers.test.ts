@@ -1,6 +1,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fixturePath, fixtureDir } from '../test-support/fixtures.ts';
 import { ApiError } from '../contract/api-contract.ts';
 import { SessionService } from './session-service.ts';
@@ -53,7 +55,7 @@ test("a forwarder of Wine's kernel32.dll to ntdll resolves beside it", { skip: !
   assert.equal(target.path?.toLowerCase(), `${WINE_DIR}/ntdll.dll`);
 });
 
-test('headers.get: the headers view with the report\'s signature; a file outside the document is refused', async () => {
+test('headers.get: the headers view (parsed in a worker) with the report\'s signature; a file gone since opening, or outside the document, is refused in words', async () => {
   const dll = fixturePath('version-and-manifest', 'x86');
   const id = await open(dll);
   const headers = await service.request('headers.get', { id, file: dll });
@@ -61,6 +63,12 @@ test('headers.get: the headers view with the report\'s signature; a file outside
   assert.equal(headers.signature?.status, 'unsigned');
   const again = await service.request('headers.get', { id, file: dll });
   assert.equal(again, headers, 'parsed once per open file');
+  const dir = mkdtempSync(join(tmpdir(), 'thunk-headers-'));
+  const copy = join(dir, 'data-exports.dll');
+  copyFileSync(fixturePath('data-exports', 'x86'), copy);
+  const copyId = await open(copy);
+  rmSync(dir, { recursive: true });
+  await assert.rejects(service.request('headers.get', { id: copyId, file: copy }), (e: ApiError) => e.code === 'not-found' && /no such file/.test(e.message) && /Open the file again/.test(e.message));
   await assert.rejects(service.request('headers.get', { id, file: `${fixtureDir('x86')}/forward-target.dll` }), (e: ApiError) => e.code === 'not-found' && /open it first/.test(e.message));
   await assert.rejects(service.request('headers.get', { id: 'gone', file: dll }), (e: ApiError) => e.code === 'not-found');
 });

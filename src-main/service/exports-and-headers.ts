@@ -7,8 +7,7 @@ import type { HostArch } from '../resolver/load-context.ts';
 import type { ResolutionStrategy } from '../resolver/dependency-node.ts';
 import { createCaches, ModuleLocator } from '../resolver/module-locator.ts';
 import { forwarderModuleFile, parseForwarder, describeRef } from '../resolver/export-check.ts';
-import { parsePeFile } from '../pe/parse-pe.ts';
-import { headersView } from '../pe/headers-view.ts';
+import { HeadersReader } from './headers-reader.ts';
 
 /** Parsed headers kept per open file: parsing node.exe with section entropy takes about a second. */
 const HEADER_CACHE_LIMIT = 8;
@@ -36,22 +35,29 @@ function hostFor(report: FileReport): HostArch | null {
 /** The exports and headers of the files of open documents, and where their forwarders lead. */
 export class ExportsAndHeaders {
   private readonly caches = createCaches();
-  private readonly headers = new Map<string, HeadersResult>();
+  private readonly headers = new Map<string, Promise<HeadersResult>>();
+  private readonly reader = new HeadersReader();
 
   exports(document: OpenDocument, file: string): ExportsResult {
     const report = reportOf(document, file);
     return { file, rows: report.exports };
   }
 
-  headersOf(document: OpenDocument, file: string): HeadersResult {
+  headersOf(document: OpenDocument, file: string): Promise<HeadersResult> {
     const report = reportOf(document, file);
     const key = `${document.id}\n${file}`;
     const cached = this.headers.get(key);
     if (cached) return cached;
-    const result: HeadersResult = { ...headersView(parsePeFile(file)), signature: report.signature ?? null };
-    this.headers.set(key, result);
+    const reading = this.reader.read(file).then(
+      (view): HeadersResult => ({ ...view, signature: report.signature ?? null }),
+      (error: Error) => {
+        this.headers.delete(key);
+        throw new ApiError('not-found', `${error.message}. Open the file again if it was moved or replaced.`);
+      },
+    );
+    this.headers.set(key, reading);
     if (this.headers.size > HEADER_CACHE_LIMIT) this.headers.delete(this.headers.keys().next().value!);
-    return result;
+    return reading;
   }
 
   /** Where a forwarder's module is, in the load context the file was judged in, or why it cannot be found. */
