@@ -160,6 +160,7 @@ test('headers of a real signed program (node.exe): Rich header, PDB with GUID an
   // Reading 87 MB for the sections' entropy takes seconds on a busy machine.
   await expect(page.getByRole('region', { name: /^Sections \(7\)/ })).toBeVisible({ timeout: 45_000 });
   await expect(page.getByRole('region', { name: 'Rich header' })).toContainText('Checksumvalid');
+  await expect(page.getByRole('table', { name: 'Tools that built the file' })).toContainText('Linker1400: the linker (VS 2015 or later)');
   const debug = page.getByRole('region', { name: 'Debug directory' });
   await expect(debug).toContainText('node.pdb');
   await expect(debug).toContainText(/GUID\{[0-9A-F-]{36}\}/);

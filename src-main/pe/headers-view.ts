@@ -5,6 +5,7 @@ import {
   DLL_CHARACTERISTIC_WORDS, FILE_CHARACTERISTIC_WORDS, GUARD_FLAG_WORDS, SECTION_CHARACTERISTIC_WORDS,
   flagWords, setFlagWords, type FlagWord,
 } from './flag-words.ts';
+import { richProductName } from './rich-products.ts';
 
 export interface SectionView {
   name: string;
@@ -86,7 +87,7 @@ export interface HeadersView {
   } | null;
   tls: { callbacks: string[]; truncated: boolean } | null;
   certificates: { entries: { offset: number; length: number; revision: number; typeName: string }[]; authenticode: boolean; certificateCount: number | null } | null;
-  richHeader: { key: string; checksumValid: boolean; entries: { productId: number; build: number; count: number }[] } | null;
+  richHeader: { key: string; checksumValid: boolean; entries: { productId: number; build: number; count: number; tool: string | null }[] } | null;
   clr: { runtimeVersion: string; metadataVersion: string | null; flavor: string; flags: string[]; loadsIn: { x86: boolean; x64: boolean } } | null;
   resources: {
     types: { type: string; count: number }[];
@@ -203,7 +204,7 @@ export function headersView(image: PeImage): HeadersView {
       entries: certificates.entries.map((e) => ({ offset: e.offset, length: e.length, revision: e.revision, typeName: e.typeName })),
       authenticode: certificates.authenticode, certificateCount: certificates.certificateCount ?? null,
     },
-    richHeader: richHeader && { key: hex(richHeader.key >>> 0), checksumValid: richHeader.checksumValid, entries: richHeader.entries },
+    richHeader: richHeader && { key: hex(richHeader.key >>> 0), checksumValid: richHeader.checksumValid, entries: richHeader.entries.map((e) => ({ ...e, tool: richProductName(e.productId) })) },
     clr: clr && { runtimeVersion: clr.runtimeVersion, metadataVersion: clr.metadataVersion, flavor: clr.flavor, flags: clrFlags(clr), loadsIn: clr.loadsIn },
     resources: resourcesView(image.resources),
     issues: image.issues.map((issue) => issue.message),

@@ -40,9 +40,9 @@ export function RichHeaderCard({ h }: { h: HeadersResult }) {
       {!r ? <p className="muted">None: not linked by Microsoft's linker (MinGW, clang with lld, Go and others write none).</p> : (
         <>
           <Facts facts={[['XOR key', r.key, true], ['Checksum', r.checksumValid ? 'valid' : 'does not match: the header was edited']]} />
-          <table className="header-table compact">
-            <thead><tr><th className="num">Product ID</th><th className="num">Build</th><th className="num">Objects</th></tr></thead>
-            <tbody>{r.entries.map((e, i) => <tr key={i}><td className="num">{e.productId}</td><td className="num">{e.build}</td><td className="num">{e.count}</td></tr>)}</tbody>
+          <table className="header-table compact" aria-label="Tools that built the file">
+            <thead><tr><th className="num">Product ID</th><th>Tool</th><th className="num">Build</th><th className="num">Objects</th></tr></thead>
+            <tbody>{r.entries.map((e, i) => <tr key={i}><td className="num">{e.productId}</td><td>{e.tool ?? <span className="muted">unknown</span>}</td><td className="num">{e.build}</td><td className="num">{e.count}</td></tr>)}</tbody>
           </table>
         </>
       )}
