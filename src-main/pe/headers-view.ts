@@ -1,6 +1,6 @@
 // The Headers tab's data: everything the parser read about a file's structure, as plain JSON
 // (numbers, strings; 64-bit values as hex) with every flag in words. Pure: no Node imports.
-import type { DataDirectory, PeImage, Section } from './pe-image.ts';
+import type { DataDirectory, FileHeader, PeImage, Section } from './pe-image.ts';
 import {
   DLL_CHARACTERISTIC_WORDS, FILE_CHARACTERISTIC_WORDS, GUARD_FLAG_WORDS, SECTION_CHARACTERISTIC_WORDS,
   flagWords, setFlagWords, type FlagWord,
@@ -34,18 +34,7 @@ export interface HeadersView {
   file: string;
   fileSize: number;
   machine: string;
-  fileHeader: {
-    machineCode: number;
-    machine: string;
-    numberOfSections: number;
-    timeDateStamp: number;
-    timestamp: string | null;
-    pointerToSymbolTable: number;
-    numberOfSymbols: number;
-    sizeOfOptionalHeader: number;
-    characteristics: number;
-    flags: FlagWord[];
-  };
+  fileHeader: Omit<FileHeader, 'characteristicNames' | 'isDll'> & { flags: FlagWord[] };
   optionalHeader: {
     format: string;
     magic: number;

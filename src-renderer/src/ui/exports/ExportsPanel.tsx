@@ -8,6 +8,7 @@ import { EXPORT_ROW_ACTIONS, type ExportRowContext } from './export-row-actions.
 import { ExportsGrid, type ShownColumn } from './ExportsGrid.tsx';
 import { useRowSelection } from './row-selection.ts';
 import { copyToClipboard } from './clipboard.ts';
+import { LoadableView } from '../workspace/LoadableView.tsx';
 import './exports.css';
 
 function ColumnsMenu({ hidden }: { hidden: readonly string[] }) {
@@ -100,7 +101,9 @@ function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]
 export function ExportsPanel({ opened, report }: WorkspacePanelProps) {
   const loadable = useExportsOf(opened.id, report.file);
   useEffect(() => { void loadExports(opened.id, report.file); }, [opened.id, report.file]);
-  if (!loadable || loadable.state === 'loading') return <p role="status" className="muted">Reading the exports…</p>;
-  if (loadable.state === 'failed') return <section className="problem" role="alert"><h2>The exports cannot be shown</h2><p>{loadable.message}</p><p><strong>What to do:</strong> open the file again.</p></section>;
-  return <ExportsBrowser key={`${opened.id}\n${report.file}`} rows={loadable.value} documentId={opened.id} file={report.file} />;
+  return (
+    <LoadableView loadable={loadable} what="exports">
+      {(rows) => <ExportsBrowser key={`${opened.id}\n${report.file}`} rows={rows} documentId={opened.id} file={report.file} />}
+    </LoadableView>
+  );
 }

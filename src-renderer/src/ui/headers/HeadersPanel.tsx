@@ -6,6 +6,7 @@ import type { WorkspacePanelProps } from '../workspace/workspace-tabs.ts';
 import { Card, EntropyBar, Facts, FlagList } from './HeaderParts.tsx';
 import { SignatureCard, ResourcesCard, RichHeaderCard } from './HeaderCards.tsx';
 import { hex, sizeWords, stampWords } from './header-words.ts';
+import { LoadableView } from '../workspace/LoadableView.tsx';
 import './headers.css';
 
 function FileHeaderCard({ h }: { h: HeadersResult }) {
@@ -168,7 +169,5 @@ function Headers({ h }: { h: HeadersResult }) {
 export function HeadersPanel({ opened, report }: WorkspacePanelProps) {
   const loadable = useHeadersOf(opened.id, report.file);
   useEffect(() => { void loadHeaders(opened.id, report.file); }, [opened.id, report.file]);
-  if (!loadable || loadable.state === 'loading') return <p role="status" className="muted">Reading the headers…</p>;
-  if (loadable.state === 'failed') return <section className="problem" role="alert"><h2>The headers cannot be shown</h2><p>{loadable.message}</p><p><strong>What to do:</strong> open the file again.</p></section>;
-  return <Headers h={loadable.value} />;
+  return <LoadableView loadable={loadable} what="headers">{(headers) => <Headers h={headers} />}</LoadableView>;
 }
