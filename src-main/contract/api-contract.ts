@@ -3,6 +3,7 @@
 // Electron: IPC). Runs anywhere: no Node or Electron imports, so the renderer may import it.
 import { z } from 'zod';
 import type { FileReport, ReportDocument } from '../report/report-document.ts';
+import { EXPORTS_AND_HEADERS_REQUESTS } from './exports-headers-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 1;
@@ -87,6 +88,7 @@ export const REQUESTS = {
   'settings.update': { args: z.object({ triage: triageSettingsSchema.partial() }), result: settingsSchema },
   'recent.clear': { args: z.object({}), result: settingsSchema },
   'agents.status': { args: z.object({}), result: agentStatusSchema },
+  ...EXPORTS_AND_HEADERS_REQUESTS,
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -149,3 +151,4 @@ export function parseArgs<N extends RequestName>(name: N, args: unknown): Reques
 }
 
 export type { FileReport, ReportDocument };
+export type { ExportRow, ExportsResult, ForwarderTarget, HeadersResult, FlagWord } from './exports-headers-contract.ts';

@@ -1,5 +1,6 @@
 import type { FileReader } from './file-reader.ts';
 import type { FileHeader, MachineName } from './pe-image.ts';
+import { FILE_CHARACTERISTIC_WORDS } from './flag-words.ts';
 
 const MACHINES: Record<number, MachineName> = {
   0x14c: 'x86',
@@ -12,23 +13,8 @@ const MACHINES: Record<number, MachineName> = {
   0x200: 'ia64',
 };
 
-const CHARACTERISTICS: [number, string][] = [
-  [0x0001, 'RELOCS_STRIPPED'],
-  [0x0002, 'EXECUTABLE_IMAGE'],
-  [0x0004, 'LINE_NUMS_STRIPPED'],
-  [0x0008, 'LOCAL_SYMS_STRIPPED'],
-  [0x0010, 'AGGRESSIVE_WS_TRIM'],
-  [0x0020, 'LARGE_ADDRESS_AWARE'],
-  [0x0080, 'BYTES_REVERSED_LO'],
-  [0x0100, '32BIT_MACHINE'],
-  [0x0200, 'DEBUG_STRIPPED'],
-  [0x0400, 'REMOVABLE_RUN_FROM_SWAP'],
-  [0x0800, 'NET_RUN_FROM_SWAP'],
-  [0x1000, 'SYSTEM'],
-  [0x2000, 'DLL'],
-  [0x4000, 'UP_SYSTEM_ONLY'],
-  [0x8000, 'BYTES_REVERSED_HI'],
-];
+// Names from the one table of these flags, which also holds their words (flag-words.ts).
+const CHARACTERISTICS = FILE_CHARACTERISTIC_WORDS.map(([bit, name]) => [bit, name] as const);
 
 /** The machine name for a COFF machine code. */
 export function machineName(code: number): MachineName {

@@ -1,6 +1,7 @@
 import type { ParseContext } from './parse-context.ts';
 import type { DataDirectory, LoadConfigInfo } from './pe-image.ts';
 import { flagNames } from './file-header.ts';
+import { GUARD_FLAG_WORDS } from './flag-words.ts';
 
 const STRUCTURE = 'load config';
 // Far beyond every field Thunk reads; the struct grows with each Windows release.
@@ -12,25 +13,8 @@ const LAYOUT = {
   pe64: { securityCookie: 88, seHandlerCount: null, guardCfFunctionCount: 136, guardFlags: 144, chpe: 200, word: 8 },
 } as const;
 
-const GUARD_FLAGS: readonly (readonly [number, string])[] = [
-  [0x100, 'CF_INSTRUMENTED'],
-  [0x200, 'CFW_INSTRUMENTED'],
-  [0x400, 'CF_FUNCTION_TABLE_PRESENT'],
-  [0x800, 'SECURITY_COOKIE_UNUSED'],
-  [0x1000, 'PROTECT_DELAYLOAD_IAT'],
-  [0x2000, 'DELAYLOAD_IAT_IN_ITS_OWN_SECTION'],
-  [0x4000, 'CF_EXPORT_SUPPRESSION_INFO_PRESENT'],
-  [0x8000, 'CF_ENABLE_EXPORT_SUPPRESSION'],
-  [0x10000, 'CF_LONGJUMP_TABLE_PRESENT'],
-  [0x20000, 'RF_INSTRUMENTED'],
-  [0x40000, 'RF_ENABLE'],
-  [0x80000, 'RF_STRICT'],
-  [0x100000, 'RETPOLINE_PRESENT'],
-  [0x400000, 'EH_CONTINUATION_TABLE_PRESENT'],
-  [0x800000, 'XFG_ENABLED'],
-  [0x1000000, 'CASTGUARD_PRESENT'],
-  [0x2000000, 'MEMCPY_PRESENT'],
-];
+// Names from the one table of these flags, which also holds their words (flag-words.ts).
+const GUARD_FLAGS = GUARD_FLAG_WORDS.map(([bit, name]) => [bit, name] as const);
 
 /** IMAGE_GUARD_* names of the set GuardFlags bits (the top nibble is the CF table stride, not a flag). */
 export function guardFlagNames(flags: number): string[] {

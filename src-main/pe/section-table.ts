@@ -3,19 +3,10 @@ import type { IssueLog } from './parse-issues.ts';
 import type { Section } from './pe-image.ts';
 import { flagNames } from './file-header.ts';
 import { LIMITS } from './limits.ts';
+import { SECTION_CHARACTERISTIC_WORDS } from './flag-words.ts';
 
-const SECTION_FLAGS: [number, string][] = [
-  [0x00000020, 'CODE'],
-  [0x00000040, 'INITIALIZED_DATA'],
-  [0x00000080, 'UNINITIALIZED_DATA'],
-  [0x02000000, 'DISCARDABLE'],
-  [0x04000000, 'NOT_CACHED'],
-  [0x08000000, 'NOT_PAGED'],
-  [0x10000000, 'SHARED'],
-  [0x20000000, 'EXECUTE'],
-  [0x40000000, 'READ'],
-  [0x80000000, 'WRITE'],
-];
+// Names from the one table of these flags, which also holds their words (flag-words.ts).
+const SECTION_FLAGS = SECTION_CHARACTERISTIC_WORDS.map(([bit, name]) => [bit, name] as const);
 
 /** Shannon entropy in bits per byte over a byte histogram. */
 export function entropyOf(histogram: Uint32Array, total: number): number {

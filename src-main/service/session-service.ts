@@ -13,6 +13,7 @@ import { VERSION } from '../cli/version.ts';
 import { TriageCancelledError, TriageRunner } from './triage-runner.ts';
 import { SettingsStore, defaultConfigDir } from './settings-store.ts';
 import { exportReport, type ExportedReport } from './report-export.ts';
+import { ExportsAndHeaders } from './exports-and-headers.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -43,6 +44,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private readonly jobs = new Map<string, AbortController>();
   private supervisor: Supervisor | null = null;
   private readonly transientRoots: string[] = [];
+  private readonly exportsAndHeaders = new ExportsAndHeaders();
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
@@ -101,6 +103,9 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'agents.status': async () => ({
       agents: (this.supervisor?.status().agents ?? []).map((a) => ({ arch: a.arch, state: a.state, runtime: a.runtime, crashes: a.crashes, starts: a.starts })),
     }),
+    'exports.list': async ({ id, file }) => this.exportsAndHeaders.exports(this.document(id), file),
+    'exports.resolveForwarder': async ({ id, file, forwarder }) => this.exportsAndHeaders.resolveForwarder(this.document(id), file, forwarder),
+    'headers.get': async ({ id, file }) => this.exportsAndHeaders.headersOf(this.document(id), file),
   };
 
   private async open({ jobId, paths }: RequestArgs<'triage.open'>): Promise<OpenDocument> {

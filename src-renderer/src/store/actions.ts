@@ -16,6 +16,9 @@ function shown(error: unknown): ShownError {
   return { title: 'Thunk failed', message: (error as Error)?.message ?? String(error), fix: 'Try again; if it happens again, report it with the file.' };
 }
 
+/** The connected client, for the feature action modules (exports-actions.ts, …). */
+export const apiClient = (): ClientApi => api;
+
 /** Connects the store to the backend: events go into the store here, not in components. */
 export async function connect(client: ClientApi): Promise<void> {
   api = client;

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ExportRow } from '../../../../src-main/contract/api-contract.ts';
+import { EXPORT_COLUMNS, cellText, filterRows, rangeKeys, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows } from './export-table-model.ts';
+
+const search = (query: string, regex: boolean): number[] => filterRows(searchable(rows), searchMatcher(query, regex)).map((r) => r.ordinal);
+
+const rows: ExportRow[] = [
+  { ordinal: 3, name: '_Add@8', demangled: 'Add', callingConvention: '__stdcall', argumentBytes: 8, rva: 0x1010, section: '.text', kind: 'code' },
+  { ordinal: 1, name: '_ZN5thunk6Widget3addEii', demangled: 'thunk::Widget::add(int, int)', rva: 0x1000, section: '.text', kind: 'code' },
+  { ordinal: 2, name: 'Counter', rva: 0x3000, section: '.data', kind: 'data' },
+  { ordinal: 4, name: 'HeapAlloc', forwarder: 'kernel32.HeapAlloc', kind: 'forwarder' },
+  { ordinal: 5, kind: 'code', rva: 0x1020, section: '.text' },
+];
+
+test('substring search is case-insensitive over raw and undecorated names', () => {
+  assert.deepEqual(search('widget::', false), [1]);
+  assert.deepEqual(search('add', false), [3, 1]);
+  assert.equal(search('', false).length, rows.length);
+});
+
+test('regular expression search, and a bad one reported in words instead of thrown', () => {
+  assert.deepEqual(search('^heap|^count', true), [2, 4]);
+  assert.deepEqual(search('^add$', true), [3], 'the undecorated name counts too');
+  const bad = searchMatcher('add(', true);
+  assert.equal(bad.matches, null);
+  assert.match(bad.error!, /Unterminated group/);
+  assert.equal(search('add(', true).length, rows.length, 'an invalid search filters nothing');
+});
+
+test('sorting by any column, both ways, ties in ordinal order', () => {
+  assert.deepEqual(sortRows(rows, { column: 'ordinal', direction: 'descending' }).map((r) => r.ordinal), [5, 4, 3, 2, 1]);
+  assert.deepEqual(sortRows(rows, { column: 'rva', direction: 'ascending' }).map((r) => r.ordinal), [4, 1, 3, 5, 2]);
+  assert.deepEqual(sortRows(rows, { column: 'kind', direction: 'ascending' }).map((r) => r.ordinal), [1, 3, 5, 2, 4]);
+  assert.deepEqual(sortRows(rows, { column: 'name', direction: 'ascending' }).map((r) => r.ordinal), [5, 3, 1, 2, 4]);
+});
+
+test('cells: RVA in hex, the decoration in words, empty for what a row lacks', () => {
+  assert.equal(cellText(rows[0]!, 'rva'), '0x00001010');
+  assert.equal(cellText(rows[0]!, 'demangled'), 'Add (__stdcall, 8 bytes of arguments)');
+  assert.equal(cellText(rows[2]!, 'demangled'), '');
+  assert.equal(cellText(rows[3]!, 'rva'), '');
+});
+
+test('copy as CSV quotes what needs quoting; as text is tab-separated', () => {
+  const csv = rowsAsCsv([rows[1]!], EXPORT_COLUMNS);
+  assert.equal(csv, 'Ordinal,Name,Signature,RVA,Section,Kind,Forwarder\r\n1,_ZN5thunk6Widget3addEii,"thunk::Widget::add(int, int)",0x00001000,.text,code,\r\n');
+  assert.equal(rowsAsText([rows[3]!], EXPORT_COLUMNS.filter((c) => c.id === 'name' || c.id === 'forwarder')), 'HeapAlloc\tkernel32.HeapAlloc\n');
+});
+
+test('shift-click ranges work both ways', () => {
+  assert.deepEqual(rangeKeys(rows, 3, 1), [1, 2, 4]);
+  assert.deepEqual(rangeKeys(rows, 0, 0), [3]);
+});

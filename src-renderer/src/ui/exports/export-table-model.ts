@@ -1,0 +1,111 @@
+// The exports table's data work, kept out of React: columns, search, sort, copy. Pure.
+import type { ExportRow } from '../../../../src-main/contract/api-contract.ts';
+
+export type ColumnId = 'ordinal' | 'name' | 'demangled' | 'rva' | 'section' | 'kind' | 'forwarder';
+export type SortDirection = 'ascending' | 'descending';
+export interface SortOrder { column: ColumnId; direction: SortDirection }
+
+export interface ColumnSpec { id: ColumnId; label: string; defaultWidth: number; numeric: boolean }
+
+export const EXPORT_COLUMNS: readonly ColumnSpec[] = [
+  { id: 'ordinal', label: 'Ordinal', defaultWidth: 64, numeric: true },
+  { id: 'name', label: 'Name', defaultWidth: 240, numeric: false },
+  { id: 'demangled', label: 'Signature', defaultWidth: 206, numeric: false },
+  { id: 'rva', label: 'RVA', defaultWidth: 88, numeric: true },
+  { id: 'section', label: 'Section', defaultWidth: 64, numeric: false },
+  { id: 'kind', label: 'Kind', defaultWidth: 84, numeric: false },
+  { id: 'forwarder', label: 'Forwarder', defaultWidth: 190, numeric: false },
+];
+
+/** Text of one cell as shown and copied. */
+export function cellText(row: ExportRow, column: ColumnId): string {
+  switch (column) {
+    case 'ordinal': return String(row.ordinal);
+    case 'name': return row.name ?? '';
+    case 'demangled': return signatureText(row);
+    case 'rva': return row.rva === undefined ? '' : `0x${row.rva.toString(16).padStart(8, '0')}`;
+    case 'section': return row.section ?? '';
+    case 'kind': return row.kind;
+    case 'forwarder': return row.forwarder ?? '';
+  }
+}
+
+/** The undecorated name, with what a 32-bit C decoration states. */
+function signatureText(row: ExportRow): string {
+  const undecorated = row.demangled && row.demangled !== row.name ? row.demangled : '';
+  if (!row.callingConvention) return undecorated;
+  const args = row.argumentBytes === undefined ? '' : `, ${row.argumentBytes} bytes of arguments`;
+  return `${undecorated || row.name || ''} (${row.callingConvention}${args})`;
+}
+
+/** A row with its names lowercased once, so a keystroke's substring search allocates nothing per row. */
+export interface SearchableRow { row: ExportRow; haystack: string }
+
+export function searchable(rows: readonly ExportRow[]): SearchableRow[] {
+  return rows.map((row) => ({ row, haystack: `${row.name ?? ''}\n${row.demangled ?? ''}`.toLowerCase() }));
+}
+
+export type SearchResult = { matches: (entry: SearchableRow) => boolean; error: null } | { matches: null; error: string };
+
+/** A matcher over raw and undecorated names; a bad regular expression is reported, not thrown. */
+export function searchMatcher(query: string, regex: boolean): SearchResult {
+  if (query === '') return { matches: () => true, error: null };
+  if (regex) {
+    try {
+      const pattern = new RegExp(query, 'i');
+      return { matches: ({ row }) => pattern.test(row.name ?? '') || (row.demangled !== undefined && pattern.test(row.demangled)), error: null };
+    } catch (error) {
+      return { matches: null, error: (error as Error).message.replace(/^Invalid regular expression: /, '') };
+    }
+  }
+  const needle = query.toLowerCase();
+  return { matches: (entry) => entry.haystack.includes(needle), error: null };
+}
+
+/** The rows a search leaves, in the order given; all of them while the search is invalid. */
+export function filterRows(entries: readonly SearchableRow[], search: SearchResult): ExportRow[] {
+  const kept: ExportRow[] = [];
+  for (const entry of entries) if (!search.matches || search.matches(entry)) kept.push(entry.row);
+  return kept;
+}
+
+// One collator for every comparison: localeCompare with options builds one per call.
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+function sortKey(row: ExportRow, column: ColumnId): number | string {
+  if (column === 'ordinal') return row.ordinal;
+  if (column === 'rva') return row.rva ?? -1;
+  return cellText(row, column);
+}
+
+/** A sorted copy; ties keep ordinal order so the table never jumps between equal rows. */
+export function sortRows(rows: readonly ExportRow[], order: SortOrder): ExportRow[] {
+  const sign = order.direction === 'ascending' ? 1 : -1;
+  const keyed = rows.map((row) => ({ row, key: sortKey(row, order.column) }));
+  keyed.sort((a, b) => {
+    const byKey = typeof a.key === 'number' ? a.key - (b.key as number) : collator.compare(a.key, b.key as string);
+    return sign * byKey || a.row.ordinal - b.row.ordinal;
+  });
+  return keyed.map((entry) => entry.row);
+}
+
+function csvField(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Rows as CSV (RFC 4180) with a header line of the shown columns. */
+export function rowsAsCsv(rows: readonly ExportRow[], columns: readonly ColumnSpec[]): string {
+  const lines = [columns.map((c) => csvField(c.label)).join(','), ...rows.map((row) => columns.map((c) => csvField(cellText(row, c.id))).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Rows as tab-separated text, ready to paste into a ticket or a spreadsheet. */
+export function rowsAsText(rows: readonly ExportRow[], columns: readonly ColumnSpec[]): string {
+  return rows.map((row) => columns.map((c) => cellText(row, c.id)).join('\t').trimEnd()).join('\n') + '\n';
+}
+
+/** The rows between two indexes of the shown list, either way round (shift-click). */
+export function rangeKeys(shown: readonly ExportRow[], from: number, to: number): number[] {
+  const [low, high] = from <= to ? [from, to] : [to, from];
+  return shown.slice(low, high + 1).map((row) => row.ordinal);
+}
