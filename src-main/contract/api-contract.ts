@@ -3,6 +3,7 @@
 // Electron: IPC). Runs anywhere: no Node or Electron imports, so the renderer may import it.
 import { z } from 'zod';
 import type { FileReport, ReportDocument } from '../report/report-document.ts';
+import { DEPENDENCY_REQUESTS, loadContextSettingsShape } from './dependencies-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 1;
@@ -16,6 +17,7 @@ export const triageSettingsSchema = z.object({
   applicationDir: z.string().nullable(),
   searchDirs: z.array(z.string()),
   realLoader: z.boolean(),
+  ...loadContextSettingsShape,
 });
 export type TriageSettings = z.infer<typeof triageSettingsSchema>;
 
@@ -87,6 +89,7 @@ export const REQUESTS = {
   'settings.update': { args: z.object({ triage: triageSettingsSchema.partial() }), result: settingsSchema },
   'recent.clear': { args: z.object({}), result: settingsSchema },
   'agents.status': { args: z.object({}), result: agentStatusSchema },
+  ...DEPENDENCY_REQUESTS,
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -149,3 +152,4 @@ export function parseArgs<N extends RequestName>(name: N, args: unknown): Reques
 }
 
 export type { FileReport, ReportDocument };
+export { loadMethodSchema, searchFlagSchema, type DependencyView, type DependencyViewNode, type ModuleRow, type ExportHit, type WhoExports, type ImportedFunction } from './dependencies-contract.ts';

@@ -13,6 +13,8 @@ import { VERSION } from '../cli/version.ts';
 import { TriageCancelledError, TriageRunner } from './triage-runner.ts';
 import { SettingsStore, defaultConfigDir } from './settings-store.ts';
 import { exportReport, type ExportedReport } from './report-export.ts';
+import { DependencyRequests } from './dependency-requests.ts';
+import { checkLoadContext } from './load-context-settings.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -43,6 +45,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private readonly jobs = new Map<string, AbortController>();
   private supervisor: Supervisor | null = null;
   private readonly transientRoots: string[] = [];
+  private readonly dependencies = new DependencyRequests();
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
@@ -96,7 +99,9 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
       throw new ApiError('unsupported', 'PDF export needs the desktop app; in a browser, export HTML and print it to PDF.');
     },
     'settings.get': async () => this.settings.get(),
-    'settings.update': async ({ triage }) => this.settings.updateTriage(triage),
+    'settings.update': async ({ triage }) => this.settings.updateTriage(checkLoadContext(this.settings.get().triage, triage)),
+    'dependencies.view': async (args) => this.dependencies.view(this.document(args.id), args),
+    'dependencies.whoExports': async (args) => this.dependencies.whoExports(this.document(args.id), args),
     'recent.clear': async () => this.settings.clearRecent(),
     'agents.status': async () => ({
       agents: (this.supervisor?.status().agents ?? []).map((a) => ({ arch: a.arch, state: a.state, runtime: a.runtime, crashes: a.crashes, starts: a.starts })),

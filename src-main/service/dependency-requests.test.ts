@@ -1,0 +1,137 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixtureDir, fixturePath } from '../test-support/fixtures.ts';
+import { ApiError, type DependencyView, type HostArch } from '../contract/api-contract.ts';
+import { SessionService } from './session-service.ts';
+
+// The real service with its triage worker, on the fixture DLLs; settings in memory.
+const service = new SessionService({ host: 'in-process', configDir: null });
+const scratch = mkdtempSync(join(tmpdir(), 'thunk-deps-'));
+after(async () => {
+  await service.dispose();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+let jobs = 0;
+async function open(path: string): Promise<{ id: string; file: string }> {
+  const opened = await service.request('triage.open', { jobId: `deps-${++jobs}`, paths: [path] });
+  return { id: opened.id, file: opened.document.results[0]!.file };
+}
+
+async function view(path: string, host: HostArch = 'x86'): Promise<DependencyView> {
+  return service.request('dependencies.view', { ...(await open(path)), host });
+}
+
+const node = (v: DependencyView, name: string) => v.nodes.find((n) => n.name.toLowerCase() === name)!;
+
+describe('dependencies.view', () => {
+  test('a missing dependency: not found, its problem counted up to the root, the function the parent imports from it', async () => {
+    const v = await view(fixturePath('needs-missing-dep', 'x86'));
+    const missing = node(v, 'missing-dep.dll');
+    assert.equal(missing.howFound, 'not found');
+    assert.equal(missing.severity, 'error');
+    assert.match(missing.problem!, /missing-dep\.dll was not found/);
+    assert.deepEqual(missing.functions!.map((f) => f.name), ['MissingDepFunc']);
+    assert.equal(v.nodes[0]!.problemsBelow, 1);
+    assert.equal(v.loads, false);
+    assert.match(v.verdict, /126 ERROR_MOD_NOT_FOUND/);
+    assert.deepEqual(v.modules.filter((m) => m.problems.length > 0).map((m) => m.name), ['missing-dep.dll']);
+  });
+
+  test('a missing ordinal is marked on the function, with why', async () => {
+    const v = await view(fixturePath('needs-missing-ordinal', 'x86'));
+    const target = node(v, 'forward-target.dll');
+    const missing = target.functions!.filter((f) => f.missing);
+    assert.deepEqual(missing.map((f) => f.ordinal), [99]);
+    assert.match(missing[0]!.why!, /forward-target\.dll does not export it/);
+    assert.equal(target.howFound, 'application folder');
+  });
+
+  test('delay-loaded modules are marked, and a module met twice is a link to its first occurrence', async () => {
+    const v = await view(fixturePath('delay-load', 'x86'));
+    const delayed = node(v, 'delay-target.dll');
+    assert.equal(delayed.delayLoad, true);
+    assert.deepEqual(delayed.functions!.map((f) => f.name), ['DelayedAdd', 'DelayedNeg']);
+    const repeats = v.nodes.filter((n) => n.firstId !== null);
+    assert.ok(repeats.length > 0, 'kernel32 under delay-target.dll repeats the root\'s');
+    for (const repeat of repeats) assert.equal(v.nodes[repeat.firstId!]!.name.toLowerCase(), repeat.name.toLowerCase());
+    assert.equal(new Set(v.modules.map((m) => m.name.toLowerCase())).size, v.modules.length, 'one row per module');
+  });
+
+  test('the version of each module in the list comes from its version resource', async () => {
+    const v = await view(fixturePath('version-and-manifest', 'x64'), 'x64');
+    assert.equal(v.modules[0]!.version, '1.2.3.4');
+  });
+
+  test('a file not in the open report is refused in words', async () => {
+    const { id } = await open(fixturePath('delay-load', 'x86'));
+    await assert.rejects(service.request('dependencies.view', { id, file: '/elsewhere.dll', host: 'x86' }), (e: ApiError) => e.code === 'not-found' && /not part of this report/.test(e.message));
+  });
+});
+
+describe('dependencies.whoExports', () => {
+  test('a name found through a forwarder: the chain to the module that has it', async () => {
+    const opened = await open(fixturePath('ordinals-and-forwarders', 'x86'));
+    const found = await service.request('dependencies.whoExports', { ...opened, host: 'x86', query: 'TargetFunc' });
+    assert.deepEqual(found.hits.map((h) => [h.name, h.ordinal, h.chain, h.broken]), [['ForwardedByName', 2, ['ordinals-and-forwarders.dll!ForwardedByName', 'forward-target.dll!TargetFunc'], null]]);
+    const system = await service.request('dependencies.whoExports', { ...opened, host: 'x86', query: 'HeapAlloc' });
+    assert.match(system.hits[0]!.broken!, /kernel32\.dll is a system DLL, not checked: set a Windows folder/);
+  });
+});
+
+describe('the load context', () => {
+  test('a Windows folder that does not exist is refused, naming the field, and the settings stay', async () => {
+    await assert.rejects(service.request('settings.update', { triage: { windowsDir: '/nonexistent/windows' } }), (e: ApiError) => e.code === 'bad-request' && e.message === 'Load context not changed: Windows folder /nonexistent/windows: no such folder.');
+    await assert.rejects(service.request('settings.update', { triage: { searchFlags: ['system32'] } }), /Search flags needs the load method/);
+    assert.equal((await service.request('settings.get', {})).triage.windowsDir, null);
+  });
+
+  test('an extra folder holding the missing DLL: the verdict changes and the module is found there', async () => {
+    const dll = fixturePath('needs-missing-dep', 'x86');
+    const extra = join(scratch, 'extra');
+    mkdirSync(extra);
+    copyFileSync(join(fixtureDir('x86'), '..', '..', 'fixtures-work', 'x86', 'missing-dep.dll'), join(extra, 'missing-dep.dll'));
+    await service.request('settings.update', { triage: { searchDirs: [extra] } });
+    try {
+      const v = await view(dll);
+      assert.equal(v.loads, true, v.verdict);
+      assert.equal(node(v, 'missing-dep.dll').howFound, 'extra folder');
+    } finally {
+      await service.request('settings.update', { triage: { searchDirs: [] } });
+    }
+  });
+
+  test('a host program decides the host and is searched as the application folder', async () => {
+    await service.request('settings.update', { triage: { hostExecutable: fixturePath('host-app.exe', 'x86') } });
+    try {
+      const opened = await service.request('triage.open', { jobId: 'host-exe', paths: [fixturePath('calling-conventions', 'x64')] });
+      assert.deepEqual(Object.keys(opened.document.results[0]!.verdicts), ['x86']);
+      assert.equal(opened.document.results[0]!.verdicts.x86!.context.hostExecutable, fixturePath('host-app.exe', 'x86'));
+    } finally {
+      await service.request('settings.update', { triage: { hostExecutable: null } });
+    }
+  });
+
+  const wine = { system32: '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows', syswow64: '/usr/lib/i386-linux-gnu/wine/i386-windows' };
+  test('with a Wine Windows folder, HeapAlloc is followed through kernel32 to ntdll', { skip: !existsSync(wine.system32) || !existsSync(wine.syswow64) ? 'Wine\'s DLL folders are absent (Debian\'s wine64 and wine32 packages)' : false }, async () => {
+    const windows = join(scratch, 'windows');
+    mkdirSync(windows);
+    for (const [name, target] of Object.entries(wine)) symlinkSync(target, join(windows, name));
+    await service.request('settings.update', { triage: { windowsDir: windows } });
+    try {
+      const opened = await open(fixturePath('ordinals-and-forwarders', 'x86'));
+      const found = await service.request('dependencies.whoExports', { ...opened, host: 'x86', query: 'HeapAlloc' });
+      const forwarded = found.hits.find((h) => h.name === 'ForwardedToKernel32')!;
+      assert.equal(forwarded.broken, null);
+      assert.equal(forwarded.chain[1], 'kernel32.dll!HeapAlloc');
+      assert.ok(found.modulesSearched >= 3, `searched ${found.modulesSearched} modules`);
+      const v = await view(fixturePath('ordinals-and-forwarders', 'x86'));
+      assert.ok(v.nodes.some((n) => n.howFound === 'KnownDLL'), 'kernel32 is found as a KnownDLL');
+    } finally {
+      await service.request('settings.update', { triage: { windowsDir: null } });
+    }
+  });
+});
