@@ -4,7 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureDir, fixturePath } from '../test-support/fixtures.ts';
-import { ApiError, type DependencyView, type HostArch } from '../contract/api-contract.ts';
+import { ApiError, type DependencyView } from '../contract/api-contract.ts';
+import type { HostArch } from '../resolver/load-context.ts';
 import { SessionService } from './session-service.ts';
 
 // The real service with its triage worker, on the fixture DLLs; settings in memory.

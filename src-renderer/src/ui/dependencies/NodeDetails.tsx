@@ -1,0 +1,48 @@
+import type { DependencyView } from '../../../../src-main/contract/api-contract.ts';
+import { revealNode } from '../../store/dependencies-actions.ts';
+
+/** The selected module: how it was found or why not, the copies passed over, the functions its parent imports. */
+export function NodeDetails({ view, id }: { view: DependencyView; id: number }) {
+  const node = view.nodes[id];
+  if (!node) return null;
+  const parent = node.parent !== null ? view.nodes[node.parent] : null;
+  const missing = node.functions?.filter((f) => f.missing).length ?? 0;
+  return (
+    <section className="node-details" aria-label="Module details" data-testid="node-details">
+      <h3>{node.name}</h3>
+      <dl>
+        <dt>Found</dt><dd className={node.strategy === 'not-found' ? 'fail-text' : undefined}>{node.howFound}</dd>
+        <dt>Path</dt><dd className="mono">{node.path ?? '—'}</dd>
+        {node.machine && <><dt>Machine</dt><dd>{node.machine}</dd></>}
+        {node.delayLoad && <><dt>Loaded</dt><dd>delay-loaded: on first call, not at start</dd></>}
+      </dl>
+      {node.firstId !== null && (
+        <p>Shown once: <button type="button" className="link" onClick={() => revealNode(node.firstId!)}>go to the first {view.nodes[node.firstId]?.name}</button></p>
+      )}
+      {node.problem && <p className={`node-problem ${node.severity}`} role="note"><strong>{node.severity === 'warning' ? 'Warning' : 'Problem'}:</strong> {node.problem}{node.severity === 'warning' ? ' (delay-loaded: fails when first called, not at load)' : ''}</p>}
+      {node.skipped.length > 0 && (
+        <>
+          <h4>Copies passed over</h4>
+          <table className="compact">
+            <thead><tr><th scope="col">Path</th><th scope="col">Machine</th><th scope="col">Why</th></tr></thead>
+            <tbody>{node.skipped.map((s) => <tr key={s.path}><td className="mono">{s.path}</td><td>{s.machine ?? '—'}</td><td>{s.reason}</td></tr>)}</tbody>
+          </table>
+        </>
+      )}
+      {node.functions && parent && (
+        <>
+          <h4>Imported by {parent.name}{node.delayLoad ? ' (delay-load)' : ''}: {node.functions.length} function{node.functions.length === 1 ? '' : 's'}{missing ? `, ${missing} missing` : ''}</h4>
+          {node.functions.length === 0 && <p className="muted small">None directly: reached through a forwarder or an API set.</p>}
+          <ul className="functions" aria-label={`Functions ${parent.name} imports from ${node.name}`}>
+            {node.functions.map((f, i) => (
+              <li key={`${f.name ?? f.ordinal}-${i}`} className={f.missing ? 'missing' : undefined}>
+                <span className="mono">{f.name ?? `ordinal ${f.ordinal}`}</span>
+                {f.missing && <span className="fail-text"> missing: {f.why}</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
