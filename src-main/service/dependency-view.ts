@@ -121,14 +121,15 @@ export function flattenTree(report: FileReport, tree: TreeNode, modules: ModuleC
 }
 
 /** One row per module (first occurrence), with every problem its nodes have. */
-export function moduleRows(nodes: DependencyViewNode[], details: ModuleCache): ModuleRow[] {
+export function moduleRows(nodes: DependencyViewNode[], details: ModuleCache, rootVersion: string | null): ModuleRow[] {
   const rows = new Map<string, ModuleRow>();
   for (const node of nodes) {
     const key = moduleKey(node);
     let row = rows.get(key);
     if (!row) {
-      const image = node.path ? details.get(node.path).image : null;
-      row = { name: node.name, path: node.path, machine: node.machine, version: image?.resources?.version?.fileVersion ?? null, howFound: node.howFound, problems: [], nodeId: node.id };
+      // The root's version is in its report; parsing an 87 MB node.exe again for it took seconds.
+      const version = node.id === 0 ? rootVersion : node.path ? (details.get(node.path).image?.resources?.version?.fileVersion ?? null) : null;
+      row = { name: node.name, path: node.path, machine: node.machine, version, howFound: node.howFound, problems: [], nodeId: node.id };
       rows.set(key, row);
     }
     if (node.problem && !row.problems.includes(node.problem)) row.problems.push(node.problem);
@@ -148,5 +149,5 @@ export function verdictLine(report: FileReport, host: HostArch): { verdict: stri
 export function dependencyView(report: FileReport, host: HostArch, modules: ModuleCache, details: ModuleCache): DependencyView {
   const tree = report.dependencies[host];
   const nodes = tree ? flattenTree(report, tree, modules) : [];
-  return { file: report.file, host, nodes, modules: moduleRows(nodes, details), ...verdictLine(report, host) };
+  return { file: report.file, host, nodes, modules: moduleRows(nodes, details, report.summary?.fileVersion ?? null), ...verdictLine(report, host) };
 }

@@ -33,7 +33,7 @@ function Row({ row, selected, onFocusRow }: { row: TreeRow; selected: boolean; o
       <span className="twisty" aria-hidden="true" onClick={(e) => { e.stopPropagation(); if (expandable) toggleNode(node.id); }}>{expandable ? (row.expanded ? '▾' : '▸') : ''}</span>
       <span className="node-name">{node.name}</span>
       <NodeBadges node={node} />
-      <span className="how muted">{node.firstId !== null ? 'see first occurrence' : node.howFound}</span>
+      {node.strategy !== 'not-found' && <span className="how muted">{node.firstId !== null ? 'see first occurrence' : node.howFound}</span>}
     </div>
   );
 }
