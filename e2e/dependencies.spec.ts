@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, openApp, ROOT } from './support/browser-host-fixture.ts';
 import { fixtureDll } from './support/fixture-files.ts';
@@ -38,10 +38,14 @@ test('a missing dependency: expand the tree by keyboard to the missing module an
   const details = page.getByRole('region', { name: 'Module details' });
   await expect(details).toContainText('missing-dep.dll was not found');
   await expect(details.getByRole('list', { name: /Functions needs-missing-dep\.dll imports from missing-dep\.dll/ })).toContainText('MissingDepFunc');
+  await expect(details.getByRole('list', { name: 'Folders searched for missing-dep.dll' })).toContainText(`application folder ${dirname(fixtureDll('needs-missing-dep', 'x86'))}`);
   await page.getByRole('checkbox', { name: 'Problems only' }).check();
   await expect(page.getByRole('table', { name: 'Modules' }).getByRole('row')).toHaveCount(2);
   await saveScreens(page, '12b-dependencies-missing');
   await expectNoSeriousAxeViolations(page);
+  await page.getByRole('radio', { name: '64-bit process' }).check();
+  await expect(page.getByTestId('dependency-verdict')).toHaveText(/64-bit process: Does not load: error 193/);
+  await expect(page.getByText('No dependency tree for a 64-bit process: the file is not built for it.')).toBeVisible();
 });
 
 test('the load context: a folder that does not exist is refused in words; an extra folder holding the missing DLL turns the verdict to loads', async ({ page, served }) => {

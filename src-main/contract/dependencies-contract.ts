@@ -18,17 +18,6 @@ export const loadContextSettingsShape = {
   searchFlags: z.array(searchFlagSchema).optional(),
 };
 
-export const importedFunctionSchema = z.object({
-  /** The name imported, or null for an import by ordinal. */
-  name: z.string().nullable(),
-  ordinal: z.number().nullable(),
-  /** The module lacks it (or a forwarder leads nowhere): the loader fails with 127 or 182. */
-  missing: z.boolean(),
-  /** Why it is missing, in words, with the forwarder chain when there is one. */
-  why: z.string().nullable(),
-});
-export type ImportedFunction = z.infer<typeof importedFunctionSchema>;
-
 export const skippedCandidateSchema = z.object({ path: z.string(), reason: z.string(), machine: z.string().nullable() });
 
 /** One node of a tree in pre-order; `parent` and `firstId` are indexes into the same list. */
@@ -54,8 +43,14 @@ export const dependencyViewNodeSchema = z.object({
   /** Problem nodes at or below this one (repeats count where they first appear). */
   problemsBelow: z.number(),
   childCount: z.number(),
-  /** What the parent imports from this module; null for the root and SxS assemblies. */
-  functions: z.array(importedFunctionSchema).nullable(),
+  /**
+   * What the parent imports from this module, as the loader names them ("Name", or "#12" by
+   * ordinal); null for the root. Strings, not objects: node.exe's tree has 5,000 of them, and
+   * checking objects at the page's edge took a main-thread task over 50 ms.
+   */
+  functions: z.array(z.string()).nullable(),
+  /** The imported functions the module lacks (the loader fails with 127 or 182), each with why. */
+  missingFunctions: z.record(z.string(), z.string()),
 });
 export type DependencyViewNode = z.infer<typeof dependencyViewNodeSchema>;
 
@@ -76,6 +71,8 @@ export const dependencyViewSchema = z.object({
   host: hostArch,
   nodes: z.array(dependencyViewNodeSchema),
   modules: z.array(moduleRowSchema),
+  /** The folders the loader searches for a module by name, in order (KnownDLLs, API sets and SxS come first). */
+  searchOrder: z.array(z.object({ dir: z.string(), where: z.string() })),
   /** The verdict for this host, one line: "Loads" or "Fails: 126 ERROR_MOD_NOT_FOUND". */
   verdict: z.string(),
   loads: z.boolean(),

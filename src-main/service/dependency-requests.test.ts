@@ -2,7 +2,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fixtureDir, fixturePath } from '../test-support/fixtures.ts';
 import { ApiError, type DependencyView } from '../contract/api-contract.ts';
 import type { HostArch } from '../resolver/load-context.ts';
@@ -35,19 +35,20 @@ describe('dependencies.view', () => {
     assert.equal(missing.howFound, 'not found');
     assert.equal(missing.severity, 'error');
     assert.match(missing.problem!, /missing-dep\.dll was not found/);
-    assert.deepEqual(missing.functions!.map((f) => f.name), ['MissingDepFunc']);
+    assert.deepEqual(missing.functions, ['MissingDepFunc']);
     assert.equal(v.nodes[0]!.problemsBelow, 1);
     assert.equal(v.loads, false);
     assert.match(v.verdict, /126 ERROR_MOD_NOT_FOUND/);
     assert.deepEqual(v.modules.filter((m) => m.problems.length > 0).map((m) => m.name), ['missing-dep.dll']);
+    assert.deepEqual(v.searchOrder, [{ dir: dirname(fixturePath('needs-missing-dep', 'x86')), where: 'application folder' }], 'no Windows folder: only the application folder is searched');
   });
 
   test('a missing ordinal is marked on the function, with why', async () => {
     const v = await view(fixturePath('needs-missing-ordinal', 'x86'));
     const target = node(v, 'forward-target.dll');
-    const missing = target.functions!.filter((f) => f.missing);
-    assert.deepEqual(missing.map((f) => f.ordinal), [99]);
-    assert.match(missing[0]!.why!, /forward-target\.dll does not export it/);
+    assert.ok(target.functions!.includes('#99'));
+    assert.deepEqual(Object.keys(target.missingFunctions), ['#99']);
+    assert.match(target.missingFunctions['#99']!, /forward-target\.dll does not export it/);
     assert.equal(target.howFound, 'application folder');
   });
 
@@ -55,7 +56,7 @@ describe('dependencies.view', () => {
     const v = await view(fixturePath('delay-load', 'x86'));
     const delayed = node(v, 'delay-target.dll');
     assert.equal(delayed.delayLoad, true);
-    assert.deepEqual(delayed.functions!.map((f) => f.name), ['DelayedAdd', 'DelayedNeg']);
+    assert.deepEqual(delayed.functions, ['DelayedAdd', 'DelayedNeg']);
     const repeats = v.nodes.filter((n) => n.firstId !== null);
     assert.ok(repeats.length > 0, 'kernel32 under delay-target.dll repeats the root\'s');
     for (const repeat of repeats) assert.equal(v.nodes[repeat.firstId!]!.name.toLowerCase(), repeat.name.toLowerCase());
@@ -100,6 +101,7 @@ describe('the load context', () => {
       const v = await view(dll);
       assert.equal(v.loads, true, v.verdict);
       assert.equal(node(v, 'missing-dep.dll').howFound, 'extra folder');
+      assert.deepEqual(v.searchOrder.map((s) => s.where), ['application folder', 'extra folder']);
     } finally {
       await service.request('settings.update', { triage: { searchDirs: [] } });
     }

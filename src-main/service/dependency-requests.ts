@@ -15,7 +15,7 @@ export class DependencyRequests {
   private readonly details = new SessionModuleCache(SESSION_MODULE_LIMIT, { details: true, entropy: false });
 
   view(opened: OpenDocument, { file, host }: RequestArgs<'dependencies.view'>): DependencyView {
-    return dependencyView(reportOf(opened, file), host, this.caches.modules, this.details);
+    return dependencyView(reportOf(opened, file), host, this.caches, this.details);
   }
 
   whoExports(opened: OpenDocument, { file, host, query }: RequestArgs<'dependencies.whoExports'>): WhoExports {

@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
-import type { DependencyView, DependencyViewNode, ImportedFunction, ModuleRow } from '../contract/dependencies-contract.ts';
+import type { DependencyView, DependencyViewNode, ModuleRow } from '../contract/dependencies-contract.ts';
 import type { HostArch } from '../resolver/load-context.ts';
 import type { MissingImport } from '../resolver/dependency-node.ts';
 import type { ModuleCache } from '../resolver/module-cache.ts';
+import { searchLocations } from '../resolver/search-order.ts';
+import { windowsDirsFor } from '../resolver/windows-dirs.ts';
+import type { DirectoryIndex } from '../resolver/directory-index.ts';
 import { errorLabel, type FileReport, type ImportRow, type TreeNode } from '../report/report-document.ts';
 
 const HOW_FOUND: Record<string, string> = {
@@ -70,15 +73,15 @@ class ImportLists {
   }
 }
 
-function importedFunctions(child: TreeNode, parentLists: { imports: ImportList; delayImports: ImportList }): ImportedFunction[] {
+function importedFunctions(child: TreeNode, parentLists: { imports: ImportList; delayImports: ImportList }): string[] {
   const wanted = child.name.toLowerCase();
   const lists = child.delayLoad ? [parentLists.delayImports, parentLists.imports] : [parentLists.imports, parentLists.delayImports];
   const entry = lists.flat().find((module) => module.dll.toLowerCase() === wanted);
-  const missing = new Map((child.missingImports ?? []).map((m) => [m.function, m]));
-  return (entry?.functions ?? []).map((fn) => {
-    const problem = missing.get(refText(fn));
-    return { name: fn.name, ordinal: fn.ordinal, missing: problem !== undefined, why: problem ? whyMissing(problem) : null };
-  });
+  return (entry?.functions ?? []).map(refText);
+}
+
+function missingFunctions(node: TreeNode): Record<string, string> {
+  return Object.fromEntries((node.missingImports ?? []).map((m) => [m.function, whyMissing(m)]));
 }
 
 /** The node's own problem: not found or unreadable (where the module first appears), functions it lacks. */
@@ -110,7 +113,7 @@ export function flattenTree(report: FileReport, tree: TreeNode, modules: ModuleC
       firstId: repeated ? (first.get(key) ?? null) : null, error: node.error ?? null, skipped: node.skipped ?? [],
       problem, severity: problem ? (node.delayLoad ? 'warning' : 'error') : null, problemsBelow: problem ? 1 : 0,
       childCount: node.children.length,
-      functions: parent ? importedFunctions(node, lists.of(parent, parentId === 0)) : null,
+      functions: parent ? importedFunctions(node, lists.of(parent, parentId === 0)) : null, missingFunctions: missingFunctions(node),
     };
     nodes.push(view);
     for (const child of node.children) view.problemsBelow += nodes[walk(child, node, id, depth + 1)]!.problemsBelow;
@@ -145,9 +148,20 @@ export function verdictLine(report: FileReport, host: HostArch): { verdict: stri
   return { verdict: `Does not load: ${error}${verdict.rootCause ? `: ${verdict.rootCause}` : ''}`, loads: false };
 }
 
+/** Where the loader looked for a module by name in this host's load context, in order. */
+export function searchOrder(report: FileReport, host: HostArch, index: DirectoryIndex): DependencyView['searchOrder'] {
+  const context = report.verdicts[host]?.context;
+  if (!context) return [];
+  const dirs = context.windowsDir ? windowsDirsFor(index, context.windowsDir, host) : null;
+  return searchLocations(context, dirs, report.file).map((location) => ({ dir: location.dir, where: HOW_FOUND[location.strategy] ?? location.strategy }));
+}
+
 /** The Dependencies tab's view of one file for one host. */
-export function dependencyView(report: FileReport, host: HostArch, modules: ModuleCache, details: ModuleCache): DependencyView {
+export function dependencyView(report: FileReport, host: HostArch, caches: { modules: ModuleCache; index: DirectoryIndex }, details: ModuleCache): DependencyView {
   const tree = report.dependencies[host];
-  const nodes = tree ? flattenTree(report, tree, modules) : [];
-  return { file: report.file, host, nodes, modules: moduleRows(nodes, details, report.summary?.fileVersion ?? null), ...verdictLine(report, host) };
+  const nodes = tree ? flattenTree(report, tree, caches.modules) : [];
+  return {
+    file: report.file, host, nodes, modules: moduleRows(nodes, details, report.summary?.fileVersion ?? null),
+    searchOrder: searchOrder(report, host, caches.index), ...verdictLine(report, host),
+  };
 }

@@ -6,7 +6,7 @@ export function NodeDetails({ view, id }: { view: DependencyView; id: number }) 
   const node = view.nodes[id];
   if (!node) return null;
   const parent = node.parent !== null ? view.nodes[node.parent] : null;
-  const missing = node.functions?.filter((f) => f.missing).length ?? 0;
+  const missing = Object.keys(node.missingFunctions).length;
   return (
     <section className="node-details" aria-label="Module details" data-testid="node-details">
       <h3>{node.name}</h3>
@@ -20,6 +20,17 @@ export function NodeDetails({ view, id }: { view: DependencyView; id: number }) 
         <p>Shown once: <button type="button" className="link" onClick={() => revealNode(node.firstId!)}>go to the first {view.nodes[node.firstId]?.name}</button></p>
       )}
       {node.problem && <p className={`node-problem ${node.severity}`} role="note"><strong>{node.severity === 'warning' ? 'Warning' : 'Problem'}:</strong> {node.problem}{node.severity === 'warning' ? ' (delay-loaded: fails when first called, not at load)' : ''}</p>}
+      {node.strategy === 'not-found' && node.firstId === null && (
+        <>
+          <h4>Looked for {node.name} in, in this order</h4>
+          {view.searchOrder.length === 0 ? <p className="muted small">No folder: set the load context.</p> : (
+            <ol className="search-order" aria-label={`Folders searched for ${node.name}`}>
+              {view.searchOrder.map((s) => <li key={`${s.where}|${s.dir}`}><span className="muted">{s.where}</span> <span className="mono">{s.dir}</span></li>)}
+            </ol>
+          )}
+          <p className="muted small">Fix: put {node.name} of the right bitness into one of these folders, or add its folder to the load context (Extra folders).</p>
+        </>
+      )}
       {node.skipped.length > 0 && (
         <>
           <h4>Copies passed over</h4>
@@ -34,12 +45,15 @@ export function NodeDetails({ view, id }: { view: DependencyView; id: number }) 
           <h4>Imported by {parent.name}{node.delayLoad ? ' (delay-load)' : ''}: {node.functions.length} function{node.functions.length === 1 ? '' : 's'}{missing ? `, ${missing} missing` : ''}</h4>
           {node.functions.length === 0 && <p className="muted small">None directly: reached through a forwarder or an API set.</p>}
           <ul className="functions" aria-label={`Functions ${parent.name} imports from ${node.name}`}>
-            {node.functions.map((f, i) => (
-              <li key={`${f.name ?? f.ordinal}-${i}`} className={f.missing ? 'missing' : undefined}>
-                <span className="mono">{f.name ?? `ordinal ${f.ordinal}`}</span>
-                {f.missing && <span className="fail-text"> missing: {f.why}</span>}
-              </li>
-            ))}
+            {node.functions.map((f, i) => {
+              const why = node.missingFunctions[f];
+              return (
+                <li key={`${f}-${i}`} className={why ? 'missing' : undefined}>
+                  <span className="mono">{f.startsWith('#') ? `ordinal ${f.slice(1)}` : f}</span>
+                  {why && <span className="fail-text"> missing: {why}</span>}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}
