@@ -1,5 +1,5 @@
 import type { DependencyViewNode, OpenDocument, TriageSettings } from '../../../src-main/contract/api-contract.ts';
-import { connectedClient, openPaths, saveTriageSettings } from './actions.ts';
+import { connectedClient, saveTriageSettings } from './actions.ts';
 import { appStore } from './store.ts';
 import { dependenciesStore, type Host } from './dependencies-slice.ts';
 
@@ -79,16 +79,25 @@ export async function searchExports(opened: OpenDocument, file: string, host: Ho
   }
 }
 
-/** Saves the load context and triages the open files again in it; a refused change keeps the old one. */
+let retriages = 0;
+
+/**
+ * Saves the load context and triages the open files again in it, staying on the file and tab
+ * shown (the old tree stays until the new one is there); a refused change keeps the old context.
+ */
 export async function applyLoadContext(change: Partial<TriageSettings>): Promise<void> {
-  const opened = appStore.getState().opened;
+  const { opened, selected } = appStore.getState();
   set({ applying: true, contextError: null });
   try {
     await saveTriageSettings(change);
+    if (opened) {
+      const file = opened.document.results[selected]?.file;
+      const fresh = await connectedClient().request('triage.open', { jobId: `load-context-${Date.now()}-${++retriages}`, paths: opened.inputs });
+      const index = fresh.document.results.findIndex((r) => r.file === file);
+      appStore.setState({ opened: fresh, selected: Math.max(0, index) });
+    }
+    set({ applying: false });
   } catch (error) {
-    return set({ applying: false, contextError: (error as Error).message });
+    set({ applying: false, contextError: (error as Error).message });
   }
-  set({ key: null });
-  if (opened) await openPaths(opened.inputs);
-  set({ applying: false });
 }
