@@ -48,6 +48,27 @@ test('a missing dependency: expand the tree by keyboard to the missing module an
   await expect(page.getByTestId('dependency-verdict')).toContainText('32-bit DLL cannot load into a 64-bit process');
 });
 
+test('delay-loaded modules are marked, and a module met again is a link to its first occurrence (Enter follows it)', async ({ page, served }) => {
+  await openApp(page, served);
+  await openDependencies(page, fixtureDll('delay-load', 'x86'));
+  const delayed = treeItem(page, 'delay-target.dll');
+  await expect(delayed).toContainText('delay-load');
+  await delayed.click();
+  await page.keyboard.press('ArrowRight');
+  await expect(delayed).toHaveAttribute('aria-expanded', 'true');
+  await page.keyboard.press('ArrowDown');
+  const repeat = page.getByRole('treeitem', { name: /^KERNEL32\.dll .*see first occurrence/i });
+  await expect(repeat).toHaveAttribute('aria-selected', 'true');
+  await expect(repeat).toHaveAttribute('aria-level', '3');
+  await expect(page.getByRole('region', { name: 'Module details' })).toContainText('delay-loaded: on first call, not at start');
+  await page.keyboard.press('Enter');
+  const first = page.getByRole('treeitem', { name: /^KERNEL32\.dll/i, selected: true });
+  await expect(first).toHaveAttribute('aria-level', '2');
+  await expect(first).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(treeItem(page, 'delay-load.dll')).toBeFocused();
+});
+
 test('the load context: a folder that does not exist is refused in words; an extra folder holding the missing DLL turns the verdict to loads', async ({ page, served }) => {
   const extra = join(served.home, 'extra');
   mkdirSync(extra);
