@@ -44,12 +44,12 @@ export const dependencyViewNodeSchema = z.object({
   problemsBelow: z.number(),
   childCount: z.number(),
   /**
-   * What the parent imports from this module, as the loader names them ("Name", or "#12" by
-   * ordinal); null for the root. Strings, not objects: node.exe's tree has 5,000 of them, and
-   * checking objects at the page's edge took a main-thread task over 50 ms.
+   * How many functions the parent imports from this module; null for the root. The names come
+   * with `dependencies.functions` for the node shown: node.exe's tree imports 5,000, and checking
+   * them all at the page's edge took main-thread tasks of 60–180 ms.
    */
-  functions: z.array(z.string()).nullable(),
-  /** The imported functions the module lacks (the loader fails with 127 or 182), each with why. */
+  functionCount: z.number().nullable(),
+  /** The imported functions the module lacks (the loader fails with 127 or 182, "Name" or "#12"), each with why. */
   missingFunctions: z.record(z.string(), z.string()),
 });
 export type DependencyViewNode = z.infer<typeof dependencyViewNodeSchema>;
@@ -107,6 +107,8 @@ const fileArgs = { id: z.string(), file: z.string(), host: hostArch };
 export const DEPENDENCY_REQUESTS = {
   /** One file's dependency tree for a host, from the open document (triaged in the load context of the settings). */
   'dependencies.view': { args: z.object(fileArgs), result: dependencyViewSchema },
+  /** What the parent of one node imports from it, as the loader names them ("Name", or "#12" by ordinal). */
+  'dependencies.functions': { args: z.object({ ...fileArgs, node: z.number().int().min(0) }), result: z.object({ node: z.number(), functions: z.array(z.string()) }) },
   /** A name searched across every module of the file's tree for a host, through forwarders and API sets. */
   'dependencies.whoExports': { args: z.object({ ...fileArgs, query: z.string().min(1).max(200) }), result: whoExportsSchema },
 } as const;

@@ -22,11 +22,19 @@ async function open(path: string): Promise<{ id: string; file: string }> {
   return { id: opened.id, file: opened.document.results[0]!.file };
 }
 
-async function view(path: string, host: HostArch = 'x86'): Promise<DependencyView> {
-  return service.request('dependencies.view', { ...(await open(path)), host });
+/** The view with each node's function list, as the page asks for it (one node at a time). */
+async function view(path: string, host: HostArch = 'x86'): Promise<DependencyView & { functions: (string[] | null)[] }> {
+  const opened = await open(path);
+  const v = await service.request('dependencies.view', { ...opened, host });
+  const functions = await Promise.all(v.nodes.map(async (n) => (n.functionCount === null ? null : (await service.request('dependencies.functions', { ...opened, host, node: n.id })).functions)));
+  v.nodes.forEach((n, i) => assert.equal(functions[i]?.length ?? null, n.functionCount, `${n.name}: count and list agree`));
+  return { ...v, functions };
 }
 
-const node = (v: DependencyView, name: string) => v.nodes.find((n) => n.name.toLowerCase() === name)!;
+const node = (v: DependencyView & { functions: (string[] | null)[] }, name: string) => {
+  const found = v.nodes.find((n) => n.name.toLowerCase() === name)!;
+  return { ...found, functions: v.functions[found.id] };
+};
 
 describe('dependencies.view', () => {
   test('a missing dependency: not found, its problem counted up to the root, the function the parent imports from it', async () => {
@@ -71,6 +79,8 @@ describe('dependencies.view', () => {
   test('a file not in the open report is refused in words', async () => {
     const { id } = await open(fixturePath('delay-load', 'x86'));
     await assert.rejects(service.request('dependencies.view', { id, file: '/elsewhere.dll', host: 'x86' }), (e: ApiError) => e.code === 'not-found' && /not part of this report/.test(e.message));
+    const file = fixturePath('delay-load', 'x86');
+    await assert.rejects(service.request('dependencies.functions', { id, file, host: 'x86', node: 999 }), (e: ApiError) => e.code === 'not-found' && /no node 999/.test(e.message));
   });
 });
 

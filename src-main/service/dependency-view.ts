@@ -96,9 +96,16 @@ function ownProblem(node: TreeNode, repeated: boolean): string | null {
   return parts.length ? parts.join('; ') : null;
 }
 
+/** A tree flattened in pre-order, with what each node's parent imports from it (sent one node at a time). */
+export interface FlatTree {
+  nodes: DependencyViewNode[];
+  functions: (string[] | null)[];
+}
+
 /** Flattens a tree in pre-order, marks problems and counts them up to the root, links repeats to their first occurrence. */
-export function flattenTree(report: FileReport, tree: TreeNode, modules: ModuleCache): DependencyViewNode[] {
+export function flattenTree(report: FileReport, tree: TreeNode, modules: ModuleCache): FlatTree {
   const nodes: DependencyViewNode[] = [];
+  const functions: (string[] | null)[] = [];
   const first = new Map<string, number>();
   const lists = new ImportLists(report, modules);
   const walk = (node: TreeNode, parent: TreeNode | null, parentId: number | null, depth: number): number => {
@@ -107,20 +114,22 @@ export function flattenTree(report: FileReport, tree: TreeNode, modules: ModuleC
     const repeated = node.repeated === true || (first.has(key) && parent !== null);
     if (!first.has(key)) first.set(key, id);
     const problem = ownProblem(node, repeated);
+    const imported = parent ? importedFunctions(node, lists.of(parent, parentId === 0)) : null;
     const view: DependencyViewNode = {
       id, parent: parentId, depth, name: node.name, path: node.path, strategy: node.strategy, howFound: howFound(node),
       machine: node.machine, apiSetTarget: node.apiSetTarget ?? null, delayLoad: node.delayLoad === true,
       firstId: repeated ? (first.get(key) ?? null) : null, error: node.error ?? null, skipped: node.skipped ?? [],
       problem, severity: problem ? (node.delayLoad ? 'warning' : 'error') : null, problemsBelow: problem ? 1 : 0,
       childCount: node.children.length,
-      functions: parent ? importedFunctions(node, lists.of(parent, parentId === 0)) : null, missingFunctions: missingFunctions(node),
+      functionCount: imported?.length ?? null, missingFunctions: missingFunctions(node),
     };
     nodes.push(view);
+    functions.push(imported);
     for (const child of node.children) view.problemsBelow += nodes[walk(child, node, id, depth + 1)]!.problemsBelow;
     return id;
   };
   walk(tree, null, null, 0);
-  return nodes;
+  return { nodes, functions };
 }
 
 /** One row per module (first occurrence), with every problem its nodes have. */
@@ -156,12 +165,13 @@ export function searchOrder(report: FileReport, host: HostArch, index: Directory
   return searchLocations(context, dirs, report.file).map((location) => ({ dir: location.dir, where: HOW_FOUND[location.strategy] ?? location.strategy }));
 }
 
-/** The Dependencies tab's view of one file for one host. */
-export function dependencyView(report: FileReport, host: HostArch, caches: { modules: ModuleCache; index: DirectoryIndex }, details: ModuleCache): DependencyView {
+/** The Dependencies tab's view of one file for one host, and the functions per node it leaves out. */
+export function dependencyView(report: FileReport, host: HostArch, caches: { modules: ModuleCache; index: DirectoryIndex }, details: ModuleCache): { view: DependencyView; functions: FlatTree['functions'] } {
   const tree = report.dependencies[host];
-  const nodes = tree ? flattenTree(report, tree, caches.modules) : [];
-  return {
+  const { nodes, functions } = tree ? flattenTree(report, tree, caches.modules) : { nodes: [], functions: [] };
+  const view: DependencyView = {
     file: report.file, host, nodes, modules: moduleRows(nodes, details, report.summary?.fileVersion ?? null),
     searchOrder: searchOrder(report, host, caches.index), ...verdictLine(report, host),
   };
+  return { view, functions };
 }

@@ -101,6 +101,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'settings.get': async () => this.settings.get(),
     'settings.update': async ({ triage }) => this.settings.updateTriage(checkLoadContext(this.settings.get().triage, triage)),
     'dependencies.view': async (args) => this.dependencies.view(this.document(args.id), args),
+    'dependencies.functions': async (args) => this.dependencies.functions(this.document(args.id), args),
     'dependencies.whoExports': async (args) => this.dependencies.whoExports(this.document(args.id), args),
     'recent.clear': async () => this.settings.clearRecent(),
     'agents.status': async () => ({

@@ -65,6 +65,20 @@ export function expandToProblems(): void {
   set({ expanded: new Set([0, ...view.nodes.filter(withProblems).map((n) => n.id)]), selectedNode: first?.id ?? 0 });
 }
 
+/** Fetches the functions of the node shown, unless they are there already. */
+export async function loadFunctions(opened: OpenDocument, file: string, host: Host, node: number): Promise<void> {
+  const key = viewKey(opened, file, host);
+  const current = dependenciesStore.getState().functions;
+  if (current && current.key === key && current.node === node) return;
+  try {
+    const { functions } = await connectedClient().request('dependencies.functions', { id: opened.id, file, host, node });
+    const state = dependenciesStore.getState();
+    if (state.key === key && state.selectedNode === node) set({ functions: { key, node, list: functions } });
+  } catch (error) {
+    set({ error: (error as Error).message });
+  }
+}
+
 export function setProblemsOnly(problemsOnly: boolean): void {
   set({ problemsOnly });
 }

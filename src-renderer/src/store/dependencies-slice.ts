@@ -20,6 +20,8 @@ export interface DependenciesState {
   whoExports: WhoExports | null;
   searching: boolean;
   searchError: string | null;
+  /** What the selected node's parent imports from it, fetched when it is selected. */
+  functions: { key: string; node: number; list: string[] } | null;
   /** A load context change being applied (saved, then the file triaged again). */
   applying: boolean;
   contextError: string | null;
@@ -27,7 +29,7 @@ export interface DependenciesState {
 
 export const dependenciesStore = create<DependenciesState>()(() => ({
   key: null, host: null, view: null, loading: false, error: null, expanded: new Set([0]), selectedNode: 0,
-  problemsOnly: false, whoExports: null, searching: false, searchError: null, applying: false, contextError: null,
+  problemsOnly: false, functions: null, whoExports: null, searching: false, searchError: null, applying: false, contextError: null,
 }));
 
 export const useDependencies = <T,>(pick: (s: DependenciesState) => T): T => dependenciesStore(pick);

@@ -63,7 +63,7 @@ export function DependenciesPanel({ opened, report }: WorkspacePanelProps) {
         <>
           <div className="dep-main">
             <DependencyTree view={current} />
-            <NodeDetails view={current} id={selected} />
+            <NodeDetails opened={opened} view={current} id={selected} />
           </div>
           <ModuleList view={current} />
           <WhoExportsSearch opened={opened} file={report.file} host={host} />

@@ -1,10 +1,21 @@
-import type { DependencyView } from '../../../../src-main/contract/api-contract.ts';
-import { revealNode } from '../../store/dependencies-actions.ts';
+import { useEffect } from 'react';
+import type { DependencyView, OpenDocument } from '../../../../src-main/contract/api-contract.ts';
+import { loadFunctions, revealNode } from '../../store/dependencies-actions.ts';
+import { useDependencies } from '../../store/dependencies-slice.ts';
+
+interface NodeDetailsProps {
+  opened: OpenDocument;
+  view: DependencyView;
+  id: number;
+}
 
 /** The selected module: how it was found or why not, the copies passed over, the functions its parent imports. */
-export function NodeDetails({ view, id }: { view: DependencyView; id: number }) {
+export function NodeDetails({ opened, view, id }: NodeDetailsProps) {
   const node = view.nodes[id];
+  const fetched = useDependencies((s) => s.functions);
+  useEffect(() => { if (node?.functionCount) void loadFunctions(opened, view.file, view.host, id); }, [opened, view.file, view.host, id, node?.functionCount]);
   if (!node) return null;
+  const functions = node.functionCount === null ? null : node.functionCount === 0 ? [] : fetched?.node === id && fetched.key === `${opened.id}|${view.file}|${view.host}` ? fetched.list : undefined;
   const parent = node.parent !== null ? view.nodes[node.parent] : null;
   const missing = Object.keys(node.missingFunctions).length;
   return (
@@ -40,12 +51,13 @@ export function NodeDetails({ view, id }: { view: DependencyView; id: number }) 
           </table>
         </>
       )}
-      {node.functions && parent && (
+      {node.functionCount !== null && parent && (
         <>
-          <h4>Imported by {parent.name}{node.delayLoad ? ' (delay-load)' : ''}: {node.functions.length} function{node.functions.length === 1 ? '' : 's'}{missing ? `, ${missing} missing` : ''}</h4>
-          {node.functions.length === 0 && <p className="muted small">None directly: reached through a forwarder or an API set.</p>}
+          <h4>Imported by {parent.name}{node.delayLoad ? ' (delay-load)' : ''}: {node.functionCount} function{node.functionCount === 1 ? '' : 's'}{missing ? `, ${missing} missing` : ''}</h4>
+          {node.functionCount === 0 && <p className="muted small">None directly: reached through a forwarder or an API set.</p>}
+          {functions === undefined && <p className="muted small" role="status">Reading the imports…</p>}
           <ul className="functions" aria-label={`Functions ${parent.name} imports from ${node.name}`}>
-            {node.functions.map((f, i) => {
+            {(functions ?? []).map((f, i) => {
               const why = node.missingFunctions[f];
               return (
                 <li key={`${f}-${i}`} className={why ? 'missing' : undefined}>

@@ -6,7 +6,7 @@ import { visibleRows } from './tree-rows.ts';
 function node(id: number, parent: number | null, childCount: number): DependencyViewNode {
   return {
     id, parent, depth: 0, name: `n${id}`, path: null, strategy: 'root', howFound: '', machine: null, apiSetTarget: null, delayLoad: false,
-    firstId: null, error: null, skipped: [], problem: null, severity: null, problemsBelow: 0, childCount, functions: null, missingFunctions: {},
+    firstId: null, error: null, skipped: [], problem: null, severity: null, problemsBelow: 0, childCount, functionCount: null, missingFunctions: {},
   };
 }
 
