@@ -48,6 +48,16 @@ test('a missing dependency: expand the tree by keyboard to the missing module an
   await expect(page.getByTestId('dependency-verdict')).toContainText('32-bit DLL cannot load into a 64-bit process');
 });
 
+test('a missing function: "Expand to problems" selects the module that lacks it, and the function is marked with why', async ({ page, served }) => {
+  await openApp(page, served);
+  await openDependencies(page, fixtureDll('needs-missing-ordinal', 'x86'));
+  await page.getByRole('button', { name: 'Expand to problems' }).click();
+  await expect(treeItem(page, 'forward-target.dll')).toHaveAttribute('aria-selected', 'true');
+  const functions = page.getByRole('list', { name: 'Functions needs-missing-ordinal.dll imports from forward-target.dll' });
+  await expect(functions.getByRole('listitem').filter({ hasText: 'ordinal 99' })).toHaveText('ordinal 99 missing: forward-target.dll does not export it');
+  await expect(page.getByRole('region', { name: 'Module details' })).toContainText('1 function, 1 missing');
+});
+
 test('delay-loaded modules are marked, and a module met again is a link to its first occurrence (Enter follows it)', async ({ page, served }) => {
   await openApp(page, served);
   await openDependencies(page, fixtureDll('delay-load', 'x86'));
