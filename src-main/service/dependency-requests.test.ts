@@ -7,6 +7,7 @@ import { fixtureDir, fixturePath } from '../test-support/fixtures.ts';
 import { ApiError, type DependencyView } from '../contract/api-contract.ts';
 import type { HostArch } from '../resolver/load-context.ts';
 import { SessionService } from './session-service.ts';
+import { libFor, simpleDll } from '../resolver/test-support/scenarios.ts';
 
 // The real service with its triage worker, on the fixture DLLs; settings in memory.
 const service = new SessionService({ host: 'in-process', configDir: null });
@@ -69,6 +70,18 @@ describe('dependencies.view', () => {
     assert.ok(repeats.length > 0, 'kernel32 under delay-target.dll repeats the root\'s');
     for (const repeat of repeats) assert.equal(v.nodes[repeat.firstId!]!.name.toLowerCase(), repeat.name.toLowerCase());
     assert.equal(new Set(v.modules.map((m) => m.name.toLowerCase())).size, v.modules.length, 'one row per module');
+  });
+
+  test('a cycle (a.dll ↔ b.dll) is shown once: the way back to the root is a repeat linking to it', async () => {
+    const dir = join(scratch, 'cycle');
+    const libA = libFor('x64', join(dir, 'libs'), 'cyca.dll', ['AFn']);
+    const libB = libFor('x64', join(dir, 'libs'), 'cycb.dll', ['BFn']);
+    simpleDll('x64', join(dir, 'cycb.dll'), ['BFn'], [{ lib: libA, names: ['AFn'] }]);
+    const v = await view(simpleDll('x64', join(dir, 'cyca.dll'), ['AFn'], [{ lib: libB, names: ['BFn'] }]), 'x64');
+    const back = v.nodes.find((n) => n.name.toLowerCase() === 'cyca.dll' && n.parent !== null)!;
+    assert.equal(back.firstId, 0);
+    assert.equal(back.childCount, 0);
+    assert.deepEqual(v.functions[back.id], ['AFn'], 'the functions of the way back are still listed');
   });
 
   test('the version of each module in the list comes from its version resource', async () => {
@@ -143,6 +156,14 @@ describe('the load context', () => {
       assert.ok(found.modulesSearched >= 3, `searched ${found.modulesSearched} modules`);
       const v = await view(fixturePath('ordinals-and-forwarders', 'x86'));
       assert.ok(v.nodes.some((n) => n.howFound === 'KnownDLL'), 'kernel32 is found as a KnownDLL');
+      const apiSetRoot = simpleDll('x64', join(scratch, 'apiset', 'root.dll'), [], [{ lib: libFor('x64', join(scratch, 'apiset-libs'), 'api-ms-win-core-synch-l1-2-0.dll', ['Sleep']), names: ['Sleep'] }]);
+      const api = await view(apiSetRoot, 'x64');
+      const apiNode = node(api, 'api-ms-win-core-synch-l1-2-0.dll');
+      assert.match(apiNode.howFound, /^API set → \w+\.dll$/);
+      assert.deepEqual(apiNode.functions, ['Sleep']);
+      const sleep = await service.request('dependencies.whoExports', { ...(await open(apiSetRoot)), host: 'x64', query: 'Sleep' });
+      const host = sleep.hits.find((h) => h.name === 'Sleep' && h.reachedAs.includes('api-ms-win-core-synch-l1-2-0.dll'));
+      assert.ok(host, `the API set's host DLL exports Sleep: ${JSON.stringify(sleep.hits.map((h) => [h.module, h.name, h.reachedAs]))}`);
     } finally {
       await service.request('settings.update', { triage: { windowsDir: null } });
     }
