@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { saveTriageSettings } from '../store/actions.ts';
 import { useTriageSettings } from '../store/store.ts';
+import { loadContextExtras } from './dependencies/load-context-words.ts';
 
 /** Where the loader is assumed to look: a Windows folder for system DLLs, the hosts, the real loader. */
 export function LoadContextPanel() {
@@ -15,7 +16,7 @@ export function LoadContextPanel() {
   };
   return (
     <details className="load-context">
-      <summary>Load context: {settings.windowsDir ? `Windows folder ${settings.windowsDir}` : 'no Windows folder (system DLLs are not checked)'}{settings.realLoader ? '; real loader on' : ''}</summary>
+      <summary>Load context: {settings.windowsDir ? `Windows folder ${settings.windowsDir}` : 'no Windows folder (system DLLs are not checked)'}{loadContextExtras(settings)}{settings.realLoader ? '; real loader on' : ''}</summary>
       <form onSubmit={onSubmit}>
         <label htmlFor="windows-dir">Windows folder (a C:\Windows copy, or a Wine prefix's drive_c/windows)</label>
         <div className="row">
