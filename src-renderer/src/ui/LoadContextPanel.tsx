@@ -12,7 +12,8 @@ export function LoadContextPanel() {
   if (!settings) return null;
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
-    void saveTriageSettings({ windowsDir: windowsDir.trim() || null }).then(() => setStatus('Saved.'));
+    // The service checks the folder as `thunk triage --windows-dir` does and says what is wrong.
+    void saveTriageSettings({ windowsDir: windowsDir.trim() || null }).then(() => setStatus('Saved.'), (error: Error) => setStatus(error.message));
   };
   return (
     <details className="load-context">
@@ -24,7 +25,7 @@ export function LoadContextPanel() {
           <button type="submit">Save</button>
         </div>
         <label className="check">
-          <input type="checkbox" checked={settings.realLoader} onChange={(e) => void saveTriageSettings({ realLoader: e.target.checked })} />
+          <input type="checkbox" checked={settings.realLoader} onChange={(e) => void saveTriageSettings({ realLoader: e.target.checked }).catch((error: Error) => setStatus(error.message))} />
           Also load each DLL for real in a helper process of its bitness (under Wine on Linux)
         </label>
         <span role="status" className="muted">{status}</span>
