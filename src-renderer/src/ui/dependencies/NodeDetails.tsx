@@ -19,7 +19,7 @@ export function NodeDetails({ opened, view, id }: NodeDetailsProps) {
   const parent = node.parent !== null ? view.nodes[node.parent] : null;
   const missing = Object.keys(node.missingFunctions).length;
   return (
-    <section className="node-details" aria-label="Module details" data-testid="node-details">
+    <section className="node-details" aria-label="Module details" data-testid="node-details" tabIndex={0}>
       <h3>{node.name}</h3>
       <dl>
         <dt>Found</dt><dd className={node.strategy === 'not-found' ? 'fail-text' : undefined}>{node.howFound}</dd>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { OpenDocument } from '../../../../src-main/contract/api-contract.ts';
-import { searchExports } from '../../store/dependencies-actions.ts';
+import { revealNode, searchExports } from '../../store/dependencies-actions.ts';
 import { useDependencies, type Host } from '../../store/dependencies-slice.ts';
 
 /** "Who exports this?": a name searched across every module of the tree, forwarders followed. */
@@ -9,6 +9,8 @@ export function WhoExportsSearch({ opened, file, host }: { opened: OpenDocument;
   const result = useDependencies((s) => s.whoExports);
   const searching = useDependencies((s) => s.searching);
   const error = useDependencies((s) => s.searchError);
+  const nodes = useDependencies((s) => s.view?.nodes);
+  const nodeOf = (path: string): number | undefined => nodes?.find((n) => n.path === path)?.id;
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
     void searchExports(opened, file, host, query);
@@ -33,7 +35,10 @@ export function WhoExportsSearch({ opened, file, host }: { opened: OpenDocument;
               <tbody>
                 {result.hits.map((hit) => (
                   <tr key={`${hit.path}|${hit.ordinal}`}>
-                    <td>{hit.module}{hit.reachedAs.length > 0 && <span className="muted small"> (as {hit.reachedAs.join(', ')})</span>}</td>
+                    <td>
+                      {nodeOf(hit.path) === undefined ? hit.module : <button type="button" className="link" title="Show in the tree" onClick={() => revealNode(nodeOf(hit.path)!)}>{hit.module}</button>}
+                      {hit.reachedAs.length > 0 && <span className="muted small"> (as {hit.reachedAs.join(', ')})</span>}
+                    </td>
                     <td>{hit.ordinal}</td>
                     <td className="mono">{hit.name}</td>
                     <td className="mono">{hit.chain.length ? hit.chain.join(' → ') : <span className="muted">its own code</span>}{hit.broken && <span className="fail-text"> — {hit.broken}</span>}</td>
