@@ -1,12 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, openApp, ROOT } from './support/browser-host-fixture.ts';
 import { fixtureDll } from './support/fixture-files.ts';
 import { saveScreens } from './support/screens.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
-
-const WINE_DLLS = { system32: '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows', syswow64: '/usr/lib/i386-linux-gnu/wine/i386-windows' };
+import { WINE_DLLS, wineWindowsDir } from '../src-main/resolver/test-support/build-fixture.ts';
 
 /** Opens a file by its path (not dropped: an upload is analysed without the DLLs beside it) and shows the Dependencies tab. */
 async function openDependencies(page: Page, path: string): Promise<void> {
@@ -98,10 +97,8 @@ test('the load context: a folder that does not exist is refused in words; an ext
 });
 
 test('who exports this: HeapAlloc through a forwarder into a Wine Windows folder; the tree of a Windows DLL', async ({ page, served }) => {
-  test.skip(!existsSync(WINE_DLLS.system32) || !existsSync(WINE_DLLS.syswow64), 'Wine\'s DLL folders are absent (Debian\'s wine64 and wine32 packages)');
-  const windows = join(served.home, 'windows');
-  mkdirSync(windows);
-  for (const [name, target] of Object.entries(WINE_DLLS)) symlinkSync(target, join(windows, name));
+  test.skip(!existsSync(WINE_DLLS.x64) || !existsSync(WINE_DLLS.x86), 'Wine\'s DLL folders are absent (Debian\'s wine64 and wine32 packages)');
+  const windows = wineWindowsDir(served.home);
   await openApp(page, served);
   await openDependencies(page, fixtureDll('ordinals-and-forwarders', 'x86'));
   const context = page.getByRole('form', { name: 'Load context' });

@@ -2,18 +2,18 @@
 // "Expand all" to the whole tree painted for node.exe (or Wine's ieframe.dll), the time to the
 // tree's first paint after opening the tab, and the longest main-thread task meanwhile.
 import type { Page } from '@playwright/test';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../e2e/support/browser-host-fixture.ts';
+import { WINE_DLLS, wineWindowsDir } from '../src-main/resolver/test-support/build-fixture.ts';
 
-const WINE_DLLS = { system32: '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows', syswow64: '/usr/lib/i386-linux-gnu/wine/i386-windows' };
 const ROUNDS = 5;
 
 function target(): string | null {
   const nodeExe = join(ROOT, 'build', 'agents', 'win32-x64', 'node.exe');
   if (existsSync(nodeExe)) return nodeExe;
-  const ieframe = join(WINE_DLLS.system32, 'ieframe.dll');
+  const ieframe = join(WINE_DLLS.x64, 'ieframe.dll');
   return existsSync(ieframe) ? ieframe : null;
 }
 
@@ -33,15 +33,13 @@ async function timeUntil(page: Page, buttonName: string, done: string): Promise<
 
 export async function benchDependencies(page: Page): Promise<void> {
   const file = target();
-  if (!file || !existsSync(WINE_DLLS.system32) || !existsSync(WINE_DLLS.syswow64)) {
+  if (!file || !existsSync(WINE_DLLS.x64) || !existsSync(WINE_DLLS.x86)) {
     console.log('\n(Dependencies: no node.exe staged and no Wine DLL folders: skipped; run npm run stage:agents or install wine64 and wine32)');
     return;
   }
   const scratch = mkdtempSync(join(tmpdir(), 'thunk-bench-deps-'));
   try {
-    const windows = join(scratch, 'windows');
-    mkdirSync(windows);
-    for (const [name, dir] of Object.entries(WINE_DLLS)) symlinkSync(dir, join(windows, name));
+    const windows = wineWindowsDir(scratch);
     await page.getByRole('textbox', { name: /type a path/ }).fill(file);
     await page.keyboard.press('Enter');
     await page.getByRole('tab', { name: 'Dependencies' }).click();

@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fixtureDir, fixturePath } from '../test-support/fixtures.ts';
@@ -8,6 +8,7 @@ import { ApiError, type DependencyView } from '../contract/api-contract.ts';
 import type { HostArch } from '../resolver/load-context.ts';
 import { SessionService } from './session-service.ts';
 import { libFor, simpleDll } from '../resolver/test-support/scenarios.ts';
+import { WINE_DLLS, wineWindowsDir } from '../resolver/test-support/build-fixture.ts';
 
 // The real service with its triage worker, on the fixture DLLs; settings in memory.
 const service = new SessionService({ host: 'in-process', configDir: null });
@@ -141,11 +142,8 @@ describe('the load context', () => {
     }
   });
 
-  const wine = { system32: '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows', syswow64: '/usr/lib/i386-linux-gnu/wine/i386-windows' };
-  test('with a Wine Windows folder, HeapAlloc is followed through kernel32 to ntdll', { skip: !existsSync(wine.system32) || !existsSync(wine.syswow64) ? 'Wine\'s DLL folders are absent (Debian\'s wine64 and wine32 packages)' : false }, async () => {
-    const windows = join(scratch, 'windows');
-    mkdirSync(windows);
-    for (const [name, target] of Object.entries(wine)) symlinkSync(target, join(windows, name));
+  test('with a Wine Windows folder, HeapAlloc is followed through kernel32 to ntdll', { skip: !existsSync(WINE_DLLS.x64) || !existsSync(WINE_DLLS.x86) ? 'Wine\'s DLL folders are absent (Debian\'s wine64 and wine32 packages)' : false }, async () => {
+    const windows = wineWindowsDir(scratch);
     await service.request('settings.update', { triage: { windowsDir: windows } });
     try {
       const opened = await open(fixturePath('ordinals-and-forwarders', 'x86'));
