@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServe, ROOT } from '../e2e/support/browser-host-fixture.ts';
 import { benchExports } from './bench-ui-exports.ts';
+import { benchDependencies } from './bench-ui-dependencies.ts';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const ROUNDS = 5;
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
       console.log(`| ${label} | ${ui.toFixed(0)} ms (first ${runs[0]!.uiMs.toFixed(0)}) | ${analysis} ms | ${(ui - analysis).toFixed(0)} ms | ${median(cli).toFixed(0)} ms |`);
     }
     await benchExports(page);
+    await benchDependencies(page);
+    await page.keyboard.press('Escape');
     const folder = await longestTaskDuringFolder(page);
     console.log(folder ? `\nFolder ${FOLDER}: ${folder.files} files triaged in ${folder.totalMs} ms; longest main-thread task in the page ${folder.longestMs.toFixed(0)} ms (0 = none over 50 ms)` : `\n(${FOLDER} is absent: no folder run; install wine64)`);
   } finally {

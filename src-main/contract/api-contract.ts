@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { FileReport, ReportDocument } from '../report/report-document.ts';
 import { EXPORTS_AND_HEADERS_REQUESTS } from './exports-headers-contract.ts';
+import { DEPENDENCY_REQUESTS, loadContextSettingsShape } from './dependencies-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 1;
@@ -17,6 +18,7 @@ export const triageSettingsSchema = z.object({
   applicationDir: z.string().nullable(),
   searchDirs: z.array(z.string()),
   realLoader: z.boolean(),
+  ...loadContextSettingsShape,
 });
 export type TriageSettings = z.infer<typeof triageSettingsSchema>;
 
@@ -89,6 +91,7 @@ export const REQUESTS = {
   'recent.clear': { args: z.object({}), result: settingsSchema },
   'agents.status': { args: z.object({}), result: agentStatusSchema },
   ...EXPORTS_AND_HEADERS_REQUESTS,
+  ...DEPENDENCY_REQUESTS,
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -152,3 +155,4 @@ export function parseArgs<N extends RequestName>(name: N, args: unknown): Reques
 
 export type { FileReport, ReportDocument };
 export type { ExportRow, ExportsResult, ForwarderTarget, HeadersResult, FlagWord } from './exports-headers-contract.ts';
+export { loadMethodSchema, searchFlagSchema, type DependencyView, type DependencyViewNode, type ModuleRow, type ExportHit, type WhoExports } from './dependencies-contract.ts';

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { NotPeError, parsePeFile } from '../pe/parse-pe.ts';
+import { NotPeError, parsePeFile, type ParseOptions } from '../pe/parse-pe.ts';
 import type { PeImage } from '../pe/pe-image.ts';
 import { ModuleCache, type ParsedModule } from '../resolver/module-cache.ts';
 import { DirectoryIndex } from '../resolver/directory-index.ts';
@@ -18,9 +18,9 @@ function stamp(path: string): string | null {
   }
 }
 
-function parseModule(path: string): ParsedModule {
+function parseModule(path: string, options: ParseOptions): ParsedModule {
   try {
-    return { image: parsePeFile(path, { details: false, entropy: false }), error: null };
+    return { image: parsePeFile(path, options), error: null };
   } catch (error) {
     return { image: null, error: (error as Error).message, notPe: error instanceof NotPeError };
   }
@@ -33,7 +33,8 @@ function parseModule(path: string): ParsedModule {
 export class SessionModuleCache extends ModuleCache {
   private readonly entries = new Map<string, { stamp: string | null; parsed: ParsedModule }>();
 
-  constructor(private readonly limit = SESSION_MODULE_LIMIT) {
+  /** `parseOptions`: the resolver needs no details; views that show versions ask for them. */
+  constructor(private readonly limit = SESSION_MODULE_LIMIT, private readonly parseOptions: ParseOptions = { details: false, entropy: false }) {
     super();
   }
 
@@ -42,7 +43,7 @@ export class SessionModuleCache extends ModuleCache {
     const current = stamp(key);
     const hit = this.entries.get(key);
     if (hit && hit.stamp === current) return this.touch(key, hit).parsed;
-    return this.touch(key, { stamp: current, parsed: parseModule(key) }).parsed;
+    return this.touch(key, { stamp: current, parsed: parseModule(key, this.parseOptions) }).parsed;
   }
 
   override put(path: string, image: PeImage): void {

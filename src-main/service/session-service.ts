@@ -14,6 +14,8 @@ import { TriageCancelledError, TriageRunner } from './triage-runner.ts';
 import { SettingsStore, defaultConfigDir } from './settings-store.ts';
 import { exportReport, type ExportedReport } from './report-export.ts';
 import { ExportsAndHeaders } from './exports-and-headers.ts';
+import { DependencyRequests } from './dependency-requests.ts';
+import { checkLoadContext } from './load-context-settings.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -45,6 +47,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private supervisor: Supervisor | null = null;
   private readonly transientRoots: string[] = [];
   private readonly exportsAndHeaders = new ExportsAndHeaders();
+  private readonly dependencies = new DependencyRequests();
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
@@ -98,7 +101,10 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
       throw new ApiError('unsupported', 'PDF export needs the desktop app; in a browser, export HTML and print it to PDF.');
     },
     'settings.get': async () => this.settings.get(),
-    'settings.update': async ({ triage }) => this.settings.updateTriage(triage),
+    'settings.update': async ({ triage }) => this.settings.updateTriage(checkLoadContext(this.settings.get().triage, triage)),
+    'dependencies.view': async (args) => this.dependencies.view(this.document(args.id), args),
+    'dependencies.functions': async (args) => this.dependencies.functions(this.document(args.id), args),
+    'dependencies.whoExports': async (args) => this.dependencies.whoExports(this.document(args.id), args),
     'recent.clear': async () => this.settings.clearRecent(),
     'agents.status': async () => ({
       agents: (this.supervisor?.status().agents ?? []).map((a) => ({ arch: a.arch, state: a.state, runtime: a.runtime, crashes: a.crashes, starts: a.starts })),

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import type { TriageSettings } from '../contract/api-contract.ts';
 import type { TriageOptions } from '../triage/analyse-file.ts';
 import { createSessionCaches } from './session-caches.ts';
+import { loadContextOptions } from './load-context-settings.ts';
 import { fileIdentitySync } from './file-identity.ts';
 import { triageDocument } from './triage-document.ts';
 import type { TriageRunMessage, TriageWorkerMessage } from './triage-worker-protocol.ts';
@@ -14,10 +15,10 @@ class Cancelled extends Error {}
 
 function optionsFrom(settings: TriageSettings): TriageOptions {
   return {
-    hosts: settings.hosts,
     windowsDir: settings.windowsDir ?? undefined,
     applicationDir: settings.applicationDir ?? undefined,
     searchDirs: settings.searchDirs,
+    ...loadContextOptions(settings),
     caches,
   };
 }

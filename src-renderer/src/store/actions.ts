@@ -130,3 +130,8 @@ function printHtml(html: string): void {
   const win = window.open(url, '_blank');
   win?.addEventListener('load', () => win.print(), { once: true });
 }
+
+/** The connected client, for the actions of each feature (their own files beside this one). */
+export function connectedClient(): ClientApi {
+  return api;
+}

@@ -3,6 +3,7 @@ import type { FileIdentity, FileReport, OpenDocument } from '../../../../src-mai
 import { OverviewPanel } from './OverviewPanel.tsx';
 import { ExportsPanel } from '../exports/ExportsPanel.tsx';
 import { HeadersPanel } from '../headers/HeadersPanel.tsx';
+import { DependenciesPanel } from '../dependencies/DependenciesPanel.tsx';
 
 /** What every tab panel gets: the open set, the file shown, and that file's identity. */
 export interface WorkspacePanelProps {
@@ -22,6 +23,7 @@ export interface WorkspaceTab {
 /** The tabs of one file's workspace, in order; each feature adds its own line. */
 export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'overview', label: 'Overview', analysedOnly: false, Panel: OverviewPanel },
+  { id: 'dependencies', label: 'Dependencies', analysedOnly: true, Panel: DependenciesPanel },
   { id: 'exports', label: 'Exports', analysedOnly: true, Panel: ExportsPanel },
   { id: 'headers', label: 'Headers', analysedOnly: true, Panel: HeadersPanel },
 ];
