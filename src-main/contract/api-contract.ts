@@ -3,6 +3,7 @@
 // Electron: IPC). Runs anywhere: no Node or Electron imports, so the renderer may import it.
 import { z } from 'zod';
 import type { FileReport, ReportDocument } from '../report/report-document.ts';
+import { FOLDER_EVENTS, FOLDER_REQUESTS } from './folder-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 1;
@@ -87,11 +88,14 @@ export const REQUESTS = {
   'settings.update': { args: z.object({ triage: triageSettingsSchema.partial() }), result: settingsSchema },
   'recent.clear': { args: z.object({}), result: settingsSchema },
   'agents.status': { args: z.object({}), result: agentStatusSchema },
+  ...FOLDER_REQUESTS,
+  /** One file of an open folder table, as its own open document (the file view and its export). */
+  'folder.file': { args: z.object({ id: z.string(), index: z.number().int().min(0) }), result: openDocumentSchema },
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
 export type RequestArgs<N extends RequestName> = z.infer<(typeof REQUESTS)[N]['args']>;
-export type RequestResult<N extends RequestName> = N extends 'triage.open' ? OpenDocument : z.infer<(typeof REQUESTS)[N]['result']>;
+export type RequestResult<N extends RequestName> = N extends 'triage.open' | 'folder.file' ? OpenDocument : z.infer<(typeof REQUESTS)[N]['result']>;
 
 /** Every event the service pushes to its clients. */
 export const EVENTS = {
@@ -102,6 +106,7 @@ export const EVENTS = {
   'breaker.change': z.object({ dll: z.string(), state: z.string() }),
   /** Electron: files to open from File > Open, the command line, or a second launch. */
   'app.open': z.object({ paths: z.array(z.string()).min(1) }),
+  ...FOLDER_EVENTS,
 } as const;
 
 export type EventName = keyof typeof EVENTS;

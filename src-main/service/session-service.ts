@@ -6,13 +6,14 @@ import {
   type EventName, type EventPayload, type OpenDocument, type ReportFormat, type RequestArgs, type RequestName, type RequestResult,
 } from '../contract/api-contract.ts';
 import { Supervisor } from '../agent/supervisor.ts';
-import type { FileReport } from '../report/report-document.ts';
 import { crashSummary } from '../agent/outcome.ts';
 import { checkWithRealLoader } from '../triage/real-loader-check.ts';
 import { VERSION } from '../cli/version.ts';
 import { TriageCancelledError, TriageRunner } from './triage-runner.ts';
 import { SettingsStore, defaultConfigDir } from './settings-store.ts';
 import { exportReport, type ExportedReport } from './report-export.ts';
+import { withoutLists } from './view-copy.ts';
+import { FolderSession } from './folder-session.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -43,6 +44,10 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private readonly jobs = new Map<string, AbortController>();
   private supervisor: Supervisor | null = null;
   private readonly transientRoots: string[] = [];
+  private readonly folders = new FolderSession({
+    runner: this.runner, jobs: this.jobs, settings: () => this.settings, keep: (d) => this.keep(d), document: (id) => this.document(id),
+    emit: (name, payload) => this.emitEvent(name, payload), agents: () => this.agents(), isTransient: (path) => this.isTransient(path),
+  });
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
@@ -101,6 +106,10 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'agents.status': async () => ({
       agents: (this.supervisor?.status().agents ?? []).map((a) => ({ arch: a.arch, state: a.state, runtime: a.runtime, crashes: a.crashes, starts: a.starts })),
     }),
+    'paths.kind': async ({ paths }) => this.folders.kind(paths),
+    'folder.open': (args) => this.folders.open(args),
+    'folder.file': (args) => this.folders.file(args),
+    'compare.open': (args) => this.folders.compare(args),
   };
 
   private async open({ jobId, paths }: RequestArgs<'triage.open'>): Promise<OpenDocument> {
@@ -155,11 +164,6 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private emitEvent<N extends EventName>(name: N, payload: EventPayload<N>): void {
     this.emit('event', { name, payload } as ServiceEvent);
   }
-}
-
-/** The view's copy of a report: what the screens show, without the long lists and the trees. */
-function withoutLists(report: FileReport): FileReport {
-  return { ...report, exports: [], imports: [], delayImports: [], dependencies: {} };
 }
 
 function toApiError(error: unknown): ApiError {

@@ -32,7 +32,7 @@ function render(flags: CompareFlags, comparison: ReturnType<typeof compareReport
 function runCompare(a: string, b: string, flags: CompareFlags): number {
   requireFile(a);
   requireFile(b);
-  const options = { ...triageOptions(flags), caches: createCaches() };
+  const options = { ...triageOptions({ ...flags, minSeverity: 'info' }), caches: createCaches() };
   const reports = [analyseFile(a, options), analyseFile(b, options)];
   const unusable = reports.filter((r) => r.status === 'unreadable' || r.status === 'not-pe');
   for (const report of unusable) process.stderr.write(`thunk compare: cannot compare ${report.file}: ${report.error ?? report.status}\n`);
