@@ -154,3 +154,5 @@ export function parseArgs<N extends RequestName>(name: N, args: unknown): Reques
 }
 
 export type { FileReport, ReportDocument };
+export type { FolderRow, FolderOpened } from './folder-contract.ts';
+export type { Comparison } from '../compare/compare-reports.ts';

@@ -5,6 +5,8 @@ import { useOpened } from '../store/store.ts';
 import { ExportPanel } from './ExportPanel.tsx';
 import { WorkspaceTabs } from './workspace/WorkspaceTabs.tsx';
 import { fails, headline } from './verdict-words.ts';
+import { BackToFolder } from './folder/BackToFolder.tsx';
+import { leaveFile } from '../store/folder-actions.ts';
 
 /** For a folder: how many files fail, and a picker listing those first. */
 function FilePicker({ results, selected }: { results: FileReport[]; selected: number }) {
@@ -27,7 +29,7 @@ export function TriageView() {
   const { opened, selected } = useOpened();
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape' && !(e.target instanceof HTMLSelectElement)) backToStart();
+      if (e.key === 'Escape' && !(e.target instanceof HTMLSelectElement)) leaveFile();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -46,6 +48,7 @@ export function TriageView() {
         </div>
         <div className="head-actions">
           {results.length > 1 && <FilePicker results={results} selected={selected} />}
+          <BackToFolder />
           <button type="button" onClick={backToStart}>Open another (Esc)</button>
         </div>
       </div>
