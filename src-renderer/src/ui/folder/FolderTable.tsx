@@ -43,7 +43,7 @@ function Cells({ row }: { row: FolderRow }) {
       <div role="gridcell" className="col-name" title={row.file}><span className="mono">{row.name}</span>{row.status !== 'analysed' && <span className="muted small"> ({row.status})</span>}</div>
       <div role="gridcell" className="col-machine">{row.machine ?? '—'}</div>
       {(['x86', 'x64'] as const).map((host) => (
-        <div key={host} role="gridcell" className={`col-host cell-${row.verdicts[host]?.mood ?? 'none'}`}>{cellText(row.verdicts[host])}</div>
+        <div key={host} role="gridcell" className={`col-host cell-${row.verdicts[host]?.mood ?? 'none'}`} title={cellText(row.verdicts[host])}>{cellText(row.verdicts[host])}</div>
       ))}
       <div role="gridcell" className="col-count">{count(row.problems.error, 'fail-text')}</div>
       <div role="gridcell" className="col-count">{count(row.problems.warning, 'warn-text')}</div>

@@ -63,7 +63,7 @@ export function FolderView() {
       <div className="folder-head">
         <div>
           <h1 id="folder-title" className="folder-title">{folder.inputs.length === 1 ? folder.inputs[0] : `${folder.inputs.length} files and folders`}</h1>
-          <p className="muted" data-testid="folder-summary">{folder.rows.length} files: <strong className="fail-text">{blocking} do not load</strong>, {problems} with problems</p>
+          <p className="muted" data-testid="folder-summary">{folder.rows.length} files: <strong className={blocking ? 'fail-text' : undefined}>{blocking} do not load</strong>, {problems} with problems</p>
         </div>
         <div className="head-actions">
           {running
