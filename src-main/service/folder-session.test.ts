@@ -31,20 +31,23 @@ test('paths.kind: a folder or several paths is a set, one file is a file', async
   assert.equal((await service.request('paths.kind', { paths: [fixturePath('calling-conventions', 'x86'), fixturePath('calling-conventions', 'x64')] })).kind, 'set');
 });
 
-test('folder.open on the x86 fixtures: rows pushed in batches before the result, the same rows in the result, file and export from the table', async () => {
+test('folder.open on the x86 fixtures: rows pushed in batches before the result, which counts them; folder.table repeats them; a file and the export from the table', async () => {
   const { batches, stop } = collectRows('folder-1');
   const opened = await service.request('folder.open', { jobId: 'folder-1', paths: [fixtureDir('x86')] });
   stop();
   const files = readdirSync(fixtureDir('x86')).filter((f) => /\.(dll|exe)$/i.test(f));
-  assert.equal(opened.rows.length, files.length);
+  assert.equal(opened.rowCount, files.length);
   assert.equal(opened.cancelled, false);
   const pushed = batches.flatMap((b) => b.rows);
-  assert.deepEqual(pushed.map((r) => r.index), opened.rows.map((r) => r.index), 'every row was pushed once, in order');
+  assert.deepEqual(pushed.map((r) => r.index), [...files.keys()], 'every row was pushed once, in order, before the result');
+  const table = await service.request('folder.table', { id: opened.id, from: 0 });
+  assert.deepEqual(table.rows, pushed, 'folder.table gives the same rows');
+  assert.deepEqual((await service.request('folder.table', { id: opened.id, from: files.length - 2 })).rows.map((r) => r.index), [files.length - 2, files.length - 1]);
   assert.equal(batches.at(-1)!.done, files.length);
-  const missing = opened.rows.find((r) => r.name === 'needs-missing-dep.dll')!;
+  const missing = pushed.find((r) => r.name === 'needs-missing-dep.dll')!;
   assert.deepEqual([missing.machine, missing.verdicts.x86, missing.verdicts.x64?.mood, missing.blocking], ['x86', { mood: 'fails', error: '126 ERROR_MOD_NOT_FOUND' }, 'not-for-host', true]);
   assert.ok(missing.problems.error >= 1, JSON.stringify(missing.problems));
-  const clean = opened.rows.find((r) => r.name === 'calling-conventions.dll')!;
+  const clean = pushed.find((r) => r.name === 'calling-conventions.dll')!;
   assert.equal(clean.verdicts.x86?.mood, 'loads');
 
   const file = await service.request('folder.file', { id: opened.id, index: missing.index });
@@ -67,9 +70,10 @@ test('a cancelled folder run keeps the files done: rows, result and export hold 
   stop();
   assert.equal(opened.cancelled, true);
   const total = batches[0]!.total;
-  assert.ok(opened.rows.length >= 20 && opened.rows.length < total, `${opened.rows.length} of ${total} files kept`);
+  assert.ok(opened.rowCount >= 20 && opened.rowCount < total, `${opened.rowCount} of ${total} files kept`);
+  assert.equal(batches.flatMap((b) => b.rows).length, opened.rowCount, 'every file done was pushed');
   const json = JSON.parse((await service.request('report.export', { id: opened.id, format: 'json', redactUserPaths: false })).content);
-  assert.equal(json.summary.files, opened.rows.length);
+  assert.equal(json.summary.files, opened.rowCount);
 });
 
 test('compare.open: the two compare-plugin builds, analysed in the worker; a folder is refused in words', async () => {

@@ -24,7 +24,7 @@ export interface FolderSessionHost {
 }
 
 /** Rows reach the page in batches: one event per file would be 700 messages (and renders) a run. */
-const ROW_BATCH_MS = 100;
+const ROW_BATCH_MS = 200;
 
 /** Collects rows and pushes them at most every ROW_BATCH_MS; flush() pushes what is left. */
 class RowBatcher {
@@ -75,10 +75,14 @@ export class FolderSession {
       this.host.keep(opened);
       const lasting = paths.filter((path) => !this.host.isTransient(path));
       if (lasting.length) settings.addRecent(lasting);
-      return { id: opened.id, inputs: paths, rows: run.document.results.map(folderRow), cancelled: run.cancelled ?? false, durationMs: opened.durationMs };
+      return { id: opened.id, inputs: paths, rowCount: run.document.results.length, cancelled: run.cancelled ?? false, durationMs: opened.durationMs };
     } finally {
       jobs.delete(jobId);
     }
+  }
+
+  table({ id, from }: RequestArgs<'folder.table'>): RequestResult<'folder.table'> {
+    return { rows: this.host.document(id).document.results.slice(from).map((report, offset) => folderRow(report, from + offset)) };
   }
 
   /** One file of a folder table as its own open document (exported alone, checked by the real loader when it is on). */

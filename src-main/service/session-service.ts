@@ -109,6 +109,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'paths.kind': async ({ paths }) => this.folders.kind(paths),
     'folder.open': (args) => this.folders.open(args),
     'folder.file': (args) => this.folders.file(args),
+    'folder.table': async (args) => this.folders.table(args),
     'compare.open': (args) => this.folders.compare(args),
   };
 

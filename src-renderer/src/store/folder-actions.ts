@@ -32,7 +32,10 @@ export async function openFolder(paths: string[]): Promise<void> {
   });
   try {
     const opened = await api.request('folder.open', { jobId, paths });
-    updateFolder(jobId, { id: opened.id, rows: opened.rows, done: opened.rows.length, total: opened.cancelled ? Math.max(appStore.getState().folder?.total ?? 0, opened.rows.length) : opened.rows.length, state: opened.cancelled ? 'cancelled' : 'done', elapsedMs: performance.now() - startedAt, file: '' });
+    const have = appStore.getState().folder?.rows ?? [];
+    const rows = have.length < opened.rowCount ? [...have, ...(await api.request('folder.table', { id: opened.id, from: have.length })).rows] : have;
+    const total = opened.cancelled ? Math.max(appStore.getState().folder?.total ?? 0, rows.length) : rows.length;
+    updateFolder(jobId, { id: opened.id, rows, done: rows.length, total, state: opened.cancelled ? 'cancelled' : 'done', elapsedMs: performance.now() - startedAt, file: '' });
     void api.request('settings.get', {}).then((settings) => appStore.setState({ settings }));
   } catch (error) {
     updateFolder(jobId, { state: 'failed', error: message(error), elapsedMs: performance.now() - startedAt });
