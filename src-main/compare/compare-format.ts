@@ -16,17 +16,6 @@ export function moduleText(module: ImportModuleDifference): string {
   return `${module.dll}${module.delayLoad ? ' (delay-load)' : ''}`;
 }
 
-/** One line for the top of every format: do they differ where the exit code looks? */
-export function comparisonHeadline(comparison: Comparison): string {
-  const { exports, imports } = comparison.differs;
-  if (!exports && !imports) return 'Same exports and imports';
-  const e = comparison.exports;
-  const parts: string[] = [];
-  if (exports) parts.push(`exports: ${e.added.length} added, ${e.removed.length} removed, ${e.changed.length} changed`);
-  if (imports) parts.push(`imports: ${comparison.imports.filter((m) => m.change !== 'same').length} module(s) differ`);
-  return `They differ (${parts.join('; ')})`;
-}
-
 interface Section {
   title: string;
   header: string[];
@@ -56,7 +45,7 @@ function textTable(header: string[], rows: string[][]): string[] {
 }
 
 export function comparisonText(c: Comparison): string {
-  const lines = [`A: ${c.a.file}`, `B: ${c.b.file}`, comparisonHeadline(c)];
+  const lines = [`A: ${c.a.file}`, `B: ${c.b.file}`, c.headline];
   for (const section of sections(c)) {
     lines.push('', section.title);
     if (section.rows.length === 0) lines.push(`  ${section.empty}`);
@@ -67,7 +56,7 @@ export function comparisonText(c: Comparison): string {
 
 export function comparisonMarkdown(c: Comparison): string {
   const cell = escapeMarkdown;
-  const lines = [`# Thunk comparison`, '', `**${escapeMarkdown(comparisonHeadline(c))}**`, ''];
+  const lines = [`# Thunk comparison`, '', `**${escapeMarkdown(c.headline)}**`, ''];
   for (const section of sections(c)) {
     lines.push(`## ${escapeMarkdown(section.title)}`, '');
     if (section.rows.length === 0) { lines.push(`_${escapeMarkdown(section.empty)}_`, ''); continue; }
@@ -92,7 +81,7 @@ export function comparisonHtml(c: Comparison): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>Thunk comparison: ${escapeHtml(c.a.name)} and ${escapeHtml(c.b.name)}</title><style>${STYLE}</style></head><body>
-<h1>Thunk comparison</h1><p><strong>${escapeHtml(comparisonHeadline(c))}</strong></p>
+<h1>Thunk comparison</h1><p><strong>${escapeHtml(c.headline)}</strong></p>
 ${body}</body></html>
 `;
 }

@@ -65,6 +65,8 @@ export interface Comparison {
   verdicts: VerdictDifference[];
   /** What the exit code of `thunk compare` follows: the exports or the imports differ. */
   differs: { exports: boolean; imports: boolean };
+  /** The first line of every rendering, in the CLI and the app alike. */
+  headline: string;
 }
 
 const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
@@ -196,10 +198,23 @@ function verdictDifferences(a: FileReport, b: FileReport): VerdictDifference[] {
   });
 }
 
+/** "Same exports and imports", or what differs, counted. */
+function headlineOf(exports: ExportDifferences, imports: ImportModuleDifference[], differs: Comparison['differs']): string {
+  if (!differs.exports && !differs.imports) return 'Same exports and imports';
+  const parts: string[] = [];
+  if (differs.exports) parts.push(`exports: ${exports.added.length} added, ${exports.removed.length} removed, ${exports.changed.length} changed`);
+  if (differs.imports) parts.push(`imports: ${imports.filter((m) => m.change !== 'same').length} module(s) differ`);
+  return `They differ (${parts.join('; ')})`;
+}
+
 /** Compares version A (the one that works, by convention) with version B. */
 export function compareReports(a: FileReport, b: FileReport): Comparison {
   const exports = compareExports(a.exports, b.exports);
   const imports = compareImports(a, b);
+  const differs = {
+    exports: exports.added.length + exports.removed.length + exports.changed.length > 0,
+    imports: imports.some((m) => m.change !== 'same'),
+  };
   return {
     a: comparedFile(a),
     b: comparedFile(b),
@@ -207,9 +222,7 @@ export function compareReports(a: FileReport, b: FileReport): Comparison {
     exports,
     imports,
     verdicts: verdictDifferences(a, b),
-    differs: {
-      exports: exports.added.length + exports.removed.length + exports.changed.length > 0,
-      imports: imports.some((m) => m.change !== 'same'),
-    },
+    differs,
+    headline: headlineOf(exports, imports, differs),
   };
 }

@@ -8,15 +8,6 @@ function exportText(entry: Export): string {
   return `${entry.name ?? '(by ordinal)'} @${entry.ordinal}${entry.forwarder ? ` → ${entry.forwarder}` : ''}`;
 }
 
-/** The same words as `thunk compare`'s first line. */
-function headline(c: Comparison): string {
-  if (!c.differs.exports && !c.differs.imports) return 'Same exports and imports';
-  const parts: string[] = [];
-  if (c.differs.exports) parts.push(`exports: ${c.exports.added.length} added, ${c.exports.removed.length} removed, ${c.exports.changed.length} changed`);
-  if (c.differs.imports) parts.push(`imports: ${c.imports.filter((m) => m.change !== 'same').length} module(s) differ`);
-  return `They differ (${parts.join('; ')})`;
-}
-
 function SideBySide({ title, rows }: { title: string; rows: { label: string; a: string; b: string; changed: boolean }[] }) {
   return (
     <section className="panel" aria-labelledby={`cmp-${title}`}>
@@ -81,7 +72,7 @@ export function CompareResult({ comparison: c }: { comparison: Comparison }) {
   const differs = c.differs.exports || c.differs.imports;
   return (
     <div className="compare-result">
-      <p className={`headline ${differs ? 'fail' : 'ok'}`} data-testid="compare-headline">{headline(c)}</p>
+      <p className={`headline ${differs ? 'fail' : 'ok'}`} data-testid="compare-headline">{c.headline}</p>
       <div className="compare-files">
         <p><span className="label">A</span> <span className="mono">{c.a.file}</span></p>
         <p><span className="label">B</span> <span className="mono">{c.b.file}</span></p>
