@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, openApp, ROOT } from './support/browser-host-fixture.ts';
 import { saveScreens } from './support/screens.ts';
+import { dropFile } from './support/drop-file.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
 
 const FIXTURES_X86 = join(ROOT, 'build', 'fixtures', 'x86');
@@ -110,4 +111,16 @@ test('compare two builds of a fixture DLL: exports added and removed, the import
   await saveScreens(page, '12c-5-compare');
   await page.keyboard.press('Escape');
   await expect(page.getByText('Drop a DLL or EXE here')).toBeVisible();
+});
+
+test('compare with a dropped file on one side: the upload becomes that side\'s path, and an unchanged pair says so', async ({ page, served }) => {
+  await openApp(page, served);
+  await page.getByRole('button', { name: 'Compare two versions…' }).click();
+  await page.getByLabel('Version A (works)').fill(compareBuild('v1'));
+  await dropFile(page, compareBuild('v1'), 'compare-plugin.dll', '[data-testid="compare-drop-b"]');
+  await expect(page.getByText('compare-plugin.dll (uploaded copy)')).toBeVisible();
+  await expect(page.getByLabel('Version B (does not)')).toHaveValue(/compare-plugin\.dll$/);
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await expect(page.getByTestId('compare-headline')).toHaveText('Same exports and imports');
+  await expect(page.getByRole('region', { name: /Exports/ })).toContainText('No export added, removed or changed.');
 });

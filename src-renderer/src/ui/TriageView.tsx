@@ -7,6 +7,7 @@ import { WorkspaceTabs } from './workspace/WorkspaceTabs.tsx';
 import { fails, headline } from './verdict-words.ts';
 import { BackToFolder } from './folder/BackToFolder.tsx';
 import { leaveFile } from '../store/folder-actions.ts';
+import { useFileFromFolder } from '../store/folder-hooks.ts';
 
 /** For a folder: how many files fail, and a picker listing those first. */
 function FilePicker({ results, selected }: { results: FileReport[]; selected: number }) {
@@ -27,6 +28,7 @@ function FilePicker({ results, selected }: { results: FileReport[]; selected: nu
 /** The verdicts, findings and identity of one file of the opened set. */
 export function TriageView() {
   const { opened, selected } = useOpened();
+  const fromFolder = useFileFromFolder();
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === 'Escape' && !(e.target instanceof HTMLSelectElement)) leaveFile();
@@ -49,7 +51,7 @@ export function TriageView() {
         <div className="head-actions">
           {results.length > 1 && <FilePicker results={results} selected={selected} />}
           <BackToFolder />
-          <button type="button" onClick={backToStart}>Open another (Esc)</button>
+          <button type="button" onClick={backToStart}>{fromFolder ? 'Open another' : 'Open another (Esc)'}</button>
         </div>
       </div>
       {identity?.uploaded && (
