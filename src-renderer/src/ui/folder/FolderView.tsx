@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { backToStart } from '../../store/actions.ts';
 import { cancelFolder, setFolderView } from '../../store/folder-actions.ts';
 import { useFolder, useFolderView } from '../../store/folder-hooks.ts';
@@ -44,7 +44,9 @@ function ProgressLine({ folder }: { folder: FolderState }) {
 export function FolderView() {
   const folder = useFolder();
   const view = useFolderView();
-  const shown = useMemo(() => (folder ? visibleRows(folder.rows, view) : []), [folder, view]);
+  // Deferred: re-sorting and rendering the table after a pushed batch may yield to input and paint.
+  const rows = useDeferredValue(folder?.rows);
+  const shown = useMemo(() => (rows ? visibleRows(rows, view) : []), [rows, view]);
   const running = folder?.state === 'running' || folder?.state === 'cancelling';
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
