@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { analyseFile } from '../triage/analyse-file.ts';
 import { compareFixturePath, fixturePath, FIXTURE_ARCHES } from '../test-support/fixtures.ts';
 import type { ExportRow } from '../report/report-document.ts';
@@ -78,4 +79,20 @@ test('a file that is not a PE compares as not analysed, without throwing', () =>
   const c = compareReports(analyse(process.execPath), analyse(fixturePath('calling-conventions', 'x64')));
   assert.equal(c.a.status, 'not-pe');
   assert.equal(c.differs.exports, true);
+});
+
+const WINE_MSVCRT = { x86: '/usr/lib/i386-linux-gnu/wine/i386-windows/msvcrt.dll', x64: '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/msvcrt.dll' };
+
+test('real DLLs nobody here wrote: Wine\'s 32-bit and 64-bit msvcrt.dll, over a thousand exports each', { skip: !(existsSync(WINE_MSVCRT.x86) && existsSync(WINE_MSVCRT.x64)) && 'Wine\'s msvcrt.dll is absent (Debian\'s wine32 and wine64 packages)' }, () => {
+  const a = analyse(WINE_MSVCRT.x86);
+  const b = analyse(WINE_MSVCRT.x64);
+  const c = compareReports(a, b);
+  assert.deepEqual([c.facts.find((f) => f.label === 'machine')?.a, c.facts.find((f) => f.label === 'machine')?.b], ['x86', 'x64']);
+  const named = (rows: typeof a.exports) => new Set(rows.filter((r) => r.name).map((r) => r.name));
+  const onlyInA = [...named(a.exports)].filter((n) => !named(b.exports).has(n));
+  assert.deepEqual(c.exports.removed.filter((e) => e.name).map((e) => e.name).sort(), onlyInA.sort(), 'removed = the names only the 32-bit one exports');
+  assert.ok(onlyInA.length > 0, 'the 32-bit msvcrt exports names the 64-bit one does not (e.g. _CIacos)');
+  const { added, removed, changed, unchanged } = c.exports;
+  assert.equal(added.length + changed.length + unchanged, b.exports.length, 'every export of B is added, changed or unchanged');
+  assert.equal(removed.length + changed.length + unchanged, a.exports.length, 'every export of A is removed, changed or unchanged');
 });
