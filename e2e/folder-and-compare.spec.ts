@@ -48,6 +48,10 @@ test('folder triage of the x86 fixtures: rows, sort, "problems only", open a fil
 
   // Keyboard: focus the first row, Enter opens that file's view; Esc returns to the table as it was.
   await grid.locator('[data-row-position="0"]').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(grid.locator('[data-row-position="1"]')).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(grid.locator('[data-row-position="0"]')).toBeFocused();
   const firstName = (await grid.locator('[data-row-position="0"] .mono').innerText()).trim();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: firstName, level: 1 })).toBeVisible();

@@ -24,7 +24,7 @@ export interface FolderView {
   sort: { key: FolderSortKey; descending: boolean };
   text: string;
   problemsOnly: boolean;
-  /** The row focused in the table, kept when a file is opened and closed again. */
+  /** The file (row index) focused in the table, kept when a file is opened and closed again; -1: the first row shown. */
   activeIndex: number;
 }
 
@@ -44,7 +44,7 @@ export interface FolderSlice {
   compare: CompareState;
 }
 
-export const initialFolderView: FolderView = { sort: { key: 'error', descending: true }, text: '', problemsOnly: false, activeIndex: 0 };
+export const initialFolderView: FolderView = { sort: { key: 'error', descending: true }, text: '', problemsOnly: false, activeIndex: -1 };
 
 export const folderSlice: StateCreator<FolderSlice, [], [], FolderSlice> = () => ({
   folder: null,
