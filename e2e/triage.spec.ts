@@ -137,20 +137,20 @@ test('keyboard only: type a path, read the verdict, export, go back, reopen from
 
 const WINE_FOLDER = '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows';
 
-test('a large folder: the progress screen names the file being read; Esc cancels back to the start screen', async ({ page, served }) => {
+test('a large folder: the folder table fills as files are done; Esc cancels and keeps the rows', async ({ page, served }) => {
   test.skip(!existsSync(WINE_FOLDER), `${WINE_FOLDER} is absent (Debian's wine64 package): no folder large enough to watch progress`);
   await openApp(page, served);
   await page.getByRole('textbox', { name: /type a path/ }).fill(WINE_FOLDER);
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Analysing…' })).toBeVisible();
-  await expect(page.getByRole('status')).toContainText(/\d+ of \d+: .*\.(dll|exe|sys|drv|ocx|cpl|acm|ax|tlb)/i);
-  await expect(page.getByRole('progressbar', { name: 'Analysis progress' })).toBeVisible();
+  await expect(page.getByTestId('folder-status')).toHaveText(/^\d+ of \d+ files, [\d.]+ files\/s$/);
+  await expect(page.getByRole('progressbar', { name: 'Folder progress' })).toBeVisible();
   await saveScreens(page, '7-progress');
   await page.keyboard.press('Escape');
-  await expect(page.getByText('Drop a DLL or EXE here')).toBeVisible();
+  await expect(page.getByTestId('folder-status')).toHaveText(/^Cancelled: \d+ of \d+ files triaged/);
   // The cancelled run does not land on screen later.
+  const summary = await page.getByTestId('folder-summary').innerText();
   await page.waitForTimeout(1500);
-  await expect(page.getByText('Drop a DLL or EXE here')).toBeVisible();
+  await expect(page.getByTestId('folder-summary')).toHaveText(summary);
 });
 
 const WINE_DLLS = { system32: '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows', syswow64: '/usr/lib/i386-linux-gnu/wine/i386-windows' };
@@ -196,15 +196,13 @@ test('the real loader (an agent under Wine): DllMain returning FALSE is 1114 the
   await saveScreens(page, '9-real-loader-disagrees');
 });
 
-test('a folder: how many files do not load, and the first of them shown', async ({ page, served }) => {
+test('a folder: the table says how many files do not load, and a row opens that file', async ({ page, served }) => {
   await openApp(page, served);
   const folder = join(ROOT, 'build', 'fixtures', 'x86');
   await page.getByRole('textbox', { name: /type a path/ }).fill(folder);
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('set-summary')).toHaveText(/^\d+ files: [1-9]\d* do not load$/);
-  await expect(page.getByTestId('headline')).toContainText('Does not load');
-  const picker = page.getByRole('combobox', { name: 'File' });
-  await picker.selectOption({ label: 'calling-conventions.dll' });
+  await expect(page.getByTestId('folder-summary')).toHaveText(/^\d+ files: [1-9]\d* do not load, \d+ with problems$/);
+  await page.getByRole('grid', { name: 'Files in the folder' }).getByRole('row', { name: /calling-conventions\.dll/ }).click();
   await expect(page.getByTestId('headline')).toHaveText('Loads in 32-bit processes only');
   await saveScreens(page, '10-folder');
 });

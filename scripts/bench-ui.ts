@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { startServe, ROOT } from '../e2e/support/browser-host-fixture.ts';
 import { benchExports } from './bench-ui-exports.ts';
 import { benchDependencies } from './bench-ui-dependencies.ts';
+import { benchFolder } from './bench-ui-folder.ts';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const ROUNDS = 5;
-const FOLDER = '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows';
 
 function candidates(): { label: string; path: string }[] {
   const list = [{ label: 'small DLL (calling-conventions.dll, x64 fixture)', path: join(ROOT, 'build', 'fixtures', 'x64', 'calling-conventions.dll') }];
@@ -49,21 +49,6 @@ function cliMs(path: string): number {
   return performance.now() - start;
 }
 
-async function longestTaskDuringFolder(page: Page): Promise<{ longestMs: number; files: number; totalMs: number } | null> {
-  if (!existsSync(FOLDER)) return null;
-  await page.evaluate(`window.longest = 0; new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.longest = Math.max(window.longest, entry.duration);
-  }).observe({ type: 'longtask', buffered: false });`);
-  await page.getByRole('textbox', { name: /type a path/ }).fill(FOLDER);
-  const start = Date.now();
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-  await page.getByTestId('headline').or(page.getByRole('alert')).first().waitFor({ timeout: 300_000 });
-  const totalMs = Date.now() - start;
-  const files = await page.locator('.file-pick option').count();
-  const longestMs = (await page.evaluate('window.longest')) as number;
-  return { longestMs, files, totalMs };
-}
-
 async function main(): Promise<void> {
   const host = await startServe();
   const browser = await chromium.launch(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {});
@@ -85,8 +70,7 @@ async function main(): Promise<void> {
     await benchExports(page);
     await benchDependencies(page);
     await page.keyboard.press('Escape');
-    const folder = await longestTaskDuringFolder(page);
-    console.log(folder ? `\nFolder ${FOLDER}: ${folder.files} files triaged in ${folder.totalMs} ms; longest main-thread task in the page ${folder.longestMs.toFixed(0)} ms (0 = none over 50 ms)` : `\n(${FOLDER} is absent: no folder run; install wine64)`);
+    await benchFolder(page);
   } finally {
     await browser.close();
     await host.stop();

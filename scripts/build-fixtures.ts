@@ -143,7 +143,24 @@ function stepsFor(arch: Arch): Step[] {
     dllStep(arch, { sources: [src('app-needs-missing-dep.c')], output: join(out, 'app-needs-missing-dep.exe'), libs: [join(work, 'libmissing-dep.a')], exe: true }),
     dllStep(arch, { sources: [src('host-app.c')], output: join(out, 'host-app.exe'), exe: true }),
     ...sxsSteps(arch, out, work),
+    ...compareSteps(arch, work),
   ];
+}
+
+/** build/fixtures/compare/<arch>/v1 and v2: one source built twice, for `thunk compare` (outside <arch>/ so folder scans of it stay as they were). */
+function compareFixture(arch: Arch, version: 'v1' | 'v2'): string {
+  return join(ROOT, 'build', 'fixtures', 'compare', arch, version, 'compare-plugin.dll');
+}
+
+function compareSteps(arch: Arch, work: string): Step[] {
+  return (['v1', 'v2'] as const).flatMap((version) => {
+    const defines = version === 'v2' ? ['COMPARE_PLUGIN_V2'] : [];
+    const res = join(work, `compare-plugin-${version}.res.o`);
+    return [
+      resourceStep(arch, src('compare-plugin.rc'), res, [], defines),
+      dllStep(arch, { sources: [src('compare-plugin.c')], objects: [res], output: compareFixture(arch, version), defines, libs: version === 'v2' ? ['-lversion'] : [] }),
+    ];
+  });
 }
 
 // The same manifest (a missing Microsoft.VC90.CRT) as resource 2 of a DLL and resource 1 of an EXE.

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { FileReport, ReportDocument } from '../report/report-document.ts';
 import { EXPORTS_AND_HEADERS_REQUESTS } from './exports-headers-contract.ts';
 import { DEPENDENCY_REQUESTS, loadContextSettingsShape } from './dependencies-contract.ts';
+import { FOLDER_EVENTS, FOLDER_REQUESTS } from './folder-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 1;
@@ -92,11 +93,14 @@ export const REQUESTS = {
   'agents.status': { args: z.object({}), result: agentStatusSchema },
   ...EXPORTS_AND_HEADERS_REQUESTS,
   ...DEPENDENCY_REQUESTS,
+  ...FOLDER_REQUESTS,
+  /** One file of an open folder table, as its own open document (the file view and its export). */
+  'folder.file': { args: z.object({ id: z.string(), index: z.number().int().min(0) }), result: openDocumentSchema },
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
 export type RequestArgs<N extends RequestName> = z.infer<(typeof REQUESTS)[N]['args']>;
-export type RequestResult<N extends RequestName> = N extends 'triage.open' ? OpenDocument : z.infer<(typeof REQUESTS)[N]['result']>;
+export type RequestResult<N extends RequestName> = N extends 'triage.open' | 'folder.file' ? OpenDocument : z.infer<(typeof REQUESTS)[N]['result']>;
 
 /** Every event the service pushes to its clients. */
 export const EVENTS = {
@@ -107,6 +111,7 @@ export const EVENTS = {
   'breaker.change': z.object({ dll: z.string(), state: z.string() }),
   /** Electron: files to open from File > Open, the command line, or a second launch. */
   'app.open': z.object({ paths: z.array(z.string()).min(1) }),
+  ...FOLDER_EVENTS,
 } as const;
 
 export type EventName = keyof typeof EVENTS;
@@ -156,3 +161,5 @@ export function parseArgs<N extends RequestName>(name: N, args: unknown): Reques
 export type { FileReport, ReportDocument };
 export type { ExportRow, ExportsResult, ForwarderTarget, HeadersResult, FlagWord } from './exports-headers-contract.ts';
 export { loadMethodSchema, searchFlagSchema, type DependencyView, type DependencyViewNode, type ModuleRow, type ExportHit, type WhoExports } from './dependencies-contract.ts';
+export type { FolderRow, FolderOpened } from './folder-contract.ts';
+export type { Comparison } from '../compare/compare-reports.ts';

@@ -6,7 +6,6 @@ import {
   type EventName, type EventPayload, type OpenDocument, type ReportFormat, type RequestArgs, type RequestName, type RequestResult,
 } from '../contract/api-contract.ts';
 import { Supervisor } from '../agent/supervisor.ts';
-import type { FileReport } from '../report/report-document.ts';
 import { crashSummary } from '../agent/outcome.ts';
 import { checkWithRealLoader } from '../triage/real-loader-check.ts';
 import { VERSION } from '../cli/version.ts';
@@ -16,6 +15,8 @@ import { exportReport, type ExportedReport } from './report-export.ts';
 import { ExportsAndHeaders } from './exports-and-headers.ts';
 import { DependencyRequests } from './dependency-requests.ts';
 import { checkLoadContext } from './load-context-settings.ts';
+import { withoutLists } from './view-copy.ts';
+import { FolderSession } from './folder-session.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -48,6 +49,10 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private readonly transientRoots: string[] = [];
   private readonly exportsAndHeaders = new ExportsAndHeaders();
   private readonly dependencies = new DependencyRequests();
+  private readonly folders = new FolderSession({
+    runner: this.runner, jobs: this.jobs, settings: () => this.settings, keep: (d) => this.keep(d), document: (id) => this.document(id),
+    emit: (name, payload) => this.emitEvent(name, payload), agents: () => this.agents(), isTransient: (path) => this.isTransient(path),
+  });
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
@@ -112,6 +117,11 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'exports.list': async ({ id, file }) => this.exportsAndHeaders.exports(this.document(id), file),
     'exports.resolveForwarder': async ({ id, file, forwarder }) => this.exportsAndHeaders.resolveForwarder(this.document(id), file, forwarder),
     'headers.get': async ({ id, file }) => this.exportsAndHeaders.headersOf(this.document(id), file),
+    'paths.kind': async ({ paths }) => this.folders.kind(paths),
+    'folder.open': (args) => this.folders.open(args),
+    'folder.file': (args) => this.folders.file(args),
+    'folder.table': async (args) => this.folders.table(args),
+    'compare.open': (args) => this.folders.compare(args),
   };
 
   private async open({ jobId, paths }: RequestArgs<'triage.open'>): Promise<OpenDocument> {
@@ -166,11 +176,6 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private emitEvent<N extends EventName>(name: N, payload: EventPayload<N>): void {
     this.emit('event', { name, payload } as ServiceEvent);
   }
-}
-
-/** The view's copy of a report: what the screens show, without the long lists and the trees. */
-function withoutLists(report: FileReport): FileReport {
-  return { ...report, exports: [], imports: [], delayImports: [], dependencies: {} };
 }
 
 function toApiError(error: unknown): ApiError {

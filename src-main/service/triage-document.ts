@@ -20,15 +20,24 @@ function accessError(path: string, error: NodeJS.ErrnoException): string {
 /** Called before each file and once at the end (file ''); may throw to stop the run. */
 export type TriageProgress = (done: number, total: number, file: string) => void;
 
+/** For the folder view: each report as it is made, and a way to stop between files keeping those done. */
+export interface TriageHooks {
+  onResult?: (report: FileReport, index: number, total: number) => void;
+  stopped?: () => boolean;
+}
+
 /** Builds the report document for the given inputs (files or folders, scanned recursively). */
-export function triageDocument(inputs: string[], options: TriageOptions, onProgress?: TriageProgress): ReportDocument {
+export function triageDocument(inputs: string[], options: TriageOptions, onProgress?: TriageProgress, hooks: TriageHooks = {}): ReportDocument {
   const entries = scanInputs(inputs);
   const shared: TriageOptions = { ...options, caches: options.caches ?? createCaches() };
-  const results: FileReport[] = entries.map((entry, index) => {
+  const results: FileReport[] = [];
+  for (const [index, entry] of entries.entries()) {
+    if (hooks.stopped?.()) break;
     onProgress?.(index, entries.length, entry.path);
-    if (entry.error) return failedFileReport(entry.path, 'unreadable', accessError(entry.path, entry.error), null);
-    return analyseFile(entry.path, shared);
-  });
-  onProgress?.(entries.length, entries.length, '');
+    const report = entry.error ? failedFileReport(entry.path, 'unreadable', accessError(entry.path, entry.error), null) : analyseFile(entry.path, shared);
+    results.push(report);
+    hooks.onResult?.(report, index, entries.length);
+  }
+  onProgress?.(results.length, entries.length, '');
   return { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString(), results };
 }

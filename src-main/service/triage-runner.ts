@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { FileIdentity, TriageSettings } from '../contract/api-contract.ts';
+import type { FolderRow } from '../contract/folder-contract.ts';
 import type { ReportDocument } from '../report/report-document.ts';
 import type { TriageRunMessage, TriageWorkerMessage } from './triage-worker-protocol.ts';
 
@@ -17,11 +18,15 @@ export interface TriageRunRequest {
   settings: TriageSettings;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, file: string) => void;
+  /** A folder run: called with each file's row as it is done; a cancel resolves with the rows so far. */
+  onRow?: (row: FolderRow, done: number, total: number) => void;
 }
 
 export interface TriageRunResult {
   document: ReportDocument;
   identities: FileIdentity[];
+  /** A folder run stopped by its signal: the document holds the files done. */
+  cancelled?: boolean;
 }
 
 /** In the packaged app the worker script is unpacked beside app.asar (electron-builder.yml asarUnpack). */
@@ -88,15 +93,16 @@ export class TriageRunner {
       const onMessage = (message: TriageWorkerMessage): void => {
         if (message.jobId !== request.jobId) return;
         if (message.type === 'progress') return request.onProgress?.(message.done, message.total, message.file);
+        if (message.type === 'row') return request.onRow?.(message.row, message.done, message.total);
         finish();
-        if (message.type === 'done') resolve({ document: message.document, identities: message.identities });
+        if (message.type === 'done') resolve({ document: message.document, identities: message.identities, cancelled: message.cancelled });
         else if (message.type === 'cancelled') reject(new TriageCancelledError());
         else reject(new Error(message.message));
       };
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.ref();
-      worker.postMessage({ type: 'run', jobId: request.jobId, paths: request.paths, settings: request.settings, cancel } satisfies TriageRunMessage);
+      worker.postMessage({ type: request.onRow ? 'run-folder' : 'run', jobId: request.jobId, paths: request.paths, settings: request.settings, cancel } satisfies TriageRunMessage);
     }).finally(() => worker.unref());
   }
 }

@@ -8,6 +8,7 @@ import { loadContextOptions } from './load-context-settings.ts';
 import { fileIdentitySync } from './file-identity.ts';
 import { triageDocument } from './triage-document.ts';
 import type { TriageRunMessage, TriageWorkerMessage } from './triage-worker-protocol.ts';
+import { folderRow } from './folder-row.ts';
 
 const caches = createSessionCaches();
 
@@ -37,4 +38,19 @@ function run(message: TriageRunMessage): TriageWorkerMessage {
   }
 }
 
-parentPort!.on('message', (message: TriageRunMessage) => parentPort!.postMessage(run(message)));
+/** A folder run: a row per file as it is done; a cancel stops between files and keeps what was done. */
+function runFolder(message: TriageRunMessage): TriageWorkerMessage {
+  const flag = new Int32Array(message.cancel);
+  const stopped = (): boolean => Atomics.load(flag, 0) !== 0;
+  try {
+    const document = triageDocument(message.paths, optionsFrom(message.settings), undefined, {
+      stopped,
+      onResult: (report, index, total) => parentPort!.postMessage({ type: 'row', jobId: message.jobId, row: folderRow(report, index), done: index + 1, total } satisfies TriageWorkerMessage),
+    });
+    return { type: 'done', jobId: message.jobId, document, identities: [], cancelled: stopped() };
+  } catch (error) {
+    return { type: 'failed', jobId: message.jobId, message: (error as Error)?.message ?? String(error) };
+  }
+}
+
+parentPort!.on('message', (message: TriageRunMessage) => parentPort!.postMessage(message.type === 'run-folder' ? runFolder(message) : run(message)));

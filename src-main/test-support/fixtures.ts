@@ -22,3 +22,10 @@ export function fixturePath(name: string, arch: FixtureArch): string {
   }
   return path;
 }
+
+/** The compare fixture: compare-plugin.c built twice (v2 adds Subtract, drops Legacy, imports GetTickCount64 and version.dll). */
+export function compareFixturePath(arch: FixtureArch, version: 'v1' | 'v2'): string {
+  const path = join(ROOT, 'build', 'fixtures', 'compare', arch, version, 'compare-plugin.dll');
+  if (!existsSync(path)) throw new Error(`fixture compare/${arch}/${version}/compare-plugin.dll is missing (${path}): run \`npm run build:fixtures\` first`);
+  return path;
+}

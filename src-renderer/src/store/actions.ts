@@ -2,6 +2,7 @@ import { ApiError, CONTRACT_VERSION, type ReportFormat, type TriageSettings } fr
 import type { ClientApi } from '../api/client-api.ts';
 import { appStore, type ShownError } from './store.ts';
 import { firstFailing } from '../ui/verdict-words.ts';
+import { connectFolders, isSet, openFolder } from './folder-actions.ts';
 
 let api: ClientApi;
 let jobCounter = 0;
@@ -23,6 +24,7 @@ export const apiClient = (): ClientApi => api;
 export async function connect(client: ClientApi): Promise<void> {
   api = client;
   appStore.setState({ host: client.host });
+  connectFolders(client);
   client.on('triage.progress', (p) => {
     if (appStore.getState().jobId === p.jobId) appStore.setState({ progress: { done: p.done, total: p.total, file: p.file } });
   });
@@ -41,6 +43,7 @@ export async function connect(client: ClientApi): Promise<void> {
 export async function openPaths(paths: string[]): Promise<void> {
   const clean = paths.map((p) => p.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
   if (clean.length === 0) return;
+  if (await isSet(clean).catch(() => false)) return openFolder(clean);
   const jobId = `job-${Date.now()}-${++jobCounter}`;
   appStore.setState({ phase: 'working', jobId, progress: null, error: null });
   try {
@@ -75,7 +78,7 @@ export async function cancelWork(): Promise<void> {
 }
 
 export function backToStart(): void {
-  appStore.setState({ phase: 'start', error: null });
+  appStore.setState({ phase: 'start', error: null, fileFromFolder: false });
 }
 
 export function selectFile(index: number): void {
@@ -115,7 +118,7 @@ export async function exportReport(format: ReportFormat | 'pdf', redactUserPaths
   return exported.fileName;
 }
 
-function download(fileName: string, mimeType: string, content: string): void {
+export function download(fileName: string, mimeType: string, content: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: mimeType }));
   const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
   document.body.append(link);

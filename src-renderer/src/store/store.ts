@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { OpenDocument, Settings } from '../../../src-main/contract/api-contract.ts';
 import { exportsSlice, type ExportsSlice } from './exports-slice.ts';
 import { headersSlice, type HeadersSlice } from './headers-slice.ts';
+import { folderSlice, type FolderSlice } from './folder-slice.ts';
 
 /** A problem shown in words: what happened, why, and what to do. */
 export interface ShownError {
@@ -13,7 +14,7 @@ export interface ShownError {
 }
 
 export interface TriageSlice {
-  phase: 'start' | 'working' | 'triage' | 'error';
+  phase: 'start' | 'working' | 'triage' | 'error' | 'folder' | 'compare';
   jobId: string | null;
   progress: { done: number; total: number; file: string } | null;
   opened: OpenDocument | null;
@@ -33,13 +34,13 @@ export interface SessionSlice {
   agentLines: string[];
 }
 
-export type AppState = TriageSlice & SettingsSlice & SessionSlice & ExportsSlice & HeadersSlice;
+export type AppState = TriageSlice & SettingsSlice & SessionSlice & ExportsSlice & HeadersSlice & FolderSlice;
 
 const triageSlice: StateCreator<AppState, [], [], TriageSlice> = () => ({ phase: 'start', jobId: null, progress: null, opened: null, selected: 0, selectedTab: 'overview', error: null });
 const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => ({ settings: null });
 const sessionSlice: StateCreator<AppState, [], [], SessionSlice> = () => ({ connection: 'connecting', host: null, agentLines: [] });
 
-const slices: StateCreator<AppState> = (...a) => ({ ...triageSlice(...a), ...settingsSlice(...a), ...sessionSlice(...a), ...exportsSlice(...a), ...headersSlice(...a) });
+const slices: StateCreator<AppState> = (...a) => ({ ...triageSlice(...a), ...settingsSlice(...a), ...sessionSlice(...a), ...exportsSlice(...a), ...headersSlice(...a), ...folderSlice(...a) });
 
 /** The one store; components read it through the selector hooks below, actions write it. */
 export const appStore = create<AppState>()(devtools(slices, { name: 'thunk', enabled: import.meta.env.DEV }));

@@ -5,6 +5,8 @@ import { StartScreen } from './StartScreen.tsx';
 import { ProgressScreen } from './ProgressScreen.tsx';
 import { ErrorScreen } from './ErrorScreen.tsx';
 import { TriageView } from './TriageView.tsx';
+import { FolderView } from './folder/FolderView.tsx';
+import { CompareView } from './compare/CompareView.tsx';
 
 /** One screen at a time, picked by the store's phase. */
 export function App() {
@@ -36,6 +38,8 @@ export function App() {
         {phase === 'working' && <ProgressScreen />}
         {phase === 'error' && <ErrorScreen />}
         {phase === 'triage' && <TriageView />}
+        {phase === 'folder' && <FolderView />}
+        {phase === 'compare' && <CompareView />}
       </main>
     </div>
   );

@@ -2,6 +2,7 @@ import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { clearRecent, openFiles, openPaths } from '../store/actions.ts';
 import { useConnection, useRecentFiles } from '../store/store.ts';
 import { LoadContextPanel } from './LoadContextPanel.tsx';
+import { CompareLaunch } from './compare/CompareLaunch.tsx';
 
 /** Drop zone, Open button, a path box, and the recent files. */
 export function StartScreen() {
@@ -45,6 +46,7 @@ export function StartScreen() {
         </div>
       </form>
 
+      <CompareLaunch />
       <LoadContextPanel />
 
       <section className="recent" aria-labelledby="recent-title">

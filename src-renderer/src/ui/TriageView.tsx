@@ -5,6 +5,9 @@ import { useOpened } from '../store/store.ts';
 import { ExportPanel } from './ExportPanel.tsx';
 import { WorkspaceTabs } from './workspace/WorkspaceTabs.tsx';
 import { fails, headline } from './verdict-words.ts';
+import { BackToFolder } from './folder/BackToFolder.tsx';
+import { leaveFile } from '../store/folder-actions.ts';
+import { useFileFromFolder } from '../store/folder-hooks.ts';
 
 /** For a folder: how many files fail, and a picker listing those first. */
 function FilePicker({ results, selected }: { results: FileReport[]; selected: number }) {
@@ -25,9 +28,10 @@ function FilePicker({ results, selected }: { results: FileReport[]; selected: nu
 /** The verdicts, findings and identity of one file of the opened set. */
 export function TriageView() {
   const { opened, selected } = useOpened();
+  const fromFolder = useFileFromFolder();
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape' && !(e.target instanceof HTMLSelectElement)) backToStart();
+      if (e.key === 'Escape' && !(e.target instanceof HTMLSelectElement)) leaveFile();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -46,7 +50,8 @@ export function TriageView() {
         </div>
         <div className="head-actions">
           {results.length > 1 && <FilePicker results={results} selected={selected} />}
-          <button type="button" onClick={backToStart}>Open another (Esc)</button>
+          <BackToFolder />
+          <button type="button" onClick={backToStart}>{fromFolder ? 'Open another' : 'Open another (Esc)'}</button>
         </div>
       </div>
       {identity?.uploaded && (
