@@ -14,7 +14,7 @@ export type WindowsTrustAnswer =
   | { kind: 'answered'; result: TrustResult; runtime: string; underWine: boolean }
   | { kind: 'failed'; message: string; runtime: string };
 
-export const UNDER_WINE_NOTE = 'Windows\' own verdict under Wine is Wine\'s implementation, not Windows\'; Wine ships no catalog-signed files and its catalog database is empty.';
+export const UNDER_WINE_NOTE = 'Windows\' own verdict under Wine is Wine\'s implementation, not Windows\': it checks the digest (a modified file fails) but not whether the chain ends in a trusted root, and Wine\'s catalog database is empty (its own DLLs are unsigned).';
 
 const ASKING_ORDER: readonly AgentArch[] = ['win32-x64', 'win32-ia32'];
 
@@ -72,7 +72,10 @@ async function startOnceMore(runtime: AgentRuntime): Promise<{ agent: AgentProce
 export function windowsVerdictLine(answer: WindowsTrustAnswer): string {
   if (answer.kind === 'failed') return `not answered: ${answer.message}`;
   const { embedded, catalog, catalogSearch } = answer.result;
-  const words = (v: { name: string; message: string }): string => `${v.name}: ${v.message}`;
+  // Wine 8.0 answers success for a chain Windows would reject (CERT_E_UNTRUSTEDROOT): never word that as trust.
+  const words = (v: { name: string; message: string }): string => (answer.underWine && v.name === 'ERROR_SUCCESS'
+    ? 'ERROR_SUCCESS: Wine accepts the signature (digest and signer match; Wine does not check the chain\'s root as Windows does)'
+    : `${v.name}: ${v.message}`);
   if (catalog) return `${words(catalog.verdict)} (through catalog ${catalog.path})`;
   return embedded.name === 'TRUST_E_NOSIGNATURE' ? `${words(embedded)}; catalogs: ${catalogSearch}` : words(embedded);
 }
