@@ -3,6 +3,7 @@
 // Electron: IPC). Runs anywhere: no Node or Electron imports, so the renderer may import it.
 import { z } from 'zod';
 import type { FileReport, ReportDocument } from '../report/report-document.ts';
+import { agentsRestartArgsSchema, agentsStatusSchema, fileReportSchema, loaderCheckArgsSchema } from './agents-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 1;
@@ -61,10 +62,6 @@ export type OpenDocument = Omit<z.infer<typeof openDocumentSchema>, 'document'> 
 export const reportFormatSchema = z.enum(['html', 'json', 'markdown']);
 export type ReportFormat = z.infer<typeof reportFormatSchema>;
 
-export const agentStatusSchema = z.object({
-  agents: z.array(z.object({ arch: z.string(), state: z.string(), runtime: z.string().nullable(), crashes: z.number(), starts: z.number() })),
-});
-
 /** Every request: its arguments and its result. Results are promises on the client. */
 export const REQUESTS = {
   'session.hello': {
@@ -86,7 +83,11 @@ export const REQUESTS = {
   'settings.get': { args: z.object({}), result: settingsSchema },
   'settings.update': { args: z.object({ triage: triageSettingsSchema.partial() }), result: settingsSchema },
   'recent.clear': { args: z.object({}), result: settingsSchema },
-  'agents.status': { args: z.object({}), result: agentStatusSchema },
+  'agents.status': { args: z.object({}), result: agentsStatusSchema },
+  /** Ends the agent of an arch (its loaded modules are loaded again in the new one) and starts it; starts it when it was not running. */
+  'agents.restart': { args: agentsRestartArgsSchema, result: agentsStatusSchema },
+  /** Loads one file of an open document in the agent of each bitness it is built for, with the verdict's load context. */
+  'loader.check': { args: loaderCheckArgsSchema, result: fileReportSchema },
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;

@@ -13,6 +13,8 @@ import { VERSION } from '../cli/version.ts';
 import { TriageCancelledError, TriageRunner } from './triage-runner.ts';
 import { SettingsStore, defaultConfigDir } from './settings-store.ts';
 import { exportReport, type ExportedReport } from './report-export.ts';
+import { AgentsBoard } from './agents-board.ts';
+import { checkOpenFile } from './loader-check.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -43,6 +45,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private readonly jobs = new Map<string, AbortController>();
   private supervisor: Supervisor | null = null;
   private readonly transientRoots: string[] = [];
+  private readonly agentsBoard = new AgentsBoard(() => this.agents(), () => this.supervisor);
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
@@ -98,9 +101,9 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'settings.get': async () => this.settings.get(),
     'settings.update': async ({ triage }) => this.settings.updateTriage(triage),
     'recent.clear': async () => this.settings.clearRecent(),
-    'agents.status': async () => ({
-      agents: (this.supervisor?.status().agents ?? []).map((a) => ({ arch: a.arch, state: a.state, runtime: a.runtime, crashes: a.crashes, starts: a.starts })),
-    }),
+    'agents.status': async () => this.agentsBoard.status(),
+    'agents.restart': async ({ arch }) => this.agentsBoard.restart(arch),
+    'loader.check': async ({ id, file }) => withoutLists(await checkOpenFile(this.document(id), file, this.agents())),
   };
 
   private async open({ jobId, paths }: RequestArgs<'triage.open'>): Promise<OpenDocument> {
@@ -143,6 +146,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private agents(): Supervisor {
     if (this.supervisor) return this.supervisor;
     const supervisor = this.options.createSupervisor?.() ?? new Supervisor({ pingIntervalMs: 0 });
+    this.agentsBoard.watch(supervisor);
     supervisor.on('start', (e) => this.emitEvent('agent.state', { arch: e.arch, state: 'started', detail: e.runtime }));
     supervisor.on('exit', (e) => this.emitEvent('agent.state', { arch: e.arch, state: 'exited', detail: `pid ${e.pid ?? '?'}` }));
     supervisor.on('restart', (e) => this.emitEvent('agent.state', { arch: e.arch, state: 'restarting', detail: `attempt ${e.attempt} in ${e.delayMs} ms` }));
