@@ -150,3 +150,4 @@ export function parseArgs<N extends RequestName>(name: N, args: unknown): Reques
 }
 
 export type { FileReport, ReportDocument };
+export type { AgentPanelState, AgentView, AgentsStatus } from './agents-contract.ts';

@@ -2,6 +2,7 @@ import { ApiError, CONTRACT_VERSION, type ReportFormat, type TriageSettings } fr
 import type { ClientApi } from '../api/client-api.ts';
 import { appStore, type ShownError } from './store.ts';
 import { firstFailing } from '../ui/verdict-words.ts';
+import { connectAgents } from './agents-actions.ts';
 
 let api: ClientApi;
 let jobCounter = 0;
@@ -20,6 +21,7 @@ function shown(error: unknown): ShownError {
 export async function connect(client: ClientApi): Promise<void> {
   api = client;
   appStore.setState({ host: client.host });
+  connectAgents(client);
   client.on('triage.progress', (p) => {
     if (appStore.getState().jobId === p.jobId) appStore.setState({ progress: { done: p.done, total: p.total, file: p.file } });
   });

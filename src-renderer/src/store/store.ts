@@ -2,6 +2,7 @@ import { create, type StateCreator } from 'zustand';
 import { devtools } from 'zustand/middleware';
 import { useShallow } from 'zustand/react/shallow';
 import type { OpenDocument, Settings } from '../../../src-main/contract/api-contract.ts';
+import { agentsSlice, type AgentsSlice } from './agents-slice.ts';
 
 /** A problem shown in words: what happened, why, and what to do. */
 export interface ShownError {
@@ -31,13 +32,13 @@ export interface SessionSlice {
   agentLines: string[];
 }
 
-export type AppState = TriageSlice & SettingsSlice & SessionSlice;
+export type AppState = TriageSlice & SettingsSlice & SessionSlice & AgentsSlice;
 
 const triageSlice: StateCreator<AppState, [], [], TriageSlice> = () => ({ phase: 'start', jobId: null, progress: null, opened: null, selected: 0, selectedTab: 'overview', error: null });
 const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => ({ settings: null });
 const sessionSlice: StateCreator<AppState, [], [], SessionSlice> = () => ({ connection: 'connecting', host: null, agentLines: [] });
 
-const slices: StateCreator<AppState> = (...a) => ({ ...triageSlice(...a), ...settingsSlice(...a), ...sessionSlice(...a) });
+const slices: StateCreator<AppState> = (...a) => ({ ...triageSlice(...a), ...settingsSlice(...a), ...sessionSlice(...a), ...agentsSlice(...a) });
 
 /** The one store; components read it through the selector hooks below, actions write it. */
 export const appStore = create<AppState>()(devtools(slices, { name: 'thunk', enabled: import.meta.env.DEV }));

@@ -5,6 +5,7 @@ import { StartScreen } from './StartScreen.tsx';
 import { ProgressScreen } from './ProgressScreen.tsx';
 import { ErrorScreen } from './ErrorScreen.tsx';
 import { TriageView } from './TriageView.tsx';
+import { AgentsDrawer } from './agents/AgentsDrawer.tsx';
 
 /** One screen at a time, picked by the store's phase. */
 export function App() {
@@ -30,6 +31,7 @@ export function App() {
       <header className="app-bar">
         <span className="brand" aria-hidden="true">Thunk</span>
         <span className="tagline">Will this Windows DLL load, and if not, why?</span>
+        <AgentsDrawer />
       </header>
       <main className="app-main">
         {phase === 'start' && <StartScreen />}
