@@ -1,6 +1,7 @@
 // "Ask the real loader" beside the static verdict, and the agents panel, against the real backend:
 // real agents under Wine (64-bit on Wine's 64-bit loader, 32-bit under qemu) and MinGW-built DLLs.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, openApp, ROOT } from './support/browser-host-fixture.ts';
@@ -8,6 +9,7 @@ import { fixtureDll } from './support/fixture-files.ts';
 import { saveScreens } from './support/screens.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
 import { buildWindowsFixtures } from '../src-agent32/testing/dll-fixtures.ts';
+import { createSignedSamples, signingToolsMissing } from '../src-main/test-support/test-signing.ts';
 
 const staged = (arch: string): boolean => existsSync(join(ROOT, 'build', 'agents', arch, 'node.exe'));
 const AGENT_START_MS = 150_000;
@@ -108,4 +110,30 @@ test('a 32-bit DLL asked from the keyboard alone: the x86 agent starts under Win
   // Natively where the kernel runs 32-bit code, else through qemu: both are how it runs here.
   await expect(x86.locator('.agent-fact', { hasText: 'How it runs' })).toContainText(/under Wine \d[\w.]*(, x86 emulated \(qemu\))?$/);
   await saveScreens(page, 'agents-4-panel-x86');
+});
+
+test('Ask Windows in the identity card: WinVerifyTrust (Wine\'s, and it says so) finds a file modified after signing, beside Thunk\'s own verdict', async ({ page, served }) => {
+  test.skip(!staged('win32-x64'), 'the 64-bit agent runtime is not staged (npm run stage:agents)');
+  const missing = signingToolsMissing();
+  test.skip(missing !== null, `signing tools missing: ${missing}`);
+  test.setTimeout(180_000);
+  const dir = mkdtempSync(join(tmpdir(), 'thunk-e2e-trust-'));
+  try {
+    const { modified } = createSignedSamples(dir, fixtureDll('delay-target', 'x64'));
+    await openApp(page, served);
+    await page.getByRole('textbox', { name: /type a path/ }).fill(modified);
+    await page.keyboard.press('Enter');
+    const identity = page.getByRole('region', { name: 'File' });
+    await expect(identity).toContainText(/Signature.*(Invalid|modified)/i);
+    await identity.getByRole('button', { name: 'Ask Windows (WinVerifyTrust)' }).click();
+    const trust = page.getByTestId('windows-trust');
+    await expect(trust).toContainText('TRUST_E_BAD_DIGEST: the file was modified after it was signed', { timeout: 120_000 });
+    await expect(trust).toContainText("Windows' own verdict under Wine is Wine's implementation, not Windows'");
+    await expect(trust).toContainText(/Asked in build\/agents\/win32-x64 under wine/);
+    await identity.scrollIntoViewIfNeeded();
+    await saveScreens(page, 'agents-5-ask-windows-modified');
+    await expectNoSeriousAxeViolations(page);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

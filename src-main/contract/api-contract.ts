@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { FileReport, ReportDocument } from '../report/report-document.ts';
 import { agentsRestartArgsSchema, agentsStatusSchema, fileReportSchema, loaderCheckArgsSchema } from './agents-contract.ts';
+import { windowsTrustArgsSchema, windowsTrustResultSchema } from './windows-trust-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 1;
@@ -88,6 +89,8 @@ export const REQUESTS = {
   'agents.restart': { args: agentsRestartArgsSchema, result: agentsStatusSchema },
   /** Loads one file of an open document in the agent of each bitness it is built for, with the verdict's load context. */
   'loader.check': { args: loaderCheckArgsSchema, result: fileReportSchema },
+  /** WinVerifyTrust (and the system catalogs) on one file of an open document, through a Windows agent; under Wine, Wine's answer. */
+  'signature.askWindows': { args: windowsTrustArgsSchema, result: windowsTrustResultSchema },
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -151,3 +154,4 @@ export function parseArgs<N extends RequestName>(name: N, args: unknown): Reques
 
 export type { FileReport, ReportDocument };
 export type { AgentPanelState, AgentView, AgentsStatus } from './agents-contract.ts';
+export type { WindowsTrustView } from './windows-trust-contract.ts';

@@ -15,6 +15,7 @@ import { SettingsStore, defaultConfigDir } from './settings-store.ts';
 import { exportReport, type ExportedReport } from './report-export.ts';
 import { AgentsBoard } from './agents-board.ts';
 import { checkOpenFile } from './loader-check.ts';
+import { askWindowsAbout } from './windows-trust.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -104,6 +105,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'agents.status': async () => this.agentsBoard.status(),
     'agents.restart': async ({ arch }) => this.agentsBoard.restart(arch),
     'loader.check': async ({ id, file }) => withoutLists(await checkOpenFile(this.document(id), file, this.agents())),
+    'signature.askWindows': async ({ id, file }) => askWindowsAbout(this.document(id), file),
   };
 
   private async open({ jobId, paths }: RequestArgs<'triage.open'>): Promise<OpenDocument> {

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../src-main/contract/api-contract.ts';
-import type { AgentsStatus } from '../../../src-main/contract/api-contract.ts';
+import type { AgentsStatus, WindowsTrustView } from '../../../src-main/contract/api-contract.ts';
 import type { ClientApi } from '../api/client-api.ts';
 import { appStore } from './store.ts';
 
@@ -62,4 +62,11 @@ export async function askRealLoader(file: string): Promise<void> {
     setCheck(false, message(error));
   }
   void refreshAgents();
+}
+
+/** WinVerifyTrust on one file of the open document, through a Windows agent (under Wine: Wine's answer). */
+export async function askWindowsTrust(file: string): Promise<WindowsTrustView> {
+  const { opened } = appStore.getState();
+  if (!api || !opened) throw new ApiError('not-found', 'open a file first');
+  return api.request('signature.askWindows', { id: opened.id, file });
 }

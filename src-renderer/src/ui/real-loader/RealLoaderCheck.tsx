@@ -22,7 +22,8 @@ function Comparison({ row }: { row: LoaderComparison }) {
           <ol>{row.evidence.map((line, i) => <li key={i}><code>{line}</code></li>)}</ol>
         </details>
       )}
-      {row.fix && row.agreement === 'disagrees' && <p className="fix"><span className="label">Fix</span> {row.fix}</p>}
+      {/* A real failure of a predicted load becomes the verdict card itself, fix included: not repeated here. */}
+      {row.fix && row.agreement === 'disagrees' && !(row.predicted.loads && row.real.loads === false) && <p className="fix"><span className="label">Fix</span> {row.fix}</p>}
       {row.runtime && <p className="muted small">Loaded by {row.runtime}</p>}
     </article>
   );
