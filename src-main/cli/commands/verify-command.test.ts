@@ -76,7 +76,7 @@ describe('thunk verify --ask-windows (the 64-bit agent under Wine)', { skip: bui
   test('Wine\'s verdict beside Thunk\'s, for a modified and an unsigned file, with the note that it is Wine\'s', () => {
     const run = thunk('verify', '--ask-windows', samples.modified, fixturePath('delay-target', 'x64'));
     assert.equal(run.status, 1, run.stderr);
-    assert.match(run.stdout, /modified\.dll: invalid[\s\S]*Wine's WinVerifyTrust: TRUST_E_BAD_DIGEST/);
+    assert.match(run.stdout, /modified\.dll: invalid[\s\S]*(Wine's WinVerifyTrust: |Windows \(WinVerifyTrust\): \(Wine's, not Windows'\) )TRUST_E_BAD_DIGEST/);
     assert.match(run.stdout, /delay-target\.dll: unsigned[\s\S]*Wine's WinVerifyTrust: TRUST_E_NOSIGNATURE: .*catalogs: no system catalog holds the file's hash/);
     assert.match(run.stdout, /Note: Windows' own verdict under Wine is Wine's implementation, not Windows'/);
   });
@@ -84,7 +84,8 @@ describe('thunk verify --ask-windows (the 64-bit agent under Wine)', { skip: bui
   test('--json: a windows object per file with the HRESULT, the catalog search and the note', () => {
     const run = thunk('verify', '--ask-windows', '--json', samples.signed);
     assert.equal(run.status, 0, run.stderr);
-    const { windows } = JSON.parse(run.stdout);
+    const { windows, signature } = JSON.parse(run.stdout);
+    assert.match(signature.signatures[0].trust.windowsVerdict, /^\(Wine's, not Windows'\) ERROR_SUCCESS: Wine accepts the signature/);
     assert.equal(windows.kind, 'answered');
     assert.equal(windows.underWine, true);
     assert.equal(windows.result.embedded.hresult, 0);

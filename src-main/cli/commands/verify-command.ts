@@ -46,8 +46,13 @@ function resultText(result: VerifyResult): string {
   if (!result.signature) return `${result.error}`;
   const lines = [`${result.file}: ${result.status}`];
   for (const item of signatureOutline(result.signature).slice(1)) lines.push(`  ${item.text}`, ...item.children.map((child) => `    ${child}`));
-  if (result.windows) lines.push(`  ${result.windows.kind === 'answered' && result.windows.underWine ? 'Wine\'s WinVerifyTrust' : 'Windows (WinVerifyTrust)'}: ${windowsVerdictLine(result.windows)}`);
+  // A signed file's outline already holds trust.windowsVerdict; an unsigned one has no trust to hold it.
+  if (result.windows && !result.signature.signatures[0]?.trust) lines.push(`  ${windowsLabel(result.windows)}: ${windowsVerdictLine(result.windows)}`);
   return lines.join('\n');
+}
+
+function windowsLabel(answer: WindowsTrustAnswer): string {
+  return answer.kind === 'answered' && answer.underWine ? 'Wine\'s WinVerifyTrust' : 'Windows (WinVerifyTrust)';
 }
 
 /** Adds Windows' answer to each PE file's result; one agent serves the whole batch. */
@@ -65,6 +70,8 @@ async function askWindows(results: VerifyResult[]): Promise<string | null> {
     for (const result of files) {
       const answer = await asker.ask(result.file);
       result.windows = asker.underWine ? { ...answer, note: UNDER_WINE_NOTE } : answer;
+      const trust = result.signature?.signatures[0]?.trust;
+      if (trust) trust.windowsVerdict = `${asker.underWine ? '(Wine\'s, not Windows\') ' : ''}${windowsVerdictLine(answer)}`;
     }
     return asker.underWine ? UNDER_WINE_NOTE : null;
   } finally {
