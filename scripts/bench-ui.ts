@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServe, ROOT } from '../e2e/support/browser-host-fixture.ts';
+import { benchAgentsAndLoader } from './bench-ui-agents.ts';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const ROUNDS = 5;
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     }
     const folder = await longestTaskDuringFolder(page);
     console.log(folder ? `\nFolder ${FOLDER}: ${folder.files} files triaged in ${folder.totalMs} ms; longest main-thread task in the page ${folder.longestMs.toFixed(0)} ms (0 = none over 50 ms)` : `\n(${FOLDER} is absent: no folder run; install wine64)`);
+    await benchAgentsAndLoader(page);
   } finally {
     await browser.close();
     await host.stop();
