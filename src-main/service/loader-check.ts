@@ -6,7 +6,8 @@ import { checkWithRealLoader } from '../triage/real-loader-check.ts';
 
 const DISAGREES = 'THK-REAL-LOADER-DISAGREES';
 
-export async function checkOpenFile(opened: OpenDocument, file: string, supervisor: Supervisor): Promise<FileReport> {
+/** `supervisor`: made only once the file is known to be checkable. */
+export async function checkOpenFile(opened: OpenDocument, file: string, supervisor: () => Supervisor): Promise<FileReport> {
   const results = opened.document.results;
   const index = results.findIndex((report) => report.file === file);
   if (index < 0) throw new ApiError('not-found', `${file} is not in this report: open it again, then ask the real loader`);
@@ -14,7 +15,7 @@ export async function checkOpenFile(opened: OpenDocument, file: string, supervis
   if (report.status !== 'analysed') throw new ApiError('refused', `${file} could not be analysed, so there is no verdict to compare: the real loader is asked about DLLs Thunk could read`);
   // Asked again: the earlier answer and its disagreement make way for the new ones.
   const fresh = { ...report, realLoader: undefined, findings: report.findings.filter((f) => f.code !== DISAGREES) };
-  const [checked] = await checkWithRealLoader([fresh], supervisor);
+  const [checked] = await checkWithRealLoader([fresh], supervisor());
   opened.document = { ...opened.document, results: results.map((r, i) => (i === index ? checked! : r)) };
   return checked!;
 }

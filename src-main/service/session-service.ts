@@ -104,7 +104,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'recent.clear': async () => this.settings.clearRecent(),
     'agents.status': async () => this.agentsBoard.status(),
     'agents.restart': async ({ arch }) => this.agentsBoard.restart(arch),
-    'loader.check': async ({ id, file }) => withoutLists(await checkOpenFile(this.document(id), file, this.agents())),
+    'loader.check': async ({ id, file }) => withoutLists(await checkOpenFile(this.document(id), file, () => this.agents())),
     'signature.askWindows': async ({ id, file }) => askWindowsAbout(this.document(id), file),
   };
 
