@@ -1,16 +1,13 @@
 // bench:ui, agents part: "Ask the real loader" from the click to the comparison painted, beside the
 // same load through a supervisor alone in the same run; and WinVerifyTrust through the 64-bit agent
-// per file (small fixture, 87 MB node.exe). Figures, not assertions. Run alone:
-// `node --import tsx scripts/bench-ui-agents.ts`.
-import { chromium, type Page } from '@playwright/test';
+// per file (small fixture, 87 MB node.exe). Figures, not assertions; called by scripts/bench-ui.ts.
+import type { Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ROOT, startServe } from '../e2e/support/browser-host-fixture.ts';
+import { ROOT } from '../e2e/support/browser-host-fixture.ts';
 import { Supervisor } from '../src-main/agent/supervisor.ts';
 import { WindowsTrustAsker } from '../src-main/signature/ask-windows.ts';
 
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const ROUNDS = 5;
 const DLL = join(ROOT, 'build', 'fixtures', 'x64', 'dllmain-returns-false.dll');
 const NODE_EXE = join(ROOT, 'build', 'agents', 'win32-x64', 'node.exe');
@@ -100,19 +97,3 @@ export async function benchAgentsAndLoader(page: Page): Promise<void> {
   const trust = await trustRounds();
   console.log(`\nWinVerifyTrust through the 64-bit agent: agent start ${trust.startMs.toFixed(0)} ms; ${trust.perFile.map((f) => `${f.label} ${f.ms.toFixed(0)} ms`).join(', ')} (median of ${ROUNDS})`);
 }
-
-async function standalone(): Promise<void> {
-  const host = await startServe();
-  const browser = await chromium.launch(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {});
-  try {
-    const page = await browser.newPage();
-    await page.goto(host.url);
-    await page.locator('body[data-app-ready="true"]').waitFor({ state: 'attached' });
-    await benchAgentsAndLoader(page);
-  } finally {
-    await browser.close();
-    await host.stop();
-  }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await standalone();
