@@ -9,6 +9,7 @@ import { startServe, ROOT } from '../e2e/support/browser-host-fixture.ts';
 import { benchExports } from './bench-ui-exports.ts';
 import { benchDependencies } from './bench-ui-dependencies.ts';
 import { benchFolder } from './bench-ui-folder.ts';
+import { benchAgentsAndLoader } from './bench-ui-agents.ts';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const ROUNDS = 5;
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     await benchDependencies(page);
     await page.keyboard.press('Escape');
     await benchFolder(page);
+    await benchAgentsAndLoader(page);
   } finally {
     await browser.close();
     await host.stop();

@@ -137,6 +137,10 @@ function perform(ctx: AgentContext, request: Request): ResultByOp[Request['op']]
       if (!found) throw new AgentFailure('symbol-not-found', 'ERROR_PROC_NOT_FOUND', `no export ${symbol}`, 127);
       return { name: found.name, address: `0x${found.address.toString(16)}`, tried: [symbol] };
     }
+    case 'trust': {
+      if (!ctx.platform.verifyTrust) throw new AgentFailure('unsupported', 'ERROR_NOT_SUPPORTED', 'only a Windows agent can ask WinVerifyTrust', 50);
+      return ctx.platform.verifyTrust(request.params.path);
+    }
     case 'call': {
       const native = ctx.libraries.get(request.params.handle);
       const prepared = prepareCall(ctx.platform, native, request.params);

@@ -1,6 +1,6 @@
 // What the agent needs from the OS, implemented for POSIX (dlopen) and Windows (kernel32).
 import type { LibraryHandle } from 'koffi';
-import type { AgentErrorCode, LoadResult, ModuleInfo, OsError } from '../protocol/messages.ts';
+import type { AgentErrorCode, LoadResult, ModuleInfo, OsError, TrustResult } from '../protocol/messages.ts';
 
 export class AgentFailure extends Error {
   constructor(
@@ -38,6 +38,8 @@ export interface Platform {
   writeOut(bytes: Buffer): number;
   load(path: string, flags: number | undefined, searchDirs: string[]): LoadedLibrary;
   unload(native: unknown): void;
+  /** Windows' own verdict on a file's signature (WinVerifyTrust); absent off Windows. */
+  verifyTrust?(path: string): TrustResult;
   modules(): ModuleInfo[];
   resolve(native: unknown, candidates: (string | number)[]): ResolvedSymbol | null;
   /** koffi's own handle on a loaded library, for functions koffi can only bind by name. */

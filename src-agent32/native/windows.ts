@@ -3,9 +3,10 @@
 import fs from 'node:fs';
 import type { LibraryHandle } from 'koffi';
 import { koffi } from './koffi.ts';
-import type { ModuleInfo, OsError } from '../protocol/messages.ts';
+import type { ModuleInfo, OsError, TrustResult } from '../protocol/messages.ts';
 import { WINDOWS_ERROR_NAMES } from './windows-errors.ts';
 import * as k from './kernel32.ts';
+import { verifyTrust } from './wintrust.ts';
 import { AgentFailure, type CapturePipe, type LoadedLibrary, type Platform, type ResolvedSymbol, hexAddress } from './platform.ts';
 
 const LOAD_WITH_ALTERED_SEARCH_PATH = 0x8;
@@ -55,6 +56,12 @@ export class WindowsPlatform implements Platform {
     const base = hexAddress(module);
     const newModules = this.modules().filter((m) => !before.has(m.base));
     return { native: module, result: { base, path: k.moduleFileName(module), alreadyLoaded: before.has(base), newModules } };
+  }
+
+  verifyTrust(path: string): TrustResult {
+    const winPath = toWindowsPath(path);
+    if (!fs.existsSync(winPath)) throw new AgentFailure('path-missing', 'ERROR_FILE_NOT_FOUND', `no such file: ${winPath}`, 2);
+    return verifyTrust(winPath);
   }
 
   unload(native: unknown): void {

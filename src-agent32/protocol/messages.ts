@@ -60,8 +60,8 @@ export interface Handshake {
 
 // ---------------------------------------------------------------- requests
 
-export type Op = 'load' | 'unload' | 'modules' | 'resolve' | 'call' | 'ping' | 'shutdown';
-export const OPS: readonly Op[] = ['load', 'unload', 'modules', 'resolve', 'call', 'ping', 'shutdown'];
+export type Op = 'load' | 'unload' | 'modules' | 'resolve' | 'call' | 'ping' | 'shutdown' | 'trust';
+export const OPS: readonly Op[] = ['load', 'unload', 'modules', 'resolve', 'call', 'ping', 'shutdown', 'trust'];
 
 export interface LoadParams {
   path: string;
@@ -99,6 +99,10 @@ export interface CallParams extends HandleParams {
   options?: CallOptions;
 }
 export type EmptyParams = Record<string, never>;
+/** Asks Windows (WinVerifyTrust, then the system catalogs) about a file's signature, offline. */
+export interface TrustParams {
+  path: string;
+}
 
 interface RequestBase<O extends Op, P> {
   type: 'request';
@@ -113,6 +117,7 @@ export type ResolveRequest = RequestBase<'resolve', ResolveParams>;
 export type CallRequest = RequestBase<'call', CallParams>;
 export type PingRequest = RequestBase<'ping', EmptyParams>;
 export type ShutdownRequest = RequestBase<'shutdown', EmptyParams>;
+export type TrustRequest = RequestBase<'trust', TrustParams>;
 export type Request =
   | LoadRequest
   | UnloadRequest
@@ -120,7 +125,8 @@ export type Request =
   | ResolveRequest
   | CallRequest
   | PingRequest
-  | ShutdownRequest;
+  | ShutdownRequest
+  | TrustRequest;
 
 // ---------------------------------------------------------------- results
 
@@ -188,6 +194,22 @@ export interface PingResult {
 export interface ShutdownResult {
   bye: true;
 }
+/** One answer of WinVerifyTrust: its HRESULT as the SDK names it, and in words. */
+export interface TrustVerdict {
+  /** The HRESULT as an unsigned 32-bit number (0 = trusted). */
+  hresult: number;
+  /** E.g. TRUST_E_NOSIGNATURE; "0x..." when the name is not known. */
+  name: string;
+  message: string;
+}
+export interface TrustResult {
+  /** WinVerifyTrust on the file itself (WTD_CHOICE_FILE): its embedded signature. */
+  embedded: TrustVerdict;
+  /** The system catalog that holds the file's hash, and WinVerifyTrust's answer through it (WTD_CHOICE_CATALOG). */
+  catalog: { path: string; memberTag: string; verdict: TrustVerdict } | null;
+  /** How the catalog search went, in words: skipped (an embedded signature answered), none found, or why it failed. */
+  catalogSearch: string;
+}
 export interface ResultByOp {
   load: LoadResult;
   unload: UnloadResult;
@@ -196,6 +218,7 @@ export interface ResultByOp {
   call: CallResult;
   ping: PingResult;
   shutdown: ShutdownResult;
+  trust: TrustResult;
 }
 
 // ---------------------------------------------------------------- responses
@@ -341,6 +364,7 @@ const paramChecks: { [O in Op]: Check<Extract<Request, { op: O }>['params']> } =
   }),
   ping: empty,
   shutdown: empty,
+  trust: obj<TrustParams>({ path: str }),
 };
 
 const op = literal(...OPS);
@@ -454,6 +478,7 @@ export function validateAgentMessage(value: unknown): Validated<AgentMessage> {
 
 // Result shapes, for the supervisor to check `result` of an ok response against its op.
 const checkModule = obj<ModuleInfo>({ path: str, base: nullable(address), size: nullable(int) });
+const checkTrustVerdict = obj<TrustVerdict>({ hresult: intRange(0, 0xffffffff), name: str, message: str });
 const checkOsError = obj<OsError>({ code: int, name: nullable(str), message: str });
 export const resultChecks: { [O in Op]: Check<ResultByOp[O]> } = {
   load: obj<LoadResult>({
@@ -477,6 +502,11 @@ export const resultChecks: { [O in Op]: Check<ResultByOp[O]> } = {
   }),
   ping: obj<PingResult>({ pong: isTrue, time: num }),
   shutdown: obj<ShutdownResult>({ bye: isTrue }),
+  trust: obj<TrustResult>({
+    embedded: checkTrustVerdict,
+    catalog: nullable(obj<NonNullable<TrustResult['catalog']>>({ path: str, memberTag: str, verdict: checkTrustVerdict })),
+    catalogSearch: str,
+  }),
 };
 
 /** Checks the result of an ok response to a request of `op`. */

@@ -6,6 +6,8 @@ import type { FileReport, ReportDocument } from '../report/report-document.ts';
 import { EXPORTS_AND_HEADERS_REQUESTS } from './exports-headers-contract.ts';
 import { DEPENDENCY_REQUESTS, loadContextSettingsShape } from './dependencies-contract.ts';
 import { FOLDER_EVENTS, FOLDER_REQUESTS } from './folder-contract.ts';
+import { agentsRestartArgsSchema, agentsStatusSchema, fileReportSchema, loaderCheckArgsSchema } from './agents-contract.ts';
+import { windowsTrustArgsSchema, windowsTrustResultSchema } from './windows-trust-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 1;
@@ -65,10 +67,6 @@ export type OpenDocument = Omit<z.infer<typeof openDocumentSchema>, 'document'> 
 export const reportFormatSchema = z.enum(['html', 'json', 'markdown']);
 export type ReportFormat = z.infer<typeof reportFormatSchema>;
 
-export const agentStatusSchema = z.object({
-  agents: z.array(z.object({ arch: z.string(), state: z.string(), runtime: z.string().nullable(), crashes: z.number(), starts: z.number() })),
-});
-
 /** Every request: its arguments and its result. Results are promises on the client. */
 export const REQUESTS = {
   'session.hello': {
@@ -90,12 +88,18 @@ export const REQUESTS = {
   'settings.get': { args: z.object({}), result: settingsSchema },
   'settings.update': { args: z.object({ triage: triageSettingsSchema.partial() }), result: settingsSchema },
   'recent.clear': { args: z.object({}), result: settingsSchema },
-  'agents.status': { args: z.object({}), result: agentStatusSchema },
   ...EXPORTS_AND_HEADERS_REQUESTS,
   ...DEPENDENCY_REQUESTS,
   ...FOLDER_REQUESTS,
   /** One file of an open folder table, as its own open document (the file view and its export). */
   'folder.file': { args: z.object({ id: z.string(), index: z.number().int().min(0) }), result: openDocumentSchema },
+  'agents.status': { args: z.object({}), result: agentsStatusSchema },
+  /** Ends the agent of an arch (its loaded modules are loaded again in the new one) and starts it; starts it when it was not running. */
+  'agents.restart': { args: agentsRestartArgsSchema, result: agentsStatusSchema },
+  /** Loads one file of an open document in the agent of each bitness it is built for, with the verdict's load context. */
+  'loader.check': { args: loaderCheckArgsSchema, result: fileReportSchema },
+  /** WinVerifyTrust (and the system catalogs) on one file of an open document, through a Windows agent; under Wine, Wine's answer. */
+  'signature.askWindows': { args: windowsTrustArgsSchema, result: windowsTrustResultSchema },
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -163,3 +167,5 @@ export type { ExportRow, ExportsResult, ForwarderTarget, HeadersResult, FlagWord
 export { loadMethodSchema, searchFlagSchema, type DependencyView, type DependencyViewNode, type ModuleRow, type ExportHit, type WhoExports } from './dependencies-contract.ts';
 export type { FolderRow, FolderOpened } from './folder-contract.ts';
 export type { Comparison } from '../compare/compare-reports.ts';
+export type { AgentPanelState, AgentView, AgentsStatus } from './agents-contract.ts';
+export type { WindowsTrustView } from './windows-trust-contract.ts';

@@ -17,6 +17,9 @@ import { DependencyRequests } from './dependency-requests.ts';
 import { checkLoadContext } from './load-context-settings.ts';
 import { withoutLists } from './view-copy.ts';
 import { FolderSession } from './folder-session.ts';
+import { AgentsBoard } from './agents-board.ts';
+import { checkOpenFile } from './loader-check.ts';
+import { askWindowsAbout } from './windows-trust.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -53,6 +56,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     runner: this.runner, jobs: this.jobs, settings: () => this.settings, keep: (d) => this.keep(d), document: (id) => this.document(id),
     emit: (name, payload) => this.emitEvent(name, payload), agents: () => this.agents(), isTransient: (path) => this.isTransient(path),
   });
+  private readonly agentsBoard = new AgentsBoard(() => this.agents(), () => this.supervisor);
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
@@ -111,9 +115,6 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'dependencies.functions': async (args) => this.dependencies.functions(this.document(args.id), args),
     'dependencies.whoExports': async (args) => this.dependencies.whoExports(this.document(args.id), args),
     'recent.clear': async () => this.settings.clearRecent(),
-    'agents.status': async () => ({
-      agents: (this.supervisor?.status().agents ?? []).map((a) => ({ arch: a.arch, state: a.state, runtime: a.runtime, crashes: a.crashes, starts: a.starts })),
-    }),
     'exports.list': async ({ id, file }) => this.exportsAndHeaders.exports(this.document(id), file),
     'exports.resolveForwarder': async ({ id, file, forwarder }) => this.exportsAndHeaders.resolveForwarder(this.document(id), file, forwarder),
     'headers.get': async ({ id, file }) => this.exportsAndHeaders.headersOf(this.document(id), file),
@@ -122,6 +123,10 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'folder.file': (args) => this.folders.file(args),
     'folder.table': async (args) => this.folders.table(args),
     'compare.open': (args) => this.folders.compare(args),
+    'agents.status': async () => this.agentsBoard.status(),
+    'agents.restart': async ({ arch }) => this.agentsBoard.restart(arch),
+    'loader.check': async ({ id, file }) => withoutLists(await checkOpenFile(this.document(id), file, () => this.agents())),
+    'signature.askWindows': async ({ id, file }) => askWindowsAbout(this.document(id), file),
   };
 
   private async open({ jobId, paths }: RequestArgs<'triage.open'>): Promise<OpenDocument> {
@@ -164,6 +169,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private agents(): Supervisor {
     if (this.supervisor) return this.supervisor;
     const supervisor = this.options.createSupervisor?.() ?? new Supervisor({ pingIntervalMs: 0 });
+    this.agentsBoard.watch(supervisor);
     supervisor.on('start', (e) => this.emitEvent('agent.state', { arch: e.arch, state: 'started', detail: e.runtime }));
     supervisor.on('exit', (e) => this.emitEvent('agent.state', { arch: e.arch, state: 'exited', detail: `pid ${e.pid ?? '?'}` }));
     supervisor.on('restart', (e) => this.emitEvent('agent.state', { arch: e.arch, state: 'restarting', detail: `attempt ${e.attempt} in ${e.delayMs} ms` }));

@@ -23,16 +23,10 @@ export interface TrustReport {
   /** The list consulted: its date and where its entries come from. */
   rootList: { date: string; source: string };
   /**
-   * Windows' own verdict (WinVerifyTrust); null: not asked. TODO (issue 14): ask WinVerifyTrust
-   * (WINTRUST_ACTION_GENERIC_VERIFY_V2, WTD_UI_NONE, WTD_REVOKE_NONE, WTD_CHOICE_FILE) on Windows,
-   * and CryptCATAdminCalcHashFromFileHandle2 + CryptCATAdminEnumCatalogFromHash for catalog-signed
-   * files. It needs an agent operation (e.g. 'verify-trust' in src-agent32/protocol): the generic
-   * `call` op cannot pass WINTRUST_DATA, whose pFile member is a pointer to a second struct (koffi
-   * wants an address there), so the agent must build both structs itself, which koffi does when
-   * pFile is declared koffi.pointer(WINTRUST_FILE_INFO). Probed by hand with the staged x64 node.exe
-   * under Wine 8.0: TRUST_E_BAD_DIGEST for a modified file, TRUST_E_NOSIGNATURE for an unsigned one,
-   * but S_OK for a test-root chain and an expired certificate: Wine's wintrust is not Windows' policy,
-   * so only Windows can test the verdict.
+   * Windows' own verdict (WinVerifyTrust, through the agent's 'trust' op: signature/ask-windows.ts),
+   * in one line; null: not asked (`thunk verify --ask-windows`, on by default on Windows). Under Wine
+   * it is Wine's answer and says so: Wine 8.0 answers TRUST_E_BAD_DIGEST for a modified file but
+   * success for a test-root chain, so only Windows can test the trust verdict itself.
    */
   windowsVerdict: string | null;
 }

@@ -6,6 +6,7 @@ import { terminalSafe } from '../../report/text-report.ts';
 import type { FileSignatureReport } from '../../signature/signature-types.ts';
 import { scanInputs, type ScanEntry } from '../../triage/scan-inputs.ts';
 import { verifyAuthenticodeFile } from '../../signature/verify-authenticode.ts';
+import { UNDER_WINE_NOTE, type WindowsTrustAnswer, WindowsTrustAsker, windowsVerdictLine } from '../../signature/ask-windows.ts';
 import { exitCodeAction, exitCodesHelp, type CliCommand } from '../cli-command.ts';
 import { toJson, writeOutput } from '../write-output.ts';
 import { VERSION } from '../version.ts';
@@ -19,6 +20,8 @@ export interface VerifyResult {
   status: FileSignatureReport['status'] | 'unreadable' | 'not-pe';
   error: string | null;
   signature: FileSignatureReport | null;
+  /** With --ask-windows: WinVerifyTrust's answer (under Wine: Wine's), or why there is none. */
+  windows?: WindowsTrustAnswer & { note?: string };
 }
 
 /** Verifies one file; unreadable and non-PE files give a result with the reason, not an exception. */
@@ -43,7 +46,37 @@ function resultText(result: VerifyResult): string {
   if (!result.signature) return `${result.error}`;
   const lines = [`${result.file}: ${result.status}`];
   for (const item of signatureOutline(result.signature).slice(1)) lines.push(`  ${item.text}`, ...item.children.map((child) => `    ${child}`));
+  // A signed file's outline already holds trust.windowsVerdict; an unsigned one has no trust to hold it.
+  if (result.windows && !result.signature.signatures[0]?.trust) lines.push(`  ${windowsLabel(result.windows)}: ${windowsVerdictLine(result.windows)}`);
   return lines.join('\n');
+}
+
+function windowsLabel(answer: WindowsTrustAnswer): string {
+  return answer.kind === 'answered' && answer.underWine ? 'Wine\'s WinVerifyTrust' : 'Windows (WinVerifyTrust)';
+}
+
+/** Adds Windows' answer to each PE file's result; one agent serves the whole batch. */
+async function askWindows(results: VerifyResult[]): Promise<string | null> {
+  const files = results.filter((r) => r.signature !== null);
+  if (files.length === 0) return null;
+  let asker: WindowsTrustAsker;
+  try {
+    asker = await WindowsTrustAsker.start();
+  } catch (error) {
+    for (const result of files) result.windows = { kind: 'failed', message: (error as Error).message, runtime: 'none' };
+    return null;
+  }
+  try {
+    for (const result of files) {
+      const answer = await asker.ask(result.file);
+      result.windows = asker.underWine ? { ...answer, note: UNDER_WINE_NOTE } : answer;
+      const trust = result.signature?.signatures[0]?.trust;
+      if (trust) trust.windowsVerdict = `${asker.underWine ? '(Wine\'s, not Windows\') ' : ''}${windowsVerdictLine(answer)}`;
+    }
+    return asker.underWine ? UNDER_WINE_NOTE : null;
+  } finally {
+    await asker.dispose();
+  }
 }
 
 /** The exit code for a set of results. */
@@ -58,15 +91,19 @@ export function verifyExitCode(results: readonly VerifyResult[]): number {
 interface VerifyOptions {
   json?: boolean;
   out?: string;
+  /** Undefined when neither --ask-windows nor --no-ask-windows was given: on by default on Windows only. */
+  askWindows?: boolean;
 }
 
-function runVerify(inputs: string[], options: VerifyOptions): number {
+async function runVerify(inputs: string[], options: VerifyOptions): Promise<number> {
   const results = scanInputs(inputs).map(verifyEntry);
+  const note = (options.askWindows ?? process.platform === 'win32') ? await askWindows(results) : null;
   if (options.json) {
     const head = { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString() };
     writeOutput(toJson(results.length === 1 ? { ...head, ...results[0] } : { ...head, results }), options.out);
   } else {
-    writeOutput(terminalSafe(`${results.map(resultText).join('\n\n')}\n`), options.out);
+    const footer = note ? `\n\nNote: ${note}` : '';
+    writeOutput(terminalSafe(`${results.map(resultText).join('\n\n')}${footer}\n`), options.out);
   }
   return verifyExitCode(results);
 }
@@ -80,6 +117,8 @@ export const verifyCommand: CliCommand = {
     .argument('<inputs...>', 'files or folders')
     .option('--json', 'one JSON document (results[] for several files, the file\'s fields at top level for one)')
     .option('--out <file>', 'write to FILE instead of stdout')
+    .option('--ask-windows', 'also ask Windows itself (WinVerifyTrust, then the system catalogs for files without an embedded signature) in a helper process, offline; on by default on Windows; elsewhere it runs under Wine and gives Wine\'s answer')
+    .option('--no-ask-windows', 'do not ask WinVerifyTrust (the default off Windows)')
     .addHelpText('after', exitCodesHelp([
       [VERIFY_EXIT.valid, 'every file validly signed'],
       [VERIFY_EXIT.invalid, 'a signature is invalid or malformed (modified after signing, expired without timestamp, ...)'],

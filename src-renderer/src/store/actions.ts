@@ -3,6 +3,7 @@ import type { ClientApi } from '../api/client-api.ts';
 import { appStore, type ShownError } from './store.ts';
 import { firstFailing } from '../ui/verdict-words.ts';
 import { connectFolders, isSet, openFolder } from './folder-actions.ts';
+import { connectAgents } from './agents-actions.ts';
 
 let api: ClientApi;
 let jobCounter = 0;
@@ -25,6 +26,7 @@ export async function connect(client: ClientApi): Promise<void> {
   api = client;
   appStore.setState({ host: client.host });
   connectFolders(client);
+  connectAgents(client);
   client.on('triage.progress', (p) => {
     if (appStore.getState().jobId === p.jobId) appStore.setState({ progress: { done: p.done, total: p.total, file: p.file } });
   });

@@ -5,6 +5,7 @@ import type { OpenDocument, Settings } from '../../../src-main/contract/api-cont
 import { exportsSlice, type ExportsSlice } from './exports-slice.ts';
 import { headersSlice, type HeadersSlice } from './headers-slice.ts';
 import { folderSlice, type FolderSlice } from './folder-slice.ts';
+import { agentsSlice, type AgentsSlice } from './agents-slice.ts';
 
 /** A problem shown in words: what happened, why, and what to do. */
 export interface ShownError {
@@ -34,13 +35,19 @@ export interface SessionSlice {
   agentLines: string[];
 }
 
-export type AppState = TriageSlice & SettingsSlice & SessionSlice & ExportsSlice & HeadersSlice & FolderSlice;
+export type AppState = TriageSlice & SettingsSlice & SessionSlice & ExportsSlice & HeadersSlice & FolderSlice & AgentsSlice;
 
 const triageSlice: StateCreator<AppState, [], [], TriageSlice> = () => ({ phase: 'start', jobId: null, progress: null, opened: null, selected: 0, selectedTab: 'overview', error: null });
 const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => ({ settings: null });
 const sessionSlice: StateCreator<AppState, [], [], SessionSlice> = () => ({ connection: 'connecting', host: null, agentLines: [] });
 
-const slices: StateCreator<AppState> = (...a) => ({ ...triageSlice(...a), ...settingsSlice(...a), ...sessionSlice(...a), ...exportsSlice(...a), ...headersSlice(...a), ...folderSlice(...a) });
+const slices: StateCreator<AppState> = (...a) => ({
+  ...triageSlice(...a), ...settingsSlice(...a), ...sessionSlice(...a),
+  ...exportsSlice(...a),
+  ...headersSlice(...a),
+  ...folderSlice(...a),
+  ...agentsSlice(...a),
+});
 
 /** The one store; components read it through the selector hooks below, actions write it. */
 export const appStore = create<AppState>()(devtools(slices, { name: 'thunk', enabled: import.meta.env.DEV }));

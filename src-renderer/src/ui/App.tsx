@@ -7,6 +7,7 @@ import { ErrorScreen } from './ErrorScreen.tsx';
 import { TriageView } from './TriageView.tsx';
 import { FolderView } from './folder/FolderView.tsx';
 import { CompareView } from './compare/CompareView.tsx';
+import { AgentsDrawer } from './agents/AgentsDrawer.tsx';
 
 /** One screen at a time, picked by the store's phase. */
 export function App() {
@@ -32,6 +33,7 @@ export function App() {
       <header className="app-bar">
         <span className="brand" aria-hidden="true">Thunk</span>
         <span className="tagline">Will this Windows DLL load, and if not, why?</span>
+        <AgentsDrawer />
       </header>
       <main className="app-main">
         {phase === 'start' && <StartScreen />}

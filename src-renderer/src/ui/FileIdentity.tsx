@@ -1,5 +1,6 @@
 import type { FileIdentity as Identity, FileReport } from '../../../src-main/contract/api-contract.ts';
 import { formatBytes } from './verdict-words.ts';
+import { WindowsTrustCheck } from './signature/WindowsTrustCheck.tsx';
 
 const HARDENING: Record<string, string> = {
   aslr: 'ASLR', highEntropyVa: 'High-entropy VA', dep: 'DEP', cfg: 'CFG', safeSeh: 'SafeSEH', noSeh: 'No SEH',
@@ -55,6 +56,7 @@ export function FileIdentity({ report, identity }: { report: FileReport; identit
           <div key={label} className="fact"><dt>{label}</dt><dd className={label === 'SHA-256' || (label === 'Path' && !identity?.uploaded) ? 'mono' : undefined}>{value}</dd></div>
         ))}
       </dl>
+      {report.status === 'analysed' && <WindowsTrustCheck key={report.file} file={report.file} />}
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { FindingsList } from '../FindingsList.tsx';
 import { FileIdentity } from '../FileIdentity.tsx';
 import type { Host, Verdict } from '../verdict-words.ts';
 import type { WorkspacePanelProps } from './workspace-tabs.ts';
+import { RealLoaderCheck } from '../real-loader/RealLoaderCheck.tsx';
 
 const PROBLEM_TITLES: Record<Exclude<FileReport['status'], 'analysed'>, string> = {
   'not-pe': 'This is not a Windows DLL',
@@ -35,6 +36,7 @@ export function OverviewPanel({ report, identity }: WorkspacePanelProps) {
           {verdicts.map(([host, verdict]) => <VerdictCard key={host} report={report} host={host} verdict={verdict} identity={identity} />)}
         </section>
       )}
+      {report.status === 'analysed' && <RealLoaderCheck report={report} />}
       {report.status === 'analysed' && <FindingsList report={report} />}
       <FileIdentity report={report} identity={identity} />
     </div>
