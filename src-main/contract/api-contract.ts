@@ -3,6 +3,7 @@
 // Electron: IPC). Runs anywhere: no Node or Electron imports, so the renderer may import it.
 import { z } from 'zod';
 import type { FileReport, ReportDocument } from '../report/report-document.ts';
+import { CALL_EVENTS, CALL_REQUESTS } from './call-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 1;
@@ -87,6 +88,7 @@ export const REQUESTS = {
   'settings.update': { args: z.object({ triage: triageSettingsSchema.partial() }), result: settingsSchema },
   'recent.clear': { args: z.object({}), result: settingsSchema },
   'agents.status': { args: z.object({}), result: agentStatusSchema },
+  ...CALL_REQUESTS,
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -102,6 +104,7 @@ export const EVENTS = {
   'breaker.change': z.object({ dll: z.string(), state: z.string() }),
   /** Electron: files to open from File > Open, the command line, or a second launch. */
   'app.open': z.object({ paths: z.array(z.string()).min(1) }),
+  ...CALL_EVENTS,
 } as const;
 
 export type EventName = keyof typeof EVENTS;
@@ -149,3 +152,4 @@ export function parseArgs<N extends RequestName>(name: N, args: unknown): Reques
 }
 
 export type { FileReport, ReportDocument };
+export type { CallRecord, CrashCard, LogLine, ParamField, ParamKind, Prefill, PrototypeCheck, SessionSnapshot, SourceProblem } from './call-contract.ts';

@@ -13,6 +13,8 @@ import { VERSION } from '../cli/version.ts';
 import { TriageCancelledError, TriageRunner } from './triage-runner.ts';
 import { SettingsStore, defaultConfigDir } from './settings-store.ts';
 import { exportReport, type ExportedReport } from './report-export.ts';
+import { CallSession } from './call-session.ts';
+import { checkPrototype } from './prototype-check.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -43,6 +45,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private readonly jobs = new Map<string, AbortController>();
   private supervisor: Supervisor | null = null;
   private readonly transientRoots: string[] = [];
+  private readonly calls = new CallSession(() => this.agents(), (lines, dropped) => this.emitEvent('call.logs', { lines, dropped }));
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
@@ -79,6 +82,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   async dispose(): Promise<void> {
     for (const job of this.jobs.values()) job.abort();
     await this.runner.dispose();
+    this.calls.dispose();
     await this.supervisor?.dispose();
   }
 
@@ -101,6 +105,14 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'agents.status': async () => ({
       agents: (this.supervisor?.status().agents ?? []).map((a) => ({ arch: a.arch, state: a.state, runtime: a.runtime, crashes: a.crashes, starts: a.starts })),
     }),
+    'call.check': async ({ prototype, declarations }) => checkPrototype(prototype, declarations),
+    'call.prefill': async ({ dll, exportName }) => this.calls.prefill(dll, exportName),
+    'call.invoke': (args) => this.calls.invoke(args),
+    'call.history': async () => this.calls.history(),
+    'call.declarations': async ({ dll, declarations }) => (this.calls.saveDeclarations(dll, declarations), { saved: true }),
+    'call.resetBreaker': async ({ dll }) => ({ reset: this.calls.resetBreaker(dll) }),
+    'session.save': async () => ({ fileName: `thunk-session-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`, content: JSON.stringify(this.calls.snapshot(), null, 2) }),
+    'session.load': async ({ content }) => this.calls.load(content),
   };
 
   private async open({ jobId, paths }: RequestArgs<'triage.open'>): Promise<OpenDocument> {
@@ -126,7 +138,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
 
   /** A report of an open document, for the hosts that render it further (PDF). */
   exportOpen(id: string, format: ReportFormat, redactUserPaths: boolean): ExportedReport {
-    return exportReport(this.document(id).document, format, redactUserPaths);
+    return exportReport(this.document(id).document, format, redactUserPaths, this.calls.history());
   }
 
   private keep(document: OpenDocument): void {
