@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { FileIdentity, FileReport, OpenDocument } from '../../../../src-main/contract/api-contract.ts';
 import { OverviewPanel } from './OverviewPanel.tsx';
+import { CallConsolePanel } from '../calls/CallConsolePanel.tsx';
 
 /** What every tab panel gets: the open set, the file shown, and that file's identity. */
 export interface WorkspacePanelProps {
@@ -20,4 +21,5 @@ export interface WorkspaceTab {
 /** The tabs of one file's workspace, in order; each feature adds its own line. */
 export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'overview', label: 'Overview', analysedOnly: false, Panel: OverviewPanel },
+  { id: 'calls', label: 'Call', analysedOnly: true, Panel: CallConsolePanel },
 ];
