@@ -14,7 +14,7 @@ function CallOptions() {
   return (
     <div className="row call-options">
       <label className="inline">Repeat <input type="number" className="narrow" min={1} max={100000} value={draft.repeat} onChange={(e) => updateDraft({ repeat: Math.max(1, Math.floor(Number(e.target.value) || 1)) })} /></label>
-      <label className="inline">Timeout (ms) <input type="number" className="narrow" min={100} step={500} value={draft.timeoutMs} onChange={(e) => updateDraft({ timeoutMs: Math.max(100, Math.floor(Number(e.target.value) || 100)) })} /></label>
+      <label className="inline">Timeout (ms) <input type="number" className="narrow" min={100} step={100} value={draft.timeoutMs} onChange={(e) => updateDraft({ timeoutMs: Math.max(100, Math.floor(Number(e.target.value) || 100)) })} /></label>
     </div>
   );
 }
@@ -41,7 +41,7 @@ export function CallConsolePanel({ report }: WorkspacePanelProps) {
   return (
     <div className="call-console">
       <div className="call-columns">
-        <form className="call-form" aria-label="Call" onSubmit={(e) => { e.preventDefault(); void invokeCall(dll); }}>
+        <form className="call-form" aria-label="Call" noValidate onSubmit={(e) => { e.preventDefault(); void invokeCall(dll); }}>
           <PrototypeEditor dll={dll} />
           {check?.ok && <ArgumentForm params={check.params} />}
           <CallOptions />

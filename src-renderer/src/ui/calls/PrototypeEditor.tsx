@@ -36,12 +36,15 @@ export function PrototypeEditor({ dll }: { dll: string }) {
   const inDeclarations = problem?.source === 'declarations';
   return (
     <div className="prototype-editor">
-      <form className="row" onSubmit={(e) => { e.preventDefault(); void prefillFor(dll, draft.exportName); }}>
+      <div className="row">
         <label className="grow">Export
-          <input type="text" value={draft.exportName} placeholder="e.g. add_numbers" spellCheck={false} onChange={(e) => updateDraft({ exportName: e.target.value })} />
+          <input
+            type="text" value={draft.exportName} placeholder="e.g. add_numbers" spellCheck={false} onChange={(e) => updateDraft({ exportName: e.target.value })}
+            onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); void prefillFor(dll, draft.exportName); } }}
+          />
         </label>
-        <button type="submit">Prefill prototype</button>
-      </form>
+        <button type="button" onClick={() => void prefillFor(dll, draft.exportName)}>Prefill prototype</button>
+      </div>
       <label className="block">Prototype
         <input
           type="text" className="mono" value={draft.prototype} spellCheck={false} placeholder="int __stdcall Add(int a, int b)"
