@@ -144,7 +144,7 @@ test('the exported report holds the session; the session saves to a file', async
   await page.getByRole('button', { name: 'Export' }).click();
   const md = readFileSync((await (await markdown).path())!, 'utf8');
   expect(md).toContain('## Session: calls made');
-  expect(md).toContain('CRASH STATUS_ACCESS_VIOLATION');
+  expect(md).toContain('CRASH STATUS\\_ACCESS\\_VIOLATION');
 
   const saved = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Save session' }).click();

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServe, ROOT } from '../e2e/support/browser-host-fixture.ts';
+import { benchCalls } from './bench-ui-calls.ts';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const ROUNDS = 5;
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
       console.log(`| ${label} | ${ui.toFixed(0)} ms (first ${runs[0]!.uiMs.toFixed(0)}) | ${analysis} ms | ${(ui - analysis).toFixed(0)} ms | ${median(cli).toFixed(0)} ms |`);
     }
     const folder = await longestTaskDuringFolder(page);
+    await benchCalls(browser);
     console.log(folder ? `\nFolder ${FOLDER}: ${folder.files} files triaged in ${folder.totalMs} ms; longest main-thread task in the page ${folder.longestMs.toFixed(0)} ms (0 = none over 50 ms)` : `\n(${FOLDER} is absent: no folder run; install wine64)`);
   } finally {
     await browser.close();

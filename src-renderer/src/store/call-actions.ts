@@ -54,13 +54,13 @@ export async function loadCallHistory(): Promise<void> {
 }
 
 export function updateDraft(change: Partial<CallDraft>): void {
-  callStore.setState((s) => ({ draft: { ...s.draft, ...change }, ...(change.values ? { fieldErrors: {} } : {}) }));
+  callStore.setState((s) => ({ draft: { ...s.draft, ...change }, ...(change.values ? { fieldErrors: {} } : {}), ...(change.prototype !== undefined ? { prefillNote: null } : {}) }));
   if (change.prototype !== undefined || change.declarations !== undefined) scheduleCheck();
 }
 
 function scheduleCheck(delayMs = 80): void {
   if (checkTimer) clearTimeout(checkTimer);
-  checkTimer = setTimeout(() => void checkDraft(), delayMs);
+  checkTimer = setTimeout(() => { checkTimer = null; void checkDraft(); }, delayMs);
 }
 
 export async function checkDraft(): Promise<void> {
@@ -107,6 +107,7 @@ export function prepareCall(exportName: string): void {
 export async function invokeCall(dll: string): Promise<CallRecord | null> {
   if (checkTimer) {
     clearTimeout(checkTimer);
+    checkTimer = null;
     await checkDraft();
   }
   const { draft, check } = callStore.getState();

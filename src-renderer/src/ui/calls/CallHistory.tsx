@@ -1,7 +1,7 @@
 import type { CallRecord } from '../../../../src-main/contract/api-contract.ts';
 import { editCall, filterLogs, rerunCall, showCall } from '../../store/call-actions.ts';
 import { useCallBusy, useCalls } from '../../store/call-slice.ts';
-import { callOutcomeShort } from './call-words.ts';
+import { callOutcomeShort, callShort } from './call-words.ts';
 
 /** Every call of the session, newest first: what was called, what came back; re-run or edit. */
 export function CallHistory({ dll }: { dll: string }) {
@@ -17,7 +17,7 @@ export function CallHistory({ dll }: { dll: string }) {
           return (
             <tr key={call.id} className={call.kind}>
               <td>{n}</td>
-              <td className="mono"><button type="button" className="link" onClick={() => showCall(call.id)}>{call.prototype.replace(/\(.*$/, '')}({call.args.map((a) => JSON.stringify(a)).join(', ')})</button></td>
+              <td className="mono"><button type="button" className="link" onClick={() => showCall(call.id)}>{callShort(call)}</button></td>
               <td className={call.kind === 'result' ? 'ok' : 'fail'}>{callOutcomeShort(call)}</td>
               <td className="small">{call.agent ? `${call.agent.arch} pid ${call.agent.pid ?? '?'}` : '—'}</td>
               <td className="small">{call.elapsedMs} ms</td>

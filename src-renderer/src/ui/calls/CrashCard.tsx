@@ -15,7 +15,7 @@ export function CrashCard({ call }: { call: CallRecord }) {
   return (
     <section className="crash-card" aria-labelledby="crash-title" data-testid="crash-card">
       <h3 id="crash-title">The DLL crashed: {crash.name}{crash.code ? ` (${crash.code})` : ''}</h3>
-      <dl className="facts">
+      <dl className="call-facts">
         <dt>Where</dt><dd className="mono">{crash.module ? `${crash.module}+${crash.offset ?? '0x0'}` : crash.address ?? 'unknown'}{crash.symbol ? ` (${crash.symbol})` : ''}</dd>
         {crash.accessAddress && <><dt>Access</dt><dd className="mono">{crash.accessKind} of {crash.accessAddress}</dd></>}
         {crash.cause && <><dt>Cause</dt><dd>{crash.cause}</dd></>}

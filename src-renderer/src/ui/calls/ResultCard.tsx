@@ -41,7 +41,7 @@ export function ResultCard({ call }: { call: CallRecord }) {
   const t = call.timing;
   return (
     <section className="result-card ok" aria-label="Call result" data-testid="call-result">
-      <dl className="facts">
+      <dl className="call-facts">
         <dt>Returned</dt><dd className="mono big" data-testid="return-value">{valueText(call.value)}</dd>
         {call.outs.map((out) => <OutValue key={out.index} name={out.name ?? `#${out.index}`} value={out.value} />)}
         <dt>GetLastError</dt><dd>{call.lastError ? `${call.lastError.code}${call.lastError.name ? ` ${call.lastError.name}` : ''}: ${call.lastError.message}` : 'n/a'}</dd>

@@ -10,3 +10,9 @@ export function callOutcomeShort(call: CallRecord): string {
   if (call.kind === 'error') return call.error!.code === 'TIMEOUT' ? 'timed out' : `${call.error!.code}: ${call.error!.name}`;
   return `crash: ${call.crash!.name}`;
 }
+
+/** "add_numbers(2, 40)": the function's name with the arguments it was given. */
+export function callShort(call: CallRecord): string {
+  const name = call.prototype.slice(0, call.prototype.indexOf('(')).trim().split(/\s+/).pop() ?? call.prototype;
+  return `${name}(${call.args.map((a) => JSON.stringify(a)).join(', ')})`;
+}

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { LogLine } from '../contract/call-contract.ts';
+import { CallLog, LOG_BATCH_LIMIT, LOG_HISTORY_LIMIT } from './call-log.ts';
+
+function collecting(): { log: CallLog; batches: { lines: LogLine[]; dropped: number }[] } {
+  const batches: { lines: LogLine[]; dropped: number }[] = [];
+  return { log: new CallLog((lines, dropped) => batches.push({ lines, dropped }), 5), batches };
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+
+test('chunks become lines tied to their call; a partial line waits for its end or the call\'s', async () => {
+  const { log, batches } = collecting();
+  log.output('win32-x64', 'stdout', 'one\r\ntw', 'call-1');
+  log.output('win32-x64', 'stdout', 'o\nthree', 'call-1');
+  log.endCall('win32-x64');
+  await settle();
+  assert.deepEqual(batches.flatMap((b) => b.lines.map((l) => [l.text, l.callId])), [['one', 'call-1'], ['two', 'call-1'], ['three', 'call-1']]);
+  assert.equal(log.countFor('call-1'), 3);
+  log.dispose();
+});
+
+test('agent events sit between the lines, in order', async () => {
+  const { log, batches } = collecting();
+  log.output('win32-ia32', 'stdout', 'before\n', 'a');
+  log.event('win32-ia32', 'agent restarting in 0 ms (attempt 1)');
+  log.output('win32-ia32', 'stderr', 'after\n', 'b');
+  await settle();
+  assert.deepEqual(batches.flatMap((b) => b.lines.map((l) => l.kind)), ['stdout', 'event', 'stderr']);
+  log.dispose();
+});
+
+test('a flood is batched: one push per window, capped, the rest counted; the history stays bounded', async () => {
+  const { log, batches } = collecting();
+  for (let i = 0; i < LOG_HISTORY_LIMIT + 3000; i++) log.output('win32-x64', 'stdout', `line ${i}\n`, 'flood');
+  await settle();
+  assert.equal(batches.length, 1);
+  assert.equal(batches[0]!.lines.length, LOG_BATCH_LIMIT);
+  assert.equal(batches[0]!.dropped, LOG_HISTORY_LIMIT + 3000 - LOG_BATCH_LIMIT);
+  const kept = log.lines();
+  assert.ok(kept.length <= LOG_HISTORY_LIMIT + 1000, `history holds ${kept.length}`);
+  assert.equal(kept.at(-1)!.text, `line ${LOG_HISTORY_LIMIT + 2999}`);
+  log.dispose();
+});
