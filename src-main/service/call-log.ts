@@ -5,8 +5,10 @@ import type { LogLine } from '../contract/call-contract.ts';
 
 export const LOG_HISTORY_LIMIT = 10_000;
 export const LOG_BATCH_MS = 50;
-/** More than this in one batch is left out of the live push (the history keeps it). */
-export const LOG_BATCH_LIMIT = 2_000;
+/** More than this in one batch is left out of the live push: the pane keeps no more (the history does). */
+export const LOG_BATCH_LIMIT = LOG_HISTORY_LIMIT;
+/** Lines per pushed event: each event is checked and applied in one short task in the page. */
+export const LOG_EVENT_LINES = 500;
 
 export type LogBatchSink = (lines: LogLine[], dropped: number) => void;
 
@@ -83,6 +85,7 @@ export class CallLog {
     const dropped = this.dropped;
     this.pending = [];
     this.dropped = 0;
-    if (lines.length || dropped) this.sink(lines, dropped);
+    if (lines.length === 0 && dropped > 0) this.sink([], dropped);
+    for (let at = 0; at < lines.length; at += LOG_EVENT_LINES) this.sink(lines.slice(at, at + LOG_EVENT_LINES), at === 0 ? dropped : 0);
   }
 }

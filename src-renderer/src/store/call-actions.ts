@@ -36,16 +36,25 @@ export function connectCalls(c: ClientApi): void {
   });
 }
 
+/** Lines applied per frame: a burst is spread over frames instead of one long task. */
+const LINES_PER_FRAME = 500;
+
 function applyPendingLines(): void {
   frameRequested = false;
-  const incoming = pendingLines;
+  // Lines older than the kept window would be trimmed at once: skip them.
+  if (pendingLines.length > LOG_LINES_KEPT) pendingLines = pendingLines.slice(pendingLines.length - LOG_LINES_KEPT);
+  const incoming = pendingLines.slice(0, LINES_PER_FRAME);
+  pendingLines = pendingLines.slice(LINES_PER_FRAME);
   const dropped = pendingDropped;
-  pendingLines = [];
   pendingDropped = 0;
   callStore.setState((s) => {
     const merged = s.logs.concat(incoming);
     return { logs: merged.length > LOG_LINES_KEPT ? merged.slice(merged.length - LOG_LINES_KEPT) : merged, droppedLines: s.droppedLines + dropped };
   });
+  if (pendingLines.length && !frameRequested) {
+    frameRequested = true;
+    requestAnimationFrame(applyPendingLines);
+  }
 }
 
 export async function loadCallHistory(): Promise<void> {

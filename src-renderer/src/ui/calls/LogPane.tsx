@@ -14,9 +14,12 @@ export function LogPane() {
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  // One scroll write per update: the virtualizer's scrollToIndex reads the element's size again and
+  // again (forced layouts) and was the longest task of a 10,000-lines/s flood.
+  const totalSize = virtualizer.getTotalSize();
   useEffect(() => {
-    if (following.current && shown.length) virtualizer.scrollToIndex(shown.length - 1, { align: 'end' });
-  }, [shown.length, virtualizer]);
+    if (following.current && scroller.current) scroller.current.scrollTop = totalSize;
+  }, [totalSize, shown.length]);
   const onScroll = (): void => {
     const el = scroller.current;
     if (el) following.current = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2;
