@@ -63,7 +63,7 @@ export async function loadCallHistory(): Promise<void> {
 }
 
 export function updateDraft(change: Partial<CallDraft>): void {
-  callStore.setState((s) => ({ draft: { ...s.draft, ...change }, ...(change.values ? { fieldErrors: {} } : {}), ...(change.prototype !== undefined ? { prefillNote: null } : {}) }));
+  callStore.setState((s) => ({ draft: { ...s.draft, ...change }, ...(change.values ? { fieldErrors: {} } : {}), ...(change.prototype !== undefined ? { prefillNote: null, notice: null } : {}) }));
   if (change.prototype !== undefined || change.declarations !== undefined) scheduleCheck();
 }
 

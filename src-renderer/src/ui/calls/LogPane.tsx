@@ -34,7 +34,7 @@ export function LogPane() {
             {calls.map((c, i) => <option key={c.id} value={c.id}>#{i + 1} {c.prototype.replace(/\(.*$/, '').split(/\s+/).pop()}</option>)}
           </select>
         </label>
-        <span className="muted small" data-testid="log-count">{shown.length} lines{dropped ? `; ${dropped} not shown live (in the saved session)` : ''}</span>
+        <span className="muted small" data-testid="log-count">{shown.length} line{shown.length === 1 ? '' : 's'}{dropped ? `; ${dropped} not shown live (in the saved session)` : ''}</span>
         <button type="button" className="small" onClick={clearLogView}>Clear view</button>
       </div>
       <div ref={scroller} className="log-lines mono" role="log" aria-label="Log lines" aria-live="off" tabIndex={0} onScroll={onScroll}>
