@@ -44,7 +44,7 @@ export function LogPane() {
             return (
               <div key={line.seq} className={`log-line ${line.kind}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
                 <span className="log-tag">{line.kind === 'event' ? line.arch.replace('win32-', '') : line.callId ? `#${numbers.get(line.callId) ?? '?'}` : '—'}</span>
-                <span className="log-text">{line.kind === 'event' ? `· ${line.text}` : line.text}</span>
+                <span className="log-text" title={line.text}>{line.kind === 'event' ? `· ${line.text}` : line.text}</span>
               </div>
             );
           })}

@@ -33,7 +33,7 @@ export function ResultCard({ call }: { call: CallRecord }) {
       <section className="result-card error" aria-label="Call result" data-testid="call-result">
         <h3>{call.error!.code === 'TIMEOUT' ? 'Timed out' : 'The call failed'}: {call.error!.name}</h3>
         <p>{call.error!.message}</p>
-        {call.error!.advice && <p className="muted">{call.error!.advice}</p>}
+        {call.error!.advice && <p className="muted">{call.error!.advice.replace('--timeout', 'the Timeout (ms) above')}</p>}
         <p className="muted small">Agent: {agentLine(call)}; {call.elapsedMs} ms</p>
       </section>
     );
