@@ -44,3 +44,11 @@ test('a flood is batched: one window\'s lines in events of a few hundred, capped
   assert.equal(kept.at(-1)!.text, `line ${LOG_HISTORY_LIMIT + 2999}`);
   log.dispose();
 });
+
+test('the contract\'s check of pushed lines accepts what the log makes and refuses a malformed line', async () => {
+  const { CALL_EVENTS } = await import('../contract/call-contract.ts');
+  const good = { seq: 1, at: 2, arch: 'win32-x64', kind: 'stdout', callId: null, text: 'x' };
+  assert.equal(CALL_EVENTS['call.logs'].safeParse({ lines: [good], dropped: 0 }).success, true);
+  assert.equal(CALL_EVENTS['call.logs'].safeParse({ lines: [{ ...good, kind: 'debug' }], dropped: 0 }).success, false);
+  assert.equal(CALL_EVENTS['call.logs'].safeParse({ lines: [{ ...good, text: 3 }], dropped: 0 }).success, false);
+});

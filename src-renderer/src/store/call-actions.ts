@@ -13,7 +13,7 @@ let checkSeq = 0;
 let checkTimer: ReturnType<typeof setTimeout> | null = null;
 let pendingLines: LogLine[] = [];
 let pendingDropped = 0;
-let frameRequested = false;
+let applyScheduled = false;
 
 function client(): ClientApi {
   if (!api) throw new ApiError('offline', 'not connected to Thunk yet');
@@ -30,31 +30,35 @@ export function connectCalls(c: ClientApi): void {
   c.on('call.logs', ({ lines, dropped }) => {
     pendingLines = pendingLines.concat(lines);
     pendingDropped += dropped;
-    if (frameRequested) return;
-    frameRequested = true;
-    requestAnimationFrame(applyPendingLines);
+    scheduleApply();
   });
 }
 
-/** Lines applied per frame: a burst is spread over frames instead of one long task. */
-const LINES_PER_FRAME = 500;
+/** At most ten updates a second: each one costs the virtualizer a pass over its 10,000 rows. */
+const APPLY_EVERY_MS = 100;
+
+function scheduleApply(): void {
+  if (applyScheduled) return;
+  applyScheduled = true;
+  setTimeout(() => requestAnimationFrame(applyPendingLines), APPLY_EVERY_MS);
+}
+
+/** Lines applied per update: a burst is spread over updates instead of one long task. */
+const LINES_PER_UPDATE = 2000;
 
 function applyPendingLines(): void {
-  frameRequested = false;
+  applyScheduled = false;
   // Lines older than the kept window would be trimmed at once: skip them.
   if (pendingLines.length > LOG_LINES_KEPT) pendingLines = pendingLines.slice(pendingLines.length - LOG_LINES_KEPT);
-  const incoming = pendingLines.slice(0, LINES_PER_FRAME);
-  pendingLines = pendingLines.slice(LINES_PER_FRAME);
+  const incoming = pendingLines.slice(0, LINES_PER_UPDATE);
+  pendingLines = pendingLines.slice(LINES_PER_UPDATE);
   const dropped = pendingDropped;
   pendingDropped = 0;
   callStore.setState((s) => {
     const merged = s.logs.concat(incoming);
     return { logs: merged.length > LOG_LINES_KEPT ? merged.slice(merged.length - LOG_LINES_KEPT) : merged, droppedLines: s.droppedLines + dropped };
   });
-  if (pendingLines.length && !frameRequested) {
-    frameRequested = true;
-    requestAnimationFrame(applyPendingLines);
-  }
+  if (pendingLines.length) scheduleApply();
 }
 
 export async function loadCallHistory(): Promise<void> {
