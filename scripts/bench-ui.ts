@@ -10,6 +10,7 @@ import { benchExports } from './bench-ui-exports.ts';
 import { benchDependencies } from './bench-ui-dependencies.ts';
 import { benchFolder } from './bench-ui-folder.ts';
 import { benchAgentsAndLoader } from './bench-ui-agents.ts';
+import { benchCalls } from './bench-ui-calls.ts';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const ROUNDS = 5;
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     await page.keyboard.press('Escape');
     await benchFolder(page);
     await benchAgentsAndLoader(page);
+    await benchCalls(browser);
   } finally {
     await browser.close();
     await host.stop();

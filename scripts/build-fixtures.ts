@@ -133,6 +133,7 @@ function stepsFor(arch: Arch): Step[] {
     simple('cpp-exports', { sources: [src('cpp-exports.def')] }),
     simple('tls-callback'),
     simple('dllmain-returns-false'),
+    simple('call-console'),
     importLibStep(arch, src('forward-target.v2.def'), join(work, 'libforward-target-v2.a')),
     simple('needs-missing-ordinal', { libs: [join(work, 'libforward-target-v2.a')] }),
     simple('needs-system-dll', { libs: ['-lversion'] }),

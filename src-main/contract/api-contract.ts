@@ -8,6 +8,7 @@ import { DEPENDENCY_REQUESTS, loadContextSettingsShape } from './dependencies-co
 import { FOLDER_EVENTS, FOLDER_REQUESTS } from './folder-contract.ts';
 import { agentsRestartArgsSchema, agentsStatusSchema, fileReportSchema, loaderCheckArgsSchema } from './agents-contract.ts';
 import { windowsTrustArgsSchema, windowsTrustResultSchema } from './windows-trust-contract.ts';
+import { CALL_EVENTS, CALL_REQUESTS } from './call-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 1;
@@ -100,6 +101,7 @@ export const REQUESTS = {
   'loader.check': { args: loaderCheckArgsSchema, result: fileReportSchema },
   /** WinVerifyTrust (and the system catalogs) on one file of an open document, through a Windows agent; under Wine, Wine's answer. */
   'signature.askWindows': { args: windowsTrustArgsSchema, result: windowsTrustResultSchema },
+  ...CALL_REQUESTS,
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -116,6 +118,7 @@ export const EVENTS = {
   /** Electron: files to open from File > Open, the command line, or a second launch. */
   'app.open': z.object({ paths: z.array(z.string()).min(1) }),
   ...FOLDER_EVENTS,
+  ...CALL_EVENTS,
 } as const;
 
 export type EventName = keyof typeof EVENTS;
@@ -169,3 +172,4 @@ export type { FolderRow, FolderOpened } from './folder-contract.ts';
 export type { Comparison } from '../compare/compare-reports.ts';
 export type { AgentPanelState, AgentView, AgentsStatus } from './agents-contract.ts';
 export type { WindowsTrustView } from './windows-trust-contract.ts';
+export type { CallRecord, CrashCard, LogLine, ParamField, ParamKind, Prefill, PrototypeCheck, SessionSnapshot, SourceProblem } from './call-contract.ts';

@@ -20,6 +20,8 @@ import { FolderSession } from './folder-session.ts';
 import { AgentsBoard } from './agents-board.ts';
 import { checkOpenFile } from './loader-check.ts';
 import { askWindowsAbout } from './windows-trust.ts';
+import { CallSession } from './call-session.ts';
+import { checkPrototype } from './prototype-check.ts';
 
 export type HostKind = 'browser' | 'electron' | 'in-process';
 
@@ -57,6 +59,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     emit: (name, payload) => this.emitEvent(name, payload), agents: () => this.agents(), isTransient: (path) => this.isTransient(path),
   });
   private readonly agentsBoard = new AgentsBoard(() => this.agents(), () => this.supervisor);
+  private readonly calls = new CallSession(() => this.agents(), (lines, dropped) => this.emitEvent('call.logs', { lines, dropped }));
 
   constructor(private readonly options: SessionServiceOptions) {
     super();
@@ -93,6 +96,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   async dispose(): Promise<void> {
     for (const job of this.jobs.values()) job.abort();
     await this.runner.dispose();
+    this.calls.dispose();
     await this.supervisor?.dispose();
   }
 
@@ -127,6 +131,14 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'agents.restart': async ({ arch }) => this.agentsBoard.restart(arch),
     'loader.check': async ({ id, file }) => withoutLists(await checkOpenFile(this.document(id), file, () => this.agents())),
     'signature.askWindows': async ({ id, file }) => askWindowsAbout(this.document(id), file),
+    'call.check': async ({ prototype, declarations }) => checkPrototype(prototype, declarations),
+    'call.prefill': async ({ dll, exportName }) => this.calls.prefill(dll, exportName),
+    'call.invoke': (args) => this.calls.invoke(args),
+    'call.history': async () => this.calls.history(),
+    'call.declarations': async ({ dll, declarations }) => (this.calls.saveDeclarations(dll, declarations), { saved: true }),
+    'call.resetBreaker': async ({ dll }) => ({ reset: this.calls.resetBreaker(dll) }),
+    'session.save': async () => ({ fileName: `thunk-session-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`, content: JSON.stringify(this.calls.snapshot(), null, 2) }),
+    'session.load': async ({ content }) => this.calls.load(content),
   };
 
   private async open({ jobId, paths }: RequestArgs<'triage.open'>): Promise<OpenDocument> {
@@ -152,7 +164,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
 
   /** A report of an open document, for the hosts that render it further (PDF). */
   exportOpen(id: string, format: ReportFormat, redactUserPaths: boolean): ExportedReport {
-    return exportReport(this.document(id).document, format, redactUserPaths);
+    return exportReport(this.document(id).document, format, redactUserPaths, this.calls.history());
   }
 
   private keep(document: OpenDocument): void {

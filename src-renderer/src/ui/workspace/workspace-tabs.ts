@@ -4,6 +4,7 @@ import { OverviewPanel } from './OverviewPanel.tsx';
 import { ExportsPanel } from '../exports/ExportsPanel.tsx';
 import { HeadersPanel } from '../headers/HeadersPanel.tsx';
 import { DependenciesPanel } from '../dependencies/DependenciesPanel.tsx';
+import { CallConsolePanel } from '../calls/CallConsolePanel.tsx';
 
 /** What every tab panel gets: the open set, the file shown, and that file's identity. */
 export interface WorkspacePanelProps {
@@ -26,4 +27,5 @@ export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'dependencies', label: 'Dependencies', analysedOnly: true, Panel: DependenciesPanel },
   { id: 'exports', label: 'Exports', analysedOnly: true, Panel: ExportsPanel },
   { id: 'headers', label: 'Headers', analysedOnly: true, Panel: HeadersPanel },
+  { id: 'calls', label: 'Call', analysedOnly: true, Panel: CallConsolePanel },
 ];

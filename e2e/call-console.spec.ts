@@ -1,0 +1,154 @@
+// The call console end to end: the real UI in Chromium, `thunk serve`, the real 32-bit agent
+// (Windows Node under Wine, under qemu where the kernel runs no 32-bit code) and the MinGW-built
+// call-console.dll fixture. One server and one page for the file: the agent starts once (3-30 s).
+import { readFileSync } from 'node:fs';
+import { test as base, expect, type Page } from '@playwright/test';
+import { startServe, type ServedHost } from './support/browser-host-fixture.ts';
+import { fixtureDll } from './support/fixture-files.ts';
+import { saveScreens } from './support/screens.ts';
+import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
+
+const test = base;
+test.describe.configure({ mode: 'serial', timeout: 240_000 });
+
+/** Generous: a 32-bit agent under qemu takes 3-10 s to start idle, far more on a busy machine. */
+const AGENT_MS = 180_000;
+
+let served: ServedHost;
+let page: Page;
+const dll = fixtureDll('call-console', 'x86');
+
+test.beforeAll(async ({ browser }) => {
+  served = await startServe();
+  page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await page.goto(served.url);
+  await expect(page.locator('body[data-app-ready="true"]')).toBeAttached();
+  await page.getByRole('textbox', { name: /type a path/ }).fill(dll);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('verdict-x86')).toContainText('Loads');
+  await page.getByRole('tab', { name: 'Call' }).click();
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await served?.stop();
+});
+
+async function setPrototype(prototype: string): Promise<void> {
+  await page.getByLabel('Prototype', { exact: true }).fill(prototype);
+  await expect(page.locator('#prototype-status')).toContainText(/parameter|returns/);
+}
+
+/** Clicks Call and waits for the call's row in the history. */
+async function call(): Promise<void> {
+  const rows = page.getByRole('table', { name: 'Call history' }).locator('tbody tr');
+  const before = await rows.count();
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+  await expect(rows).toHaveCount(before + 1, { timeout: AGENT_MS });
+}
+
+test('a __stdcall function of a 32-bit DLL: prototype prefilled from add_numbers@8, called, result read', async () => {
+  await page.getByLabel('Export', { exact: true }).fill('add_numbers');
+  await page.getByRole('button', { name: 'Prefill prototype' }).click();
+  await expect(page.getByLabel('Prototype', { exact: true })).toHaveValue('int __stdcall add_numbers(int a1, int a2)');
+  await expect(page.getByTestId('prefill-note')).toContainText('stdcall, 8 bytes of arguments, so 2 4-byte slots');
+  await page.getByLabel('a1 (int)').fill('2');
+  await page.getByLabel('a2 (int)').fill('0x28');
+  await call();
+  const result = page.getByTestId('call-result');
+  await expect(result.getByTestId('return-value')).toHaveText('42');
+  await expect(result).toContainText('win32-ia32');
+  await expect(result).toContainText('GetLastError');
+  await saveScreens(page, 'calls-1-stdcall-result');
+  await expectNoSeriousAxeViolations(page);
+});
+
+test('bad input is refused before calling, with the field marked; a bad prototype is marked where it is wrong', async () => {
+  const calls = await page.getByRole('table', { name: 'Call history' }).locator('tbody tr').count();
+  await page.getByLabel('a1 (int)').fill('twelve');
+  await page.getByLabel('a2 (int)').fill('4294967296');
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+  await expect(page.getByTestId('call-notice')).toHaveText('Nothing was called: 2 arguments to fix.');
+  await expect(page.getByLabel('a1 (int)')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('write a whole number, decimal (-12) or hex (0xFF)')).toBeVisible();
+  await expect(page.getByText(/out of range for a signed 32-bit integer/)).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Call history' }).locator('tbody tr')).toHaveCount(calls);
+  await page.getByLabel('Prototype', { exact: true }).fill('int area(Size *s)');
+  await expect(page.locator('#prototype-status')).toContainText('unknown type "Size"');
+  await expect(page.locator('#prototype-status mark')).toHaveText('Size');
+  await saveScreens(page, 'calls-2-bad-input');
+});
+
+test('an out buffer, read in the hex view', async () => {
+  await setPrototype('int describe(char *buffer, int size)');
+  await page.getByRole('group', { name: 'buffer (char *)' }).getByLabel('size').fill('16');
+  await page.getByLabel('size (int)').fill('16');
+  await call();
+  await expect(page.getByTestId('return-value')).toHaveText('8');
+  const hex = page.getByRole('table', { name: 'buffer bytes' });
+  await expect(hex).toContainText('54 48 55 4e 4b 2d 31 36 00');
+  await expect(hex).toContainText('THUNK-16');
+});
+
+test('a log line arrives in the live log, tied to its call', async () => {
+  await setPrototype('int say(const char *text)');
+  await page.getByLabel('text (const char *)').fill('hello from the e2e test');
+  await call();
+  const log = page.getByRole('log', { name: 'Log lines' });
+  await expect(log).toContainText('say: hello from the e2e test');
+  const n = await page.getByRole('table', { name: 'Call history' }).locator('tbody tr').count();
+  await expect(log.locator('.log-line', { hasText: 'say: hello from the e2e test' }).locator('.log-tag')).toHaveText(`#${n}`);
+  await expect(log).toContainText('agent started');
+});
+
+test('a crash: the crash card with the backtrace; then a call in the restarted agent', async () => {
+  await setPrototype('int crash_here(int value)');
+  await page.getByLabel('value (int)').fill('7');
+  await call();
+  const card = page.getByTestId('crash-card');
+  await expect(card).toContainText('STATUS_ACCESS_VIOLATION (0xC0000005)');
+  await expect(card).toContainText('call-console.dll+0x');
+  await expect(card).toContainText('write of 0x10');
+  await expect(card.getByRole('list', { name: 'Backtrace' })).toContainText('crash_here');
+  await expect(card.getByRole('button', { name: 'Reset breaker' })).toBeVisible();
+  await saveScreens(page, 'calls-3-crash-card');
+  await expectNoSeriousAxeViolations(page);
+  await setPrototype('int trivial(void)');
+  await call();
+  await expect(page.getByTestId('return-value')).toHaveText('42');
+  await expect(page.getByRole('log', { name: 'Log lines' })).toContainText('crash: STATUS_ACCESS_VIOLATION');
+});
+
+test('a hang: the per-call timeout ends it, and says so', async () => {
+  await setPrototype('int hang(void)');
+  await page.getByLabel('Timeout (ms)').fill('3000');
+  await call();
+  const result = page.getByTestId('call-result');
+  await expect(result).toContainText('Timed out: CALL_HUNG');
+  await expect(result).toContainText('no answer within 3000 ms');
+  await expect(page.getByRole('table', { name: 'Call history' })).toContainText('timed out');
+  await saveScreens(page, 'calls-4-timeout');
+});
+
+test('the exported report holds the session; the session saves to a file', async () => {
+  await page.getByLabel('Report', { exact: true }).selectOption('json');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export' }).click();
+  const report = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as { session: { calls: { prototype: string; kind: string; value?: unknown }[]; logs: { text: string }[] } };
+  expect(report.session.calls.map((c) => c.kind)).toEqual(['result', 'result', 'result', 'crash', 'result', 'error']);
+  expect(report.session.calls[0]).toMatchObject({ prototype: 'int __stdcall add_numbers(int a1, int a2)', value: 42 });
+  expect(report.session.logs.map((l) => l.text)).toContain('say: hello from the e2e test');
+
+  await page.getByLabel('Report', { exact: true }).selectOption('markdown');
+  const markdown = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export' }).click();
+  const md = readFileSync((await (await markdown).path())!, 'utf8');
+  expect(md).toContain('## Session: calls made');
+  expect(md).toContain('CRASH STATUS\\_ACCESS\\_VIOLATION');
+
+  const saved = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save session' }).click();
+  const session = JSON.parse(readFileSync((await (await saved).path())!, 'utf8')) as { format: string; calls: unknown[] };
+  expect(session.format).toBe('thunk-session');
+  expect(session.calls).toHaveLength(6);
+});

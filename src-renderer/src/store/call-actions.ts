@@ -1,0 +1,201 @@
+// The call console's actions: backend requests and pushed log lines into the call store.
+import { ApiError, type CallRecord, type LogLine } from '../../../src-main/contract/api-contract.ts';
+import type { ClientApi } from '../api/client-api.ts';
+import { buildArgs, valuesFromArgs } from '../ui/calls/argument-values.ts';
+import { appStore } from './store.ts';
+import { selectTab } from './actions.ts';
+import { callStore, type CallDraft, LOG_LINES_KEPT } from './call-slice.ts';
+
+export const CALL_TAB_ID = 'calls';
+
+let api: ClientApi | null = null;
+let checkSeq = 0;
+let checkTimer: ReturnType<typeof setTimeout> | null = null;
+let pendingLines: LogLine[] = [];
+let pendingDropped = 0;
+let applyScheduled = false;
+
+function client(): ClientApi {
+  if (!api) throw new ApiError('offline', 'not connected to Thunk yet');
+  return api;
+}
+
+function message(error: unknown): string {
+  return error instanceof ApiError || error instanceof Error ? error.message : String(error);
+}
+
+/** Pushed log lines are applied once per frame, however many batches arrive: a flood cannot freeze the page. */
+export function connectCalls(c: ClientApi): void {
+  api = c;
+  c.on('call.logs', ({ lines, dropped }) => {
+    pendingLines = pendingLines.concat(lines);
+    pendingDropped += dropped;
+    scheduleApply();
+  });
+}
+
+/** At most ten updates a second: each one costs the virtualizer a pass over its 10,000 rows. */
+const APPLY_EVERY_MS = 100;
+
+function scheduleApply(): void {
+  if (applyScheduled) return;
+  applyScheduled = true;
+  setTimeout(() => requestAnimationFrame(applyPendingLines), APPLY_EVERY_MS);
+}
+
+/** Lines applied per update: a burst is spread over updates instead of one long task. */
+const LINES_PER_UPDATE = 2000;
+
+function applyPendingLines(): void {
+  applyScheduled = false;
+  // Lines older than the kept window would be trimmed at once: skip them.
+  if (pendingLines.length > LOG_LINES_KEPT) pendingLines = pendingLines.slice(pendingLines.length - LOG_LINES_KEPT);
+  const incoming = pendingLines.slice(0, LINES_PER_UPDATE);
+  pendingLines = pendingLines.slice(LINES_PER_UPDATE);
+  const dropped = pendingDropped;
+  pendingDropped = 0;
+  callStore.setState((s) => {
+    const merged = s.logs.concat(incoming);
+    return { logs: merged.length > LOG_LINES_KEPT ? merged.slice(merged.length - LOG_LINES_KEPT) : merged, droppedLines: s.droppedLines + dropped };
+  });
+  if (pendingLines.length) scheduleApply();
+}
+
+export async function loadCallHistory(): Promise<void> {
+  const history = await client().request('call.history', {});
+  callStore.setState((s) => ({ calls: history.calls, logs: s.logs.length ? s.logs : history.logs.slice(-LOG_LINES_KEPT) }));
+}
+
+export function updateDraft(change: Partial<CallDraft>): void {
+  callStore.setState((s) => ({ draft: { ...s.draft, ...change }, ...(change.values ? { fieldErrors: {} } : {}), ...(change.prototype !== undefined ? { prefillNote: null, notice: null } : {}) }));
+  if (change.prototype !== undefined || change.declarations !== undefined) scheduleCheck();
+}
+
+function scheduleCheck(delayMs = 80): void {
+  if (checkTimer) clearTimeout(checkTimer);
+  checkTimer = setTimeout(() => { checkTimer = null; void checkDraft(); }, delayMs);
+}
+
+export async function checkDraft(): Promise<void> {
+  const { prototype, declarations } = callStore.getState().draft;
+  const seq = ++checkSeq;
+  if (!prototype.trim()) {
+    callStore.setState({ check: null });
+    return;
+  }
+  try {
+    const check = await client().request('call.check', { prototype, declarations });
+    if (seq === checkSeq) callStore.setState({ check });
+  } catch (error) {
+    if (seq === checkSeq) callStore.setState({ notice: message(error) });
+  }
+}
+
+/** A prototype from what the export's name tells, and the declarations remembered for the DLL. */
+export async function prefillFor(dll: string, exportName: string): Promise<void> {
+  if (!exportName.trim()) return;
+  try {
+    const prefill = await client().request('call.prefill', { dll, exportName });
+    const { draft } = callStore.getState();
+    callStore.setState({
+      draft: { ...draft, exportName, prototype: prefill.prototype, declarations: prefill.declarations || draft.declarations, values: {} },
+      prefillNote: prefill.note, prefillGuessed: prefill.guessed, fieldErrors: {}, notice: null,
+    });
+    await checkDraft();
+  } catch (error) {
+    callStore.setState({ notice: message(error) });
+  }
+}
+
+/** For the exports table's row action: open the Call tab with that export's prototype prefilled. */
+export function prepareCall(exportName: string): void {
+  const { opened, selected } = appStore.getState();
+  const file = opened?.document.results[selected]?.file;
+  selectTab(CALL_TAB_ID);
+  updateDraft({ exportName });
+  if (file) void prefillFor(file, exportName);
+}
+
+/** Checks every field, then calls once; a call is never retried. */
+export async function invokeCall(dll: string): Promise<CallRecord | null> {
+  if (checkTimer) {
+    clearTimeout(checkTimer);
+    checkTimer = null;
+    await checkDraft();
+  }
+  const { draft, check } = callStore.getState();
+  if (!check?.ok) {
+    callStore.setState({ notice: check?.problem ? `Fix the prototype first: ${check.problem.message}` : 'Write the function\'s prototype first.' });
+    return null;
+  }
+  const built = buildArgs(check.params, draft.values);
+  if (Object.keys(built.errors).length) {
+    callStore.setState({ fieldErrors: built.errors, notice: `Nothing was called: ${Object.keys(built.errors).length} argument${Object.keys(built.errors).length === 1 ? '' : 's'} to fix.` });
+    return null;
+  }
+  callStore.setState({ busy: true, fieldErrors: {}, notice: null });
+  try {
+    const record = await client().request('call.invoke', { dll, prototype: draft.prototype, declarations: draft.declarations, args: built.args, repeat: draft.repeat, timeoutMs: draft.timeoutMs });
+    callStore.setState((s) => ({ calls: [...s.calls, record], shownCallId: record.id }));
+    return record;
+  } catch (error) {
+    callStore.setState({ notice: message(error) });
+    return null;
+  } finally {
+    callStore.setState({ busy: false });
+  }
+}
+
+/** Puts a past call back in the form, to change it or run it again. */
+export async function editCall(record: CallRecord): Promise<void> {
+  callStore.setState((s) => ({ draft: { ...s.draft, prototype: record.prototype, declarations: record.declarations, repeat: record.repeat, timeoutMs: record.timeoutMs, values: {} }, prefillNote: null, shownCallId: record.id }));
+  await checkDraft();
+  const { check } = callStore.getState();
+  if (check?.ok) callStore.setState((s) => ({ draft: { ...s.draft, values: valuesFromArgs(check.params, record.args) } }));
+}
+
+export async function rerunCall(record: CallRecord): Promise<void> {
+  await editCall(record);
+  await invokeCall(record.dll);
+}
+
+export function showCall(id: string): void {
+  callStore.setState({ shownCallId: id });
+}
+
+export function filterLogs(callId: string | null): void {
+  callStore.setState({ logFilter: callId });
+}
+
+export function clearLogView(): void {
+  callStore.setState({ logs: [], droppedLines: 0 });
+}
+
+export async function resetBreaker(dll: string): Promise<void> {
+  try {
+    await client().request('call.resetBreaker', { dll });
+    callStore.setState({ notice: 'The circuit breaker is reset: the next call goes through.' });
+  } catch (error) {
+    callStore.setState({ notice: message(error) });
+  }
+}
+
+export async function saveSession(): Promise<void> {
+  const saved = await client().request('session.save', {});
+  const url = URL.createObjectURL(new Blob([saved.content], { type: 'application/json' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: saved.fileName });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  callStore.setState({ notice: `Session saved as ${saved.fileName}.` });
+}
+
+export async function openSession(file: File): Promise<void> {
+  try {
+    const history = await client().request('session.load', { content: await file.text() });
+    callStore.setState({ calls: history.calls, logs: history.logs.slice(-LOG_LINES_KEPT), shownCallId: history.calls.at(-1)?.id ?? null, notice: `Opened ${file.name}: ${history.calls.length} calls.` });
+  } catch (error) {
+    callStore.setState({ notice: message(error) });
+  }
+}
