@@ -152,3 +152,14 @@ test('the exported report holds the session; the session saves to a file', async
   expect(session.format).toBe('thunk-session');
   expect(session.calls).toHaveLength(6);
 });
+
+test('from the exports table: "Call…" on a row opens the console with that export\'s prototype prefilled', async () => {
+  await page.getByRole('tab', { name: 'Exports' }).click();
+  await page.getByRole('searchbox', { name: 'Search exports' }).fill('add_numbers');
+  const grid = page.getByRole('grid', { name: 'Exports' });
+  await grid.getByRole('row').filter({ has: page.getByRole('gridcell', { name: /add_numbers/ }) }).first().click();
+  await page.getByRole('button', { name: 'Call…' }).click();
+  await expect(page.getByRole('tab', { name: 'Call' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByLabel('Export', { exact: true })).toHaveValue(/add_numbers/);
+  await expect(page.getByLabel('Prototype', { exact: true })).toHaveValue('int __stdcall add_numbers(int a1, int a2)');
+});

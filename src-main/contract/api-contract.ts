@@ -11,7 +11,7 @@ import { windowsTrustArgsSchema, windowsTrustResultSchema } from './windows-trus
 import { CALL_EVENTS, CALL_REQUESTS } from './call-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
-export const CONTRACT_VERSION = 1;
+export const CONTRACT_VERSION = 2;
 
 const hostArch = z.enum(['x86', 'x64']);
 

@@ -2,6 +2,7 @@
 // here, so a new action ("Call…" from the call console) is one entry.
 import type { ExportRow } from '../../../../src-main/contract/api-contract.ts';
 import { followForwarder } from '../../store/exports-actions.ts';
+import { prepareCall } from '../../store/call-actions.ts';
 
 export interface ExportRowContext {
   documentId: string;
@@ -24,6 +25,12 @@ export const EXPORT_ROW_ACTIONS: readonly ExportRowAction[] = [
     id: 'follow-forwarder', label: 'Open forwarder target', key: 'Enter',
     appliesTo: (row) => row.forwarder !== undefined,
     run: (row, context) => void followForwarder(context.documentId, context.file, row.forwarder!),
+  },
+  {
+    // Data exports and forwarders are not code in this module: there is nothing to call.
+    id: 'call', label: 'Call…',
+    appliesTo: (row) => row.name !== undefined && (row.kind === 'code' || row.kind === 'unknown'),
+    run: (row) => prepareCall(row.name!),
   },
   {
     id: 'copy-name', label: 'Copy name',
