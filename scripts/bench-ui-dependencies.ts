@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../e2e/support/browser-host-fixture.ts';
-import { WINE_DLLS, wineWindowsDir } from '../src-main/resolver/test-support/build-fixture.ts';
+import { WINE_DLLS, wineWindowsDir } from '../src-main/analysis/resolver/test-support/build-fixture.ts';
 
 const ROUNDS = 5;
 

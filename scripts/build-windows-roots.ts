@@ -1,4 +1,4 @@
-// Writes src-main/signature/windows-code-signing-roots.ts: the roots Thunk recognises as ones
+// Writes src-main/analysis/signature/windows-code-signing-roots.ts: the roots Thunk recognises as ones
 // Windows ships for code signing. Without network access Microsoft's list (authroot.stl) cannot
 // be fetched, so the list is built from what can be checked on this machine, and each entry says
 // where it came from:
@@ -11,10 +11,10 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePeFile } from '../src-main/pe/parse-pe.ts';
-import { isSelfSigned } from '../src-main/signature/certificate.ts';
-import { parseSignedData } from '../src-main/signature/signed-data.ts';
-import { primarySignatureBytes } from '../src-main/signature/verify-authenticode.ts';
+import { parsePeFile } from '../src-main/analysis/pe/parse-pe.ts';
+import { isSelfSigned } from '../src-main/analysis/signature/certificate.ts';
+import { parseSignedData } from '../src-main/analysis/signature/signed-data.ts';
+import { primarySignatureBytes } from '../src-main/analysis/signature/verify-authenticode.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const MOZILLA = '/usr/share/ca-certificates/mozilla';

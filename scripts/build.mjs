@@ -8,7 +8,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm'
 
 await build({
   ...common,
-  entryPoints: { cli: 'src-main/cli/main.ts', 'triage-worker': 'src-main/service/triage-worker.ts', 'headers-worker': 'src-main/service/headers-worker.ts' },
+  entryPoints: { cli: 'src-main/cli/main.ts', 'triage-worker': 'src-main/node-services/session/triage-worker.ts', 'headers-worker': 'src-main/node-services/session/headers-worker.ts' },
   outdir: 'dist',
   define: { THUNK_VERSION: JSON.stringify(pkg.version) },
   banner: { js: "import { createRequire as __thunkCreateRequire } from 'node:module'; const require = __thunkCreateRequire(import.meta.url);" },

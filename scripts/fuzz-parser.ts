@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { fuzzInput, fuzzParser, loadSeeds, saveCrash, type FuzzFailure, type FuzzStats } from '../src-main/pe/fuzz/fuzz-runner.ts';
+import { fuzzInput, fuzzParser, loadSeeds, saveCrash, type FuzzFailure, type FuzzStats } from '../src-main/analysis/pe/fuzz/fuzz-runner.ts';
 
 const CRASH_DIR = join('build', 'fuzz-crashes');
 const WINE_SEEDS = [

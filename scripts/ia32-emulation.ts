@@ -6,7 +6,7 @@
 //   node --import tsx scripts/ia32-emulation.ts status    say what runs 32-bit programs here
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { type Emulator, emulatorTooOld, emulatorVersion, i386BinfmtEntry, runIa32Probe } from '../src-main/agent/ia32-support.ts';
+import { type Emulator, emulatorTooOld, emulatorVersion, i386BinfmtEntry, runIa32Probe } from '../src-main/node-services/agent/ia32-support.ts';
 
 const BINFMT = '/proc/sys/fs/binfmt_misc';
 const ENTRY = 'qemu-i386';

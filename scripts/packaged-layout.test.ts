@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
-import { RuntimeMissingError, locateRuntime, type AgentArch } from '../src-main/agent/runtime-locator.ts';
-import { unpacked } from '../src-main/service/triage-runner.ts';
+import { RuntimeMissingError, locateRuntime, type AgentArch } from '../src-main/node-services/agent/runtime-locator.ts';
+import { unpacked } from '../src-main/node-services/session/triage-runner.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

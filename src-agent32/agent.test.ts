@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AgentHarness } from './testing/agent-harness.ts';
-import { recordRuntimeUse } from '../src-main/agent/runtime-ledger.ts';
+import { recordRuntimeUse } from '../src-main/node-services/agent/runtime-ledger.ts';
 import { checkCases, typeFamilyCases } from './testing/type-family-cases.ts';
 import { encodeFrame } from './protocol/framing.ts';
 import { type CallResult, PROTOCOL_VERSION } from './protocol/messages.ts';

@@ -1,9 +1,9 @@
 // Runs the staged Windows agents under Wine, located as the supervisor locates them, or says why it cannot.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { locateRuntime } from '../../src-main/agent/runtime-locator.ts';
-import { agentSources, runtimeSkip, stagedRuntimeSkip } from '../../src-main/agent/test-support.ts';
-import { recordRuntimeUse } from '../../src-main/agent/runtime-ledger.ts';
+import { locateRuntime } from '../../src-main/node-services/agent/runtime-locator.ts';
+import { agentSources, runtimeSkip, stagedRuntimeSkip } from '../../src-main/node-services/agent/test-support.ts';
+import { recordRuntimeUse } from '../../src-main/node-services/agent/runtime-ledger.ts';
 import { AgentHarness } from './agent-harness.ts';
 import { type WindowsArch, mingwCompiler } from './dll-fixtures.ts';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AgentHarness } from './agent-harness.ts';
 import { type WindowsArch, type WindowsFixtures, buildWindowsFixtures } from './dll-fixtures.ts';
 import { startedWineAgent, wineSkipReason } from './wine-agents.ts';
-import { exercisesRuntime } from '../../src-main/agent/test-support.ts';
+import { exercisesRuntime } from '../../src-main/node-services/agent/test-support.ts';
 import { checkCases, typeFamilyCases } from './type-family-cases.ts';
 import { type AgentMessage, type CallResult, type CrashEvent, type LoadResult, type LogEvent, type Response, PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { decodeExitCode } from '../protocol/ntstatus.ts';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError } from '../contract/api-contract.ts';
-import type { ServiceEvent, SessionService } from '../service/session-service.ts';
+import type { ServiceEvent, SessionService } from '../node-services/session/session-service.ts';
 import { checkApiToken, checkHost, checkOrigin, checkPageToken, checkSocket, cookieName, type GuardConfig, type Refusal } from './request-guard.ts';
 import { UploadStore, UploadTooLargeError } from './upload-store.ts';
 import { readStaticFile, rendererDir, UI_MISSING_PAGE } from './static-files.ts';

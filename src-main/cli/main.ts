@@ -7,10 +7,10 @@ import { verifyCommand } from './commands/verify-command.ts';
 import { doctorCommand } from './commands/doctor-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { compareCommand } from './commands/compare-command.ts';
-import { FileAccessError, NotPeError } from '../pe/parse-pe.ts';
+import { FileAccessError, NotPeError } from '../analysis/pe/parse-pe.ts';
 import { takeExitCode, type CliCommand } from './cli-command.ts';
 import { EXIT, OutputError, UsageError } from './usage-error.ts';
-import { VERSION } from './version.ts';
+import { VERSION } from '../analysis/report/tool-version.ts';
 
 /** Every CLI command: adding one is a module under commands/ and a line here. */
 const COMMANDS: CliCommand[] = [triageCommand, exportsCommand, loadCommand, callCommand, verifyCommand, doctorCommand, serveCommand, compareCommand];

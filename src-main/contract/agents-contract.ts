@@ -1,7 +1,7 @@
 // The agents panel's and "Ask the real loader"'s part of the UI contract (imported by api-contract.ts).
 // Runs anywhere: no Node or Electron imports.
 import { z } from 'zod';
-import type { FileReport } from '../report/report-document.ts';
+import type { FileReport } from '../analysis/report/report-document.ts';
 
 /** What the panel shows for an agent, worked out by the service from the supervisor's status. */
 export const agentPanelStateSchema = z.enum(['not-started', 'starting', 'ready', 'busy', 'crashed', 'breaker-open']);

@@ -2,7 +2,7 @@
 // and every pushed event, with the schemas each host checks at its edge (browser host: HTTP + WS;
 // Electron: IPC). Runs anywhere: no Node or Electron imports, so the renderer may import it.
 import { z } from 'zod';
-import type { FileReport, ReportDocument } from '../report/report-document.ts';
+import type { FileReport, ReportDocument } from '../analysis/report/report-document.ts';
 import { EXPORTS_AND_HEADERS_REQUESTS } from './exports-headers-contract.ts';
 import { DEPENDENCY_REQUESTS, loadContextSettingsShape } from './dependencies-contract.ts';
 import { FOLDER_EVENTS, FOLDER_REQUESTS } from './folder-contract.ts';
@@ -169,7 +169,7 @@ export type { FileReport, ReportDocument };
 export type { ExportRow, ExportsResult, ForwarderTarget, HeadersResult, FlagWord } from './exports-headers-contract.ts';
 export { loadMethodSchema, searchFlagSchema, type DependencyView, type DependencyViewNode, type ModuleRow, type ExportHit, type WhoExports } from './dependencies-contract.ts';
 export type { FolderRow, FolderOpened } from './folder-contract.ts';
-export type { Comparison } from '../compare/compare-reports.ts';
+export type { Comparison } from '../analysis/compare/compare-reports.ts';
 export type { AgentPanelState, AgentView, AgentsStatus } from './agents-contract.ts';
 export type { WindowsTrustView } from './windows-trust-contract.ts';
 export type { CallRecord, CrashCard, LogLine, ParamField, ParamKind, Prefill, PrototypeCheck, SessionSnapshot, SourceProblem } from './call-contract.ts';

@@ -1,9 +1,9 @@
 // The exports browser's and the headers tab's requests: schemas and result types. Runs anywhere.
 import { z } from 'zod';
-import type { ExportRow } from '../report/report-document.ts';
-import type { HeadersView } from '../pe/headers-view.ts';
-import type { FileSignatureReport } from '../signature/signature-types.ts';
-import type { FlagWord } from '../pe/flag-words.ts';
+import type { ExportRow } from '../analysis/report/report-document.ts';
+import type { HeadersView } from '../analysis/pe/headers-view.ts';
+import type { FileSignatureReport } from '../analysis/signature/signature-types.ts';
+import type { FlagWord } from '../analysis/pe/flag-words.ts';
 
 const fileOfDocument = z.object({ id: z.string().min(1), file: z.string().min(1) });
 

@@ -1,7 +1,7 @@
 // The folder table and the comparison in the UI↔service contract: the row each file of a folder
 // triage becomes (pushed as it is produced), and the requests of the folder and compare views.
 import { z } from 'zod';
-import type { Comparison } from '../compare/compare-reports.ts';
+import type { Comparison } from '../analysis/compare/compare-reports.ts';
 
 /** One host's cell: loads, fails (with the error), or not built for this host. */
 export const folderHostCellSchema = z.object({

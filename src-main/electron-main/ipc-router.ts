@@ -1,6 +1,6 @@
 import { ipcMain, type WebContents } from 'electron';
 import { ApiError, REQUESTS, type Envelope, type RequestName } from '../contract/api-contract.ts';
-import type { ServiceEvent, SessionService } from '../service/session-service.ts';
+import type { ServiceEvent, SessionService } from '../node-services/session/session-service.ts';
 import { EVENT_CHANNEL, requestChannel } from './ipc-channels.ts';
 import { isTrustedSender } from './ipc-sender-check.ts';
 

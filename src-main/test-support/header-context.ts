@@ -1,11 +1,11 @@
-import { FileReader } from '../pe/file-reader.ts';
-import { IssueLog } from '../pe/parse-issues.ts';
-import { AddressSpace, type ParseContext } from '../pe/parse-context.ts';
-import { readDosHeader } from '../pe/dos-header.ts';
-import { readFileHeader } from '../pe/file-header.ts';
-import { readOptionalHeader } from '../pe/optional-header.ts';
-import { readSectionTable } from '../pe/section-table.ts';
-import type { DataDirectory, DosHeader, FileHeader, Section } from '../pe/pe-image.ts';
+import { FileReader } from '../analysis/pe/file-reader.ts';
+import { IssueLog } from '../analysis/pe/parse-issues.ts';
+import { AddressSpace, type ParseContext } from '../analysis/pe/parse-context.ts';
+import { readDosHeader } from '../analysis/pe/dos-header.ts';
+import { readFileHeader } from '../analysis/pe/file-header.ts';
+import { readOptionalHeader } from '../analysis/pe/optional-header.ts';
+import { readSectionTable } from '../analysis/pe/section-table.ts';
+import type { DataDirectory, DosHeader, FileHeader, Section } from '../analysis/pe/pe-image.ts';
 
 /** The headers of an in-memory PE and a ParseContext over it, for testing one structure reader alone. */
 export interface HeaderContext {

@@ -1,8 +1,8 @@
 // Builds small PE images in memory, so tests can place each structure exactly where they want.
-import { FileReader } from '../pe/file-reader.ts';
-import { IssueLog } from '../pe/parse-issues.ts';
-import { AddressSpace, type ParseContext } from '../pe/parse-context.ts';
-import type { Section } from '../pe/pe-image.ts';
+import { FileReader } from '../analysis/pe/file-reader.ts';
+import { IssueLog } from '../analysis/pe/parse-issues.ts';
+import { AddressSpace, type ParseContext } from '../analysis/pe/parse-context.ts';
+import type { Section } from '../analysis/pe/pe-image.ts';
 
 export interface SyntheticSection {
   name: string;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
-import { parsePeFile } from '../pe/parse-pe.ts';
+import { parsePeFile } from '../analysis/pe/parse-pe.ts';
 import { findTool } from './tools.ts';
 
 const execFileAsync = promisify(execFile);

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseCallValue } from './call-command.ts';
-import { nativeFixture, exercised, runtimeSkip, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
+import { nativeFixture, exercised, runtimeSkip, stagedRuntimeSkip, windowsFixtures } from '../../node-services/agent/test-support.ts';
 import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
 import { WINE_X64_MINIDUMP_HANG } from '../../../src-agent32/testing/wine-suite.ts';
 

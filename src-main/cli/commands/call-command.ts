@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
 import type { JsonValue } from '../../../src-agent32/protocol/messages.ts';
-import { Supervisor } from '../../agent/supervisor.ts';
-import type { ArchChoice } from '../../agent/runtime-locator.ts';
-import { callResultText, outcomeJson, outcomeText } from '../../agent/format-outcome.ts';
+import { Supervisor } from '../../node-services/agent/supervisor.ts';
+import type { ArchChoice } from '../../node-services/agent/runtime-locator.ts';
+import { callResultText, outcomeJson, outcomeText } from '../../node-services/agent/format-outcome.ts';
 import { exitCodeAction, exitCodesHelp, positiveInteger, type CliCommand } from '../cli-command.ts';
 import { UsageError } from '../usage-error.ts';
 import { toJson } from '../write-output.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../analysis/report/tool-version.ts';
 import { AGENT_EXIT_CODES, archOption, exitCodeOf, startTimeoutOption, timeoutOption } from './load-command.ts';
 
 interface CallOptions {

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { statSync } from 'node:fs';
-import { analyseFile } from '../../triage/analyse-file.ts';
-import { createCaches } from '../../resolver/module-locator.ts';
-import { compareReports } from '../../compare/compare-reports.ts';
-import { comparisonHtml, comparisonJson, comparisonMarkdown, comparisonText } from '../../compare/compare-format.ts';
+import { analyseFile } from '../../analysis/triage/analyse-file.ts';
+import { createCaches } from '../../analysis/resolver/module-locator.ts';
+import { compareReports } from '../../analysis/compare/compare-reports.ts';
+import { comparisonHtml, comparisonJson, comparisonMarkdown, comparisonText } from '../../analysis/compare/compare-format.ts';
 import { exitCodeAction, exitCodesHelp, type CliCommand } from '../cli-command.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
 import { toJson, writeOutput } from '../write-output.ts';

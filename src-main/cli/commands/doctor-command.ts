@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { type DoctorReport, type RuntimeCheck, runDoctor } from '../../agent/runtime-doctor.ts';
-import { describeExecution } from '../../agent/wine-launcher.ts';
+import { type DoctorReport, type RuntimeCheck, runDoctor } from '../../node-services/agent/runtime-doctor.ts';
+import { describeExecution } from '../../node-services/agent/wine-launcher.ts';
 import { exitCodeAction, exitCodesHelp, type CliCommand } from '../cli-command.ts';
 import { EXIT } from '../usage-error.ts';
 import { toJson } from '../write-output.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../analysis/report/tool-version.ts';
 
 function runtimeLines(check: RuntimeCheck): string[] {
   if (!check.applicable) return [`${check.arch}: not used on this host (${check.problem})`];

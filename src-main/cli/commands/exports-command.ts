@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import { parsePeFile } from '../../pe/parse-pe.ts';
-import { exportRows } from '../../report/build-file-report.ts';
-import { SCHEMA_VERSION, type ExportRow } from '../../report/report-document.ts';
-import { hex } from '../../report/report-format.ts';
+import { parsePeFile } from '../../analysis/pe/parse-pe.ts';
+import { exportRows } from '../../analysis/report/build-file-report.ts';
+import { SCHEMA_VERSION, type ExportRow } from '../../analysis/report/report-document.ts';
+import { hex } from '../../analysis/report/report-format.ts';
 import { exitCodeAction, exitCodesHelp, type CliCommand } from '../cli-command.ts';
 import { EXIT } from '../usage-error.ts';
 import { toJson, writeOutput } from '../write-output.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../analysis/report/tool-version.ts';
 
 interface ExportsOptions {
   json?: boolean;

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, nativeFixture, exercised, runtimeSkip, stagedRuntimeSkip, windowsFixtures } from '../../agent/test-support.ts';
+import { ROOT, nativeFixture, exercised, runtimeSkip, stagedRuntimeSkip, windowsFixtures } from '../../node-services/agent/test-support.ts';
 import { builtCliSkip, runCli, thunk } from '../../test-support/run-cli.ts';
 
 

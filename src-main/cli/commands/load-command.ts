@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
-import { Supervisor } from '../../agent/supervisor.ts';
-import { type AgentArch, type ArchChoice, locateRuntime } from '../../agent/runtime-locator.ts';
-import type { Outcome } from '../../agent/outcome.ts';
-import { loadResultText, outcomeJson, outcomeText } from '../../agent/format-outcome.ts';
+import { Supervisor } from '../../node-services/agent/supervisor.ts';
+import { type AgentArch, type ArchChoice, locateRuntime } from '../../node-services/agent/runtime-locator.ts';
+import type { Outcome } from '../../node-services/agent/outcome.ts';
+import { loadResultText, outcomeJson, outcomeText } from '../../node-services/agent/format-outcome.ts';
 import type { LoadResult } from '../../../src-agent32/protocol/messages.ts';
-import { staticCauseOf } from '../../triage/load-failure-cause.ts';
+import { staticCauseOf } from '../../analysis/triage/load-failure-cause.ts';
 import { exitCodeAction, exitCodesHelp, positiveInteger, type CliCommand } from '../cli-command.ts';
 import { EXIT } from '../usage-error.ts';
 import { toJson } from '../write-output.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../analysis/report/tool-version.ts';
 
 /** --arch for load and call. */
 export function archOption(): Option {

@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import { startBrowserHost } from '../../browser-host/browser-host.ts';
 import { isLoopbackAddress } from '../../browser-host/request-guard.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../browser-host/upload-store.ts';
-import { openInBrowser } from '../../host-support/open-in-browser.ts';
-import { SessionService } from '../../service/session-service.ts';
+import { openInBrowser } from '../../node-services/host-support/open-in-browser.ts';
+import { SessionService } from '../../node-services/session/session-service.ts';
 import { exitCodeAction, exitCodesHelp, type CliCommand } from '../cli-command.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
 

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { parsePeFile } from '../../pe/parse-pe.ts';
-import type { HostArch, LoadMethod, SearchFlag } from '../../resolver/load-context.ts';
-import { DirectoryIndex } from '../../resolver/directory-index.ts';
-import { windowsDirsFor } from '../../resolver/windows-dirs.ts';
-import type { TriageOptions } from '../../triage/analyse-file.ts';
+import { parsePeFile } from '../../analysis/pe/parse-pe.ts';
+import type { HostArch, LoadMethod, SearchFlag } from '../../analysis/resolver/load-context.ts';
+import { DirectoryIndex } from '../../analysis/resolver/directory-index.ts';
+import { windowsDirsFor } from '../../analysis/resolver/windows-dirs.ts';
+import type { TriageOptions } from '../../analysis/triage/analyse-file.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** The triage options as commander hands them over. */

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { addClrHeader } from '../../resolver/test-support/patch-pe.ts';
+import { addClrHeader } from '../../analysis/resolver/test-support/patch-pe.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fixtureDir, fixturePath } from '../../test-support/fixtures.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fixturePath } from '../../test-support/fixtures.ts';
 import { builtCliSkip, thunk } from '../../test-support/run-cli.ts';
 import { createSignedSamples, signingToolsMissing } from '../../test-support/test-signing.ts';
-import { exercisesRuntime } from '../../agent/test-support.ts';
+import { exercisesRuntime } from '../../node-services/agent/test-support.ts';
 import { wineSkipReason } from '../../../src-agent32/testing/wine-agents.ts';
 
 const missing = signingToolsMissing();

@@ -1,15 +1,15 @@
 import { Command } from 'commander';
-import { FileAccessError, NotPeError, parsePeFile } from '../../pe/parse-pe.ts';
-import { SCHEMA_VERSION } from '../../report/report-document.ts';
-import { signatureOutline } from '../../report/signature-section.ts';
-import { terminalSafe } from '../../report/text-report.ts';
-import type { FileSignatureReport } from '../../signature/signature-types.ts';
-import { scanInputs, type ScanEntry } from '../../triage/scan-inputs.ts';
-import { verifyAuthenticodeFile } from '../../signature/verify-authenticode.ts';
-import { UNDER_WINE_NOTE, type WindowsTrustAnswer, WindowsTrustAsker, windowsVerdictLine } from '../../signature/ask-windows.ts';
+import { FileAccessError, NotPeError, parsePeFile } from '../../analysis/pe/parse-pe.ts';
+import { SCHEMA_VERSION } from '../../analysis/report/report-document.ts';
+import { signatureOutline } from '../../analysis/report/signature-section.ts';
+import { terminalSafe } from '../../analysis/report/text-report.ts';
+import type { FileSignatureReport } from '../../analysis/signature/signature-types.ts';
+import { scanInputs, type ScanEntry } from '../../analysis/triage/scan-inputs.ts';
+import { verifyAuthenticodeFile } from '../../analysis/signature/verify-authenticode.ts';
+import { UNDER_WINE_NOTE, type WindowsTrustAnswer, WindowsTrustAsker, windowsVerdictLine } from '../../node-services/agent/ask-windows.ts';
 import { exitCodeAction, exitCodesHelp, type CliCommand } from '../cli-command.ts';
 import { toJson, writeOutput } from '../write-output.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../analysis/report/tool-version.ts';
 
 /** `thunk verify` exit codes: the worst file decides (invalid, then unreadable, then unsigned). */
 export const VERIFY_EXIT = { valid: 0, invalid: 1, usage: 2, unreadable: 3, unsigned: 4 } as const;

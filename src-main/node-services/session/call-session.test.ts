@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Supervisor } from '../agent/supervisor.ts';
+import { exercised, stagedRuntimeSkip } from '../agent/test-support.ts';
+import { fixturePath } from '../../test-support/fixtures.ts';
+import type { LogLine } from '../../contract/call-contract.ts';
+import { CallSession } from './call-session.ts';
+
+const dll = fixturePath('call-console', 'x64');
+
+function session(): { calls: CallSession; supervisor: Supervisor; pushed: LogLine[] } {
+  const supervisor = new Supervisor({ pingIntervalMs: 0 });
+  const pushed: LogLine[] = [];
+  return { calls: new CallSession(() => supervisor, (lines) => pushed.push(...lines)), supervisor, pushed };
+}
+
+test('a file that is not a saved session is refused in words, and the history is kept', async () => {
+  const { calls, supervisor } = session();
+  calls.saveDeclarations(dll, 'struct P { int x; };');
+  assert.throws(() => calls.load('{"format":"something-else"}'), /not a Thunk session \(format: .*\)\. Choose a file saved with "Save session"/);
+  assert.throws(() => calls.load('not json'), /not JSON/);
+  assert.equal(Object.values(calls.history().declarations)[0], 'struct P { int x; };');
+  calls.dispose();
+  await supervisor.dispose();
+});
+
+test('the prefill finds a decorated export and brings the DLL\'s remembered declarations', async () => {
+  const { calls, supervisor } = session();
+  calls.saveDeclarations(fixturePath('call-console', 'x86'), 'typedef struct Size { int width; int height; } Size;');
+  const prefill = calls.prefill(fixturePath('call-console', 'x86'), 'add_numbers');
+  assert.equal(prefill.prototype, 'int __stdcall add_numbers(int a1, int a2)');
+  assert.match(prefill.declarations, /struct Size/);
+  assert.match(calls.prefill(dll, 'no_such_export').note, /has no export named "no_such_export"/);
+  calls.dispose();
+  await supervisor.dispose();
+});
+
+const skip = stagedRuntimeSkip('win32-x64');
+test('real 64-bit agent under Wine: results, output lines tied to their call, a crash card, and a saved session that reopens', { skip, timeout: 240_000 }, async (t) => {
+  exercised(t, 'win32-x64');
+  const { calls, supervisor, pushed } = session();
+  try {
+    const base = { dll, declarations: '', repeat: 1, timeoutMs: 60_000 };
+    const said = await calls.invoke({ ...base, prototype: 'int say(const char *text)', args: ['hello'] });
+    assert.equal(said.kind, 'result');
+    assert.equal(said.value, 11);
+    const failed = await calls.invoke({ ...base, prototype: 'int fail_with(int code)', args: [5], repeat: 3 });
+    assert.equal(failed.lastError?.code, 5);
+    assert.equal(failed.timing?.runs, 3);
+    const crashed = await calls.invoke({ ...base, prototype: 'int crash_here(int value)', args: [1] });
+    assert.equal(crashed.kind, 'crash');
+    assert.equal(crashed.crash?.name, 'STATUS_ACCESS_VIOLATION');
+    assert.equal(crashed.crash?.accessAddress, '0x10');
+    assert.ok(crashed.crash?.frames.some((f) => f.symbol?.startsWith('crash_here')), JSON.stringify(crashed.crash?.frames));
+    const after = await calls.invoke({ ...base, prototype: 'int trivial(void)', args: [] });
+    assert.equal(after.value, 42);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(pushed.filter((l) => l.kind === 'stdout').map((l) => [l.text, l.callId]), [['say: hello', said.id]]);
+    assert.ok(pushed.some((l) => l.kind === 'event' && l.text.startsWith('crash: STATUS_ACCESS_VIOLATION')));
+    const saved = JSON.stringify(calls.snapshot());
+    const reopened = new CallSession(() => supervisor, () => undefined);
+    assert.deepEqual(reopened.load(saved).calls.map((c) => c.kind), ['result', 'result', 'crash', 'result']);
+    reopened.dispose();
+  } finally {
+    calls.dispose();
+    await supervisor.dispose();
+  }
+});

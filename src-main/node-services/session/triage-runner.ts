@@ -1,0 +1,108 @@
+import { Worker } from 'node:worker_threads';
+import type { FileIdentity, TriageSettings } from '../../contract/api-contract.ts';
+import type { FolderRow } from '../../contract/folder-contract.ts';
+import type { ReportDocument } from '../../analysis/report/report-document.ts';
+import type { TriageRunMessage, TriageWorkerMessage } from './triage-worker-protocol.ts';
+
+/** A run ended because its AbortSignal fired. */
+export class TriageCancelledError extends Error {
+  constructor() {
+    super('the triage was cancelled');
+    this.name = 'TriageCancelledError';
+  }
+}
+
+export interface TriageRunRequest {
+  jobId: string;
+  paths: string[];
+  settings: TriageSettings;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, file: string) => void;
+  /** A folder run: called with each file's row as it is done; a cancel resolves with the rows so far. */
+  onRow?: (row: FolderRow, done: number, total: number) => void;
+}
+
+export interface TriageRunResult {
+  document: ReportDocument;
+  identities: FileIdentity[];
+  /** A folder run stopped by its signal: the document holds the files done. */
+  cancelled?: boolean;
+}
+
+/** In the packaged app the worker script is unpacked beside app.asar (electron-builder.yml asarUnpack). */
+export function unpacked(url: URL): URL {
+  return new URL(url.href.replace('/app.asar/', '/app.asar.unpacked/'));
+}
+
+/**
+ * From a bundle the worker is dist/triage-worker.js beside it. From the TypeScript sources (tests,
+ * tsx) it is the .ts sibling, started through tsx's loader: workers do not inherit --import hooks.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(unpacked(new URL('./triage-worker.js', import.meta.url)));
+  const source = new URL('./triage-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
+}
+
+/**
+ * Runs triages in one worker thread, one at a time, so the serving thread stays free. The worker
+ * (and its resolver caches) is started on first use and lives until dispose().
+ */
+export class TriageRunner {
+  private worker: Worker | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run(request: TriageRunRequest): Promise<TriageRunResult> {
+    const next = this.tail.then(() => this.runNow(request));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Starts the worker ahead of the first run, so the first file opened does not wait for it. */
+  warmUp(): void {
+    this.started();
+  }
+
+  async dispose(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker();
+    worker.unref();
+    worker.on('exit', () => { if (this.worker === worker) this.worker = null; });
+    return (this.worker = worker);
+  }
+
+  private runNow(request: TriageRunRequest): Promise<TriageRunResult> {
+    if (request.signal?.aborted) return Promise.reject(new TriageCancelledError());
+    const worker = this.started();
+    const cancel = new SharedArrayBuffer(4);
+    const abort = (): void => { Atomics.store(new Int32Array(cancel), 0, 1); };
+    request.signal?.addEventListener('abort', abort, { once: true });
+    return new Promise<TriageRunResult>((resolve, reject) => {
+      const finish = (): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        request.signal?.removeEventListener('abort', abort);
+      };
+      const onError = (error: Error): void => { finish(); reject(error); };
+      const onMessage = (message: TriageWorkerMessage): void => {
+        if (message.jobId !== request.jobId) return;
+        if (message.type === 'progress') return request.onProgress?.(message.done, message.total, message.file);
+        if (message.type === 'row') return request.onRow?.(message.row, message.done, message.total);
+        finish();
+        if (message.type === 'done') resolve({ document: message.document, identities: message.identities, cancelled: message.cancelled });
+        else if (message.type === 'cancelled') reject(new TriageCancelledError());
+        else reject(new Error(message.message));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.ref();
+      worker.postMessage({ type: request.onRow ? 'run-folder' : 'run', jobId: request.jobId, paths: request.paths, settings: request.settings, cancel } satisfies TriageRunMessage);
+    }).finally(() => worker.unref());
+  }
+}

@@ -1,6 +1,0 @@
-import type { FileReport } from '../report/report-document.ts';
-
-/** The view's copy of a report: what the screens show, without the long lists and the trees. */
-export function withoutLists(report: FileReport): FileReport {
-  return { ...report, exports: [], imports: [], delayImports: [], dependencies: {} };
-}
