@@ -25,6 +25,9 @@ export interface SlotHost {
   isDisposed(): boolean;
 }
 
+/** Pauses before starting again an agent that died before its handshake; their count bounds the attempts. */
+const START_RETRY_PAUSES_MS = [250, 1000, 2500];
+
 export class AgentSlot {
   state: SlotState = 'stopped';
   readonly queue = new JobQueue<Job>();
@@ -111,15 +114,21 @@ export class AgentSlot {
     this.pump();
   }
 
-  /** An agent that dies before its handshake is started once more: no request has reached it, so nothing is repeated. */
+  /**
+   * An agent that dies before its handshake is started again, after a growing pause: no request
+   * has reached it, so nothing is repeated. Seen under Wine x64 right after an agent crashed: the
+   * new node.exe stops at DbgBreakPoint while starting, twice in a row, then starts.
+   */
   private async startProcess(runtime: AgentRuntime): Promise<{ agent: AgentProcess; handshake: Handshake }> {
     const { handshakeTimeoutMs, spawnAgent, crashExitGraceMs } = this.host.options;
-    const start = () => AgentProcess.start(runtime, { handshakeTimeoutMs, spawnAgent, crashExitGraceMs });
-    try {
-      return await start();
-    } catch (error) {
-      if (!(error instanceof AgentStartError) || !error.message.includes(EXITED_BEFORE_HANDSHAKE) || this.host.isDisposed()) throw error;
-      return start();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await AgentProcess.start(runtime, { handshakeTimeoutMs, spawnAgent, crashExitGraceMs });
+      } catch (error) {
+        const pause = START_RETRY_PAUSES_MS[attempt];
+        if (pause === undefined || !(error instanceof AgentStartError) || !error.message.includes(EXITED_BEFORE_HANDSHAKE) || this.host.isDisposed()) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   }
 

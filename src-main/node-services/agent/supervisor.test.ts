@@ -231,6 +231,16 @@ describe('supervisor with a stand-in agent', () => {
     });
   });
 
+  it('gives up after four starts that all die before their handshake, and says so', () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'thunk-die-always-')), 'died');
+    return withFake({ locate: () => fakeRuntime({ FAKE_EXIT_BEFORE_HANDSHAKE_ALWAYS: marker }) }, async (s) => {
+      const outcome = await s.call(dll('never.dll'), 'int add(int a, int b)', [2, 3], { arch });
+      assert.equal(outcome.kind === 'error' && outcome.error.code, 'AGENT_UNAVAILABLE', JSON.stringify(outcome));
+      assert.match(outcome.kind === 'error' ? outcome.error.message : '', /exited before its handshake/);
+      assert.equal(readFileSync(marker, 'utf8'), 'died\n'.repeat(4));
+    });
+  });
+
   it('spaces restarts with exponential backoff and jitter', () =>
     withFake({ random: () => 0.5, backoff: { baseMs: 40, maxMs: 100, jitter: 0.5 }, breaker: { threshold: 100, windowMs: 1000, cooldownMs: 1 } }, async (s) => {
       const delays: number[] = [];

@@ -65,7 +65,7 @@ async function runWineboot(wine: WineInfo, timeoutMs: number): Promise<void> {
 }
 
 // Bump when configureForAgents changes, so existing prefixes get the new settings once.
-const CONFIGURED_MARKER = '.thunk-configured-4';
+const CONFIGURED_MARKER = '.thunk-configured-6';
 /** AeDebug as 64-bit and as 32-bit processes read it. */
 const AEDEBUG_64 = 'HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug';
 const AEDEBUG_32 = 'HKLM\\Software\\Wow6432Node\\Microsoft\\Windows NT\\CurrentVersion\\AeDebug';
@@ -83,9 +83,8 @@ function prefixReady(prefix: string): boolean {
 /**
  * Agents get no debugger: they report their crashes themselves and end the process from their
  * unhandled-exception filter. winedbg would only keep a dead agent alive (for seconds of CPU under
- * emulation), and it attaches by process id: when it comes after the supervisor has ended the
- * crashed agent, the id may name the next agent, which then stops at a breakpoint. Without an
- * AeDebug entry Wine falls back to winedbg, so the entry names a program that does not exist.
+ * emulation). Without an AeDebug entry Wine falls back to winedbg, so the entry names a program
+ * that does not exist.
  */
 async function configureForAgents(wine: WineInfo): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...wine.env, WINEPREFIX: wine.prefix, WINEDEBUG: '-all' };
