@@ -12,7 +12,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { RuntimeMissingError, locateRuntime, type AgentArch } from '../src-main/node-services/agent/runtime-locator.ts';
-import { unpacked } from '../src-main/node-services/session/triage-runner.ts';
+import { unpacked } from '../src-main/node-services/session/worker-start.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,17 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { HeadersView } from '../../analysis/pe/headers-view.ts';
-import { unpacked } from './triage-runner.ts';
+import { startWorker } from './worker-start.ts';
 
 export interface HeadersRequest { id: number; path: string }
 export type HeadersReply = { id: number; view: HeadersView } | { id: number; error: string };
-
-/** As triage-runner's worker: the bundled sibling, or from the sources through tsx's loader (workers do not inherit --import). */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(unpacked(new URL('./headers-worker.js', import.meta.url)));
-  const source = new URL('./headers-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
-}
 
 /** Parses files for the headers tab in one worker thread, started on first use and idle (unref'd) between requests. */
 export class HeadersReader {
@@ -31,7 +23,7 @@ export class HeadersReader {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker();
+    const worker = startWorker('headers-worker');
     worker.unref();
     worker.on('message', (reply: HeadersReply) => this.settle(reply));
     const failAll = (error: Error): void => {

@@ -1,8 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { FileIdentity, TriageSettings } from '../../contract/api-contract.ts';
 import type { FolderRow } from '../../contract/folder-contract.ts';
 import type { ReportDocument } from '../../analysis/report/report-document.ts';
 import type { TriageRunMessage, TriageWorkerMessage } from './triage-worker-protocol.ts';
+import { startWorker } from './worker-start.ts';
 
 /** A run ended because its AbortSignal fired. */
 export class TriageCancelledError extends Error {
@@ -27,22 +28,6 @@ export interface TriageRunResult {
   identities: FileIdentity[];
   /** A folder run stopped by its signal: the document holds the files done. */
   cancelled?: boolean;
-}
-
-/** In the packaged app the worker script is unpacked beside app.asar (electron-builder.yml asarUnpack). */
-export function unpacked(url: URL): URL {
-  return new URL(url.href.replace('/app.asar/', '/app.asar.unpacked/'));
-}
-
-/**
- * From a bundle the worker is dist/triage-worker.js beside it. From the TypeScript sources (tests,
- * tsx) it is the .ts sibling, started through tsx's loader: workers do not inherit --import hooks.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(unpacked(new URL('./triage-worker.js', import.meta.url)));
-  const source = new URL('./triage-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
 }
 
 /**
@@ -71,7 +56,7 @@ export class TriageRunner {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker();
+    const worker = startWorker('triage-worker');
     worker.unref();
     worker.on('exit', () => { if (this.worker === worker) this.worker = null; });
     return (this.worker = worker);
