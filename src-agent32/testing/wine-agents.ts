@@ -39,16 +39,16 @@ export function spawnWineAgent(arch: WindowsArch, env: Record<string, string> = 
 }
 
 /**
- * A Windows agent that has sent its handshake. One that dies before it is started again, up to four
+ * A Windows agent that has sent its handshake. One that dies before it is started again, up to six
  * starts in all, as the supervisor does (seen: Wine x64's node.exe now and then stops on a breakpoint while starting).
  */
 export async function startedWineAgent(arch: WindowsArch, env: Record<string, string> = {}): Promise<AgentHarness> {
   // As the supervisor does: a start that dies before its handshake is tried again after a pause.
-  for (const pause of [0, 250, 1000]) {
+  for (const pause of [0, 250, 1000, 2500, 5000]) {
     await new Promise((resolve) => setTimeout(resolve, pause));
     const agent = spawnWineAgent(arch, env);
     if (await Promise.race([agent.handshake().then(() => true), agent.exited.then(() => false)])) return agent;
   }
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
   return spawnWineAgent(arch, env);
 }

@@ -26,7 +26,7 @@ export interface SlotHost {
 }
 
 /** Pauses before starting again an agent that died before its handshake; their count bounds the attempts. */
-const START_RETRY_PAUSES_MS = [250, 1000, 2500];
+const START_RETRY_PAUSES_MS = [250, 1000, 2500, 5000, 10_000];
 
 export class AgentSlot {
   state: SlotState = 'stopped';
@@ -117,7 +117,8 @@ export class AgentSlot {
   /**
    * An agent that dies before its handshake is started again, after a growing pause: no request
    * has reached it, so nothing is repeated. Seen under Wine x64 right after an agent crashed: the
-   * new node.exe stops at DbgBreakPoint while starting, twice in a row, then starts.
+   * new node.exe stops at DbgBreakPoint while starting, at times for several seconds (four starts
+   * over 9 s in one CI run), then starts.
    */
   private async startProcess(runtime: AgentRuntime): Promise<{ agent: AgentProcess; handshake: Handshake }> {
     const { handshakeTimeoutMs, spawnAgent, crashExitGraceMs } = this.host.options;

@@ -231,13 +231,13 @@ describe('supervisor with a stand-in agent', () => {
     });
   });
 
-  it('gives up after four starts that all die before their handshake, and says so', () => {
+  it('gives up after six starts that all die before their handshake, and says so', () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'thunk-die-always-')), 'died');
     return withFake({ locate: () => fakeRuntime({ FAKE_EXIT_BEFORE_HANDSHAKE_ALWAYS: marker }) }, async (s) => {
       const outcome = await s.call(dll('never.dll'), 'int add(int a, int b)', [2, 3], { arch });
       assert.equal(outcome.kind === 'error' && outcome.error.code, 'AGENT_UNAVAILABLE', JSON.stringify(outcome));
       assert.match(outcome.kind === 'error' ? outcome.error.message : '', /exited before its handshake/);
-      assert.equal(readFileSync(marker, 'utf8'), 'died\n'.repeat(4));
+      assert.equal(readFileSync(marker, 'utf8'), 'died\n'.repeat(6));
     });
   });
 
