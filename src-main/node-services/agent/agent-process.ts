@@ -102,6 +102,9 @@ export interface StartOptions {
   crashExitGraceMs?: number;
 }
 
+/** killedBy of an agent ended by a restart the user asked for: not a crash, not the DLL's fault. */
+export const USER_RESTART = 'restart';
+
 /** killedBy for an agent that sent a crash event and then neither died nor answered. */
 export const CRASHED_NOT_EXITING = 'crashed but did not exit';
 const DEFAULT_CRASH_EXIT_GRACE_MS = 5000;
@@ -204,12 +207,12 @@ export class AgentProcess extends EventEmitter<AgentProcessEvents> {
   }
 
   /** Closes stdin so the agent exits by itself; kills it if it has not after `graceMs`. */
-  async dispose(graceMs = 1000): Promise<AgentExit> {
+  async dispose(graceMs = 1000, reason = 'dispose'): Promise<AgentExit> {
     if (!this.exitInfo) {
-      this.killedBy ??= 'dispose';
+      this.killedBy ??= reason;
       this.flush();
       this.child.stdin!.end();
-      const timer = setTimeout(() => this.kill('dispose'), graceMs);
+      const timer = setTimeout(() => this.kill(reason), graceMs);
       timer.unref();
       await this.exited;
       clearTimeout(timer);
@@ -392,6 +395,6 @@ function wineStatus(stderr: string): string {
 export function describeExit(exit: AgentExit): string {
   const how = exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
   const status = exit.status && !exit.signal ? ` (${exit.status}${exit.lowByteOnly ? '?' : ''})` : '';
-  const by = exit.killedBy ? `, killed by the host: ${exit.killedBy}` : '';
+  const by = exit.killedBy === USER_RESTART ? ', ended by a restart on request' : exit.killedBy ? `, killed by the host: ${exit.killedBy}` : '';
   return `${how}${status}${by}`;
 }

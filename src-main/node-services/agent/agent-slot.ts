@@ -5,11 +5,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { CrashEvent, Handshake, LoadResult, LogEvent, Op } from '../../../src-agent32/protocol/messages.ts';
-import { AgentProcess, AgentStartError, EXITED_BEFORE_HANDSHAKE, type AgentExit, type Reply } from './agent-process.ts';
+import { AgentProcess, AgentStartError, EXITED_BEFORE_HANDSHAKE, USER_RESTART, type AgentExit, type Reply } from './agent-process.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { JobQueue } from './job-queue.ts';
 import { ModuleRegistry } from './module-registry.ts';
-import { type AgentInfo, type OutcomeError, crashReport, exitedError, timeoutError } from './outcome.ts';
+import { type AgentInfo, type OutcomeError, crashReport, exitedError, restartedError, timeoutError } from './outcome.ts';
 import type { AgentArch, AgentRuntime } from './runtime-locator.ts';
 import {
   type Job, type JobSpec, type ModuleOptions, type OutcomeBody, GUARDED, NEEDS_HANDLE, circuitError, disposedError, loadCrashError, newJob, settleJob,
@@ -24,6 +24,9 @@ export interface SlotHost {
   emit<E extends keyof SupervisorEvents>(event: E, ...args: SupervisorEvents[E]): boolean;
   isDisposed(): boolean;
 }
+
+/** How long a restarted agent gets to finish by itself (an idle one exits at once) before it is killed. */
+const RESTART_GRACE_MS = 1000;
 
 /** Pauses before starting again an agent that died before its handshake; their count bounds the attempts. */
 const START_RETRY_PAUSES_MS = [250, 1000, 2500, 5000, 10_000];
@@ -47,6 +50,7 @@ export class AgentSlot {
   private backoffTimer: NodeJS.Timeout | null = null;
   private lastActivity = 0;
   private starting: Promise<void> | null = null;
+  private lastStartError: string | null = null;
   /** The running agent as outcomes name it; one object shared by its outcomes. */
   private info: AgentInfo | null = null;
 
@@ -79,6 +83,25 @@ export class AgentSlot {
     return Promise.all(exits);
   }
 
+  /**
+   * Ends the agent on the user's word and starts a new one with its modules loaded again. A request
+   * it was running is answered as ended by the restart (never sent again, and not held against the
+   * DLL's breaker); those queued behind it go to the new agent. Resolves once the new agent is
+   * ready; rejects with why it could not start.
+   */
+  async restart(): Promise<void> {
+    if (this.starting) await this.starting;
+    if (this.backoffTimer) clearTimeout(this.backoffTimer);
+    this.backoffTimer = null;
+    if (this.state === 'backoff') this.state = 'stopped';
+    this.failures = 0;
+    const agent = this.agent;
+    if (agent) await agent.dispose(RESTART_GRACE_MS, USER_RESTART);
+    if (!this.starting && this.state === 'stopped' && !this.host.isDisposed()) this.start();
+    await this.starting;
+    if (this.state !== 'ready') throw new AgentStartError(`the ${this.arch} agent did not start again: ${this.lastStartError ?? `it is ${this.state}`}`);
+  }
+
   private kick(): void {
     if (this.state === 'ready') this.pump();
     else if (this.state === 'stopped') this.start();
@@ -102,11 +125,13 @@ export class AgentSlot {
       const { agent } = await this.startProcess(runtime);
       if (this.host.isDisposed()) return void (await agent.dispose(0));
       this.attach(agent);
+      this.lastStartError = null;
       this.host.emit('start', { arch: this.arch, pid: agent.pid, runtime: runtime.description, execution: runtime.execution.kind, startMs: performance.now() - began });
     } catch (error) {
       this.state = 'stopped';
       this.failures++;
       const message = (error as Error).message;
+      this.lastStartError = message;
       for (const job of this.queue.drain()) this.settleError(job, { code: 'AGENT_UNAVAILABLE', name: (error as Error).name, message: `the ${this.arch} agent could not start: ${message} (\`thunk doctor\` checks every agent runtime)` });
       return;
     }
@@ -346,12 +371,14 @@ export class AgentSlot {
     // Requests behind the culprit never started (the agent runs one at a time): send them again.
     // Internal loads are not resent: restoreModules issues them again for what is still wanted.
     this.queue.unshift(...inFlight.slice(1).filter((job) => !job.internal));
+    if (exit.killedBy === USER_RESTART) return this.start();
     if (culprit || exit.crashed) this.failures++;
     this.scheduleRestart(culprit !== null);
   }
 
   private blame(job: Job, exit: AgentExit, agent: AgentProcess): void {
     const agentInfo = this.infoOf(agent);
+    if (exit.killedBy === USER_RESTART) return this.settleError(job, restartedError(), agentInfo);
     if (job.dll) this.host.breaker.failure(job.dll);
     if (job.op === 'load' && job.dll) this.failDependents(job.dll, loadCrashError(exit));
     if (exit.killedBy === 'timeout') {

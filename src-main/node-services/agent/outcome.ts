@@ -122,6 +122,11 @@ export function exitedError(exit: AgentExit): OutcomeError {
   return { code: 'AGENT_EXITED', name: 'AGENT_EXITED', message: `the agent died during the request (${describeExit(exit)})${exit.stderrTail ? `: ${lastLine(exit.stderrTail)}` : ''}` };
 }
 
+/** A request the agent was running when the user restarted it: it ended there and is not sent again. */
+export function restartedError(): OutcomeError {
+  return { code: 'AGENT_EXITED', name: 'AGENT_RESTARTED', message: 'the agent was restarted (on request) while this ran; it was not sent again: run it again if you want to' };
+}
+
 function lastLine(text: string): string {
   const lines = text.trim().split('\n');
   return lines[lines.length - 1]!.slice(0, 300);

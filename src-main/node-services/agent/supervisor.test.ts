@@ -2,7 +2,7 @@
 // (fixtures/agent-supervisor/fake-agent.ts), so pipes, exits and kills are real.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
@@ -121,6 +121,47 @@ describe('supervisor with a stand-in agent', () => {
       const outcome = await pending;
       assert.equal(outcome.kind, 'error');
       if (outcome.kind === 'error') assert.equal(outcome.error.code, 'AGENT_EXITED');
+    }));
+
+  it('restarts an idle agent on request: a new process, its modules loaded again, counted as neither crash nor failure', () =>
+    withFake({}, async (s) => {
+      const path = dll('restart-idle.dll');
+      await s.load(path, { arch });
+      const before = s.status().agents[0]!;
+      await s.restart(arch);
+      const after = s.status().agents[0]!;
+      assert.equal(after.state, 'ready');
+      assert.notEqual(after.pid, before.pid);
+      assert.deepEqual([after.starts, after.crashes, after.consecutiveFailures, after.lastExit?.killedBy], [2, 0, 0, 'restart']);
+      const modules = await s.modules(arch);
+      assert.deepEqual(modules.kind === 'result' && modules.result.modules.map((m) => m.path), [path]);
+    }));
+
+  it('a restart during a hung call ends that call as restarted, never sends it again, and runs the one queued behind it', () =>
+    withFake({ breaker: { threshold: 1, windowMs: 60_000, cooldownMs: 60_000 } }, async (s) => {
+      const counter = join(dir, 'restart-hang-count');
+      const hung = dll('restart-hang.dll');
+      const other = dll('restart-other.dll');
+      const pending = s.call(hung, 'int count_hang(const char *path)', [counter], { arch, timeoutMs: 60_000 });
+      assert.ok(await waitFor(() => existsSync(counter), 10_000), 'the call started');
+      const behind = s.call(other, 'int add(int, int)', [40, 2], { arch });
+      await s.restart(arch);
+      const ended = await pending;
+      assert.deepEqual(ended.kind === 'error' && [ended.error.code, ended.error.name], ['AGENT_EXITED', 'AGENT_RESTARTED'], JSON.stringify(ended));
+      const ran = await behind;
+      assert.equal(ran.kind === 'result' && ran.result.value, 42, JSON.stringify(ran));
+      assert.equal(readFileSync(counter, 'utf8'), 'x');
+      // The user's restart is not the DLL's fault: with a threshold of one its breaker stays closed.
+      const again = await s.call(hung, 'int add(int, int)', [1, 1], { arch });
+      assert.equal(again.kind === 'result' && again.result.value, 2, JSON.stringify(again));
+      assert.equal(s.status().agents[0]!.timeouts, 0);
+    }));
+
+  it('a restart of an agent that was never started starts one', () =>
+    withFake({}, async (s) => {
+      await s.restart(arch);
+      assert.equal(s.status().agents[0]!.state, 'ready');
+      assert.equal(s.status().agents[0]!.starts, 1);
     }));
 
   it('sends the pipelined requests behind a crash to the new agent, each exactly once', () =>

@@ -73,6 +73,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.submit<PingResult>(this.slot(arch), { op: 'ping', dll: null, params: {} });
   }
 
+  /**
+   * Ends `arch`'s agent and starts a new one with its modules loaded again; resolves when it is
+   * ready. A request it was running ends as restarted and is not sent again.
+   */
+  restart(arch: AgentArch): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error('the supervisor is disposed'));
+    return this.slot(arch).restart();
+  }
+
   resetBreaker(path: string): void {
     this.breaker.reset(dllKey(path));
   }

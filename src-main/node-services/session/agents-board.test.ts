@@ -41,7 +41,7 @@ describe('the agents board over a supervisor with the real native agent', { skip
     assert.equal(agent.panelState, 'ready');
     assert.equal(agent.restarts, 1);
     assert.equal(agent.crashes, 0);
-    assert.match(agent.lastExit ?? '', /SIGTERM/);
+    assert.match(agent.lastExit ?? '', /ended by a restart on request/);
   });
 });
 

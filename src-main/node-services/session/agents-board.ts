@@ -45,33 +45,11 @@ export class AgentsBoard {
     };
   }
 
-  /**
-   * The supervisor has no restart: its public API is used instead. The running agent is sent SIGTERM
-   * (an exit the supervisor counts as neither crash nor failure, after which it restarts the agent
-   * and loads its modules again), then a ping waits for the new agent to be ready.
-   */
+  /** Ends the agent and starts a new one with its modules loaded again, then reports the board. */
   async restart(arch: AgentArch): Promise<AgentsStatus> {
-    const supervisor = this.supervisor();
-    const pid = supervisor.status().agents.find((a) => a.arch === arch)?.pid ?? null;
-    if (pid !== null) {
-      const gone = new Promise<void>((resolve) => {
-        const onExit = (e: { arch: AgentArch }): void => {
-          if (e.arch !== arch) return;
-          supervisor.off('exit', onExit);
-          resolve();
-        };
-        supervisor.on('exit', onExit);
-      });
-      try {
-        process.kill(pid, 'SIGTERM');
-        await withDeadline(gone, RESTART_START_TIMEOUT_MS);
-      } catch {
-        // Already gone: the ping below starts a new one.
-      }
-    }
-    const ping = await withDeadline(supervisor.ping(arch), RESTART_START_TIMEOUT_MS);
-    if (ping === null) throw new ApiError('refused', `the ${LABELS[arch]} agent was not ready ${RESTART_START_TIMEOUT_MS / 1000} s after the restart; \`thunk doctor\` says how it starts here`);
-    if (ping.kind !== 'result') throw new ApiError('refused', `the ${LABELS[arch]} agent did not start again: ${ping.kind === 'error' ? ping.error.message : 'it crashed'}`);
+    const restarted = await withDeadline(this.supervisor().restart(arch).then((): true => true, (error: Error) => error), RESTART_START_TIMEOUT_MS);
+    if (restarted === null) throw new ApiError('refused', `the ${LABELS[arch]} agent was not ready ${RESTART_START_TIMEOUT_MS / 1000} s after the restart; \`thunk doctor\` says how it starts here`);
+    if (restarted !== true) throw new ApiError('refused', restarted.message);
     return this.status();
   }
 
