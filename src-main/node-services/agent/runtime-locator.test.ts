@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NotPeError } from '../../analysis/pe/parse-pe.ts';
 import { fixturePath } from '../../test-support/fixtures.ts';
-import { type AgentArch, type LocateOptions, RuntimeMissingError, archForFile, locateRuntime, projectRoot, wineVersion } from './runtime-locator.ts';
+import { type AgentArch, type LocateOptions, RuntimeMissingError, agentWineDebug, archForFile, locateRuntime, projectRoot, wineVersion } from './runtime-locator.ts';
 import { ia32Support } from './ia32-support.ts';
 import { wineLauncher } from './wine-launcher.ts';
 
@@ -154,11 +154,17 @@ describe('development layout (<root>/build/agents/<arch>)', () => {
     assert.doesNotMatch(runtime.command, /\/wine$/, 'not the launcher that picks the 32-bit loader');
     assert.deepEqual(runtime.args, [join(dir, 'node.exe'), join(dir, 'agent.js')]);
     assert.equal(runtime.env.WINEPREFIX, join(root, 'build', 'wine-prefix'));
-    assert.equal(runtime.env.WINEDEBUG, '-all,err+virtual');
+    assert.equal(runtime.env.WINEDEBUG, agentWineDebug());
     assert.deepEqual([runtime.wine?.command, runtime.wine?.version, runtime.wine?.prefix], [wine64, wineVersion(wine64!), join(root, 'build', 'wine-prefix')]);
     assert.deepEqual(runtime.execution, { kind: 'wine', wineVersion: wineVersion(wine64!) });
     assert.equal(runtime.startTimeoutMs, 30_000);
     assert.match(runtime.description, /^build\/agents\/win32-x64 under wine-\d/);
+  });
+
+  it('agents are quiet under Wine but for the stack-overflow errors; THUNK_AGENT_WINEDEBUG adds channels to them', () => {
+    assert.equal(agentWineDebug({}), '-all,err+virtual');
+    assert.equal(agentWineDebug({ THUNK_AGENT_WINEDEBUG: ' ' }), '-all,err+virtual');
+    assert.equal(agentWineDebug({ THUNK_AGENT_WINEDEBUG: '+seh,+loaddll' }), '-all,err+virtual,+seh,+loaddll');
   });
 
   it('win32-ia32 runs node.exe under 32-bit Wine, saying how 32-bit code runs here', { skip: noWine32 }, () => {

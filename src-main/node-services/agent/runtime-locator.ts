@@ -144,6 +144,12 @@ function agentFiles(layout: Layout): string[] {
 }
 
 export const AGENT_WINEDEBUG = '-all,err+virtual';
+
+/** AGENT_WINEDEBUG, plus the channels THUNK_AGENT_WINEDEBUG adds (e.g. `+seh,+loaddll`) to see what Wine does in an agent. */
+export function agentWineDebug(env: NodeJS.ProcessEnv = process.env): string {
+  const extra = env.THUNK_AGENT_WINEDEBUG?.trim();
+  return extra ? `${AGENT_WINEDEBUG},${extra}` : AGENT_WINEDEBUG;
+}
 const STAGE_HINT = 'run `npm run stage:agents`';
 const BASE_ENV = { NODE_SKIP_PLATFORM_CHECK: '1' };
 
@@ -211,7 +217,7 @@ function locateUnderWine(layout: Layout, options: LocateOptions): AgentRuntime {
   const prefix = options.winePrefix ?? (process.env.THUNK_WINE_PREFIX || join(layout.root, 'build', 'wine-prefix'));
   const wine = { command: plan.command, version: plan.version, prefix, env: plan.env };
   // Quiet but for the virtual-memory errors: Wine reports a stack overflow only there (agent-process.ts).
-  const launcher = { command: plan.command, env: { ...plan.env, WINEDEBUG: AGENT_WINEDEBUG, WINEPREFIX: prefix } };
+  const launcher = { command: plan.command, env: { ...plan.env, WINEDEBUG: agentWineDebug(), WINEPREFIX: prefix } };
   const built = runtime(layout, launcher, [exe, files[0]], `${layout.label} ${describeExecution(plan.execution)}`, options, plan.execution);
   return { ...built, wine };
 }
