@@ -111,6 +111,12 @@ test('a crash: the crash card with the backtrace; then a call in the restarted a
   await expect(card).toContainText('write of 0x10');
   await expect(card.getByRole('list', { name: 'Backtrace' })).toContainText('crash_here');
   await expect(card.getByRole('button', { name: 'Reset breaker' })).toBeVisible();
+  // The session's agents write a minidump of each crash (the 32-bit one here); saving it downloads the dump.
+  const dump = page.waitForEvent('download');
+  await card.getByRole('button', { name: 'Save minidump' }).click();
+  expect((await dump).suggestedFilename()).toMatch(/^thunk-.*\.dmp$/);
+  expect(readFileSync((await (await dump).path())!).subarray(0, 4).toString('latin1')).toBe('MDMP');
+  await expect(page.getByText(/Minidump saved as thunk-.*\.dmp \([\d,]+ bytes\)/)).toBeVisible();
   await saveScreens(page, 'calls-3-crash-card');
   await expectNoSeriousAxeViolations(page);
   await setPrototype('int trivial(void)');

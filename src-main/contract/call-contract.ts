@@ -62,6 +62,8 @@ export const crashCardSchema = z.object({
   registers: z.record(z.string()),
   frames: z.array(frameSchema),
   minidump: z.string().nullable(),
+  /** Why there is no minidump although one was asked for (the agent's words, or Wine x64's known problem). */
+  minidumpError: z.string().nullable().default(null),
   exit: z.string(),
   /** What the supervisor did about it: restart, the modules it restores, the breaker. */
   supervisor: z.object({ agentState: z.string(), restarts: z.number(), modulesRestored: z.array(z.string()), breaker: z.string(), breakerFailures: z.number() }),
@@ -131,6 +133,8 @@ export const CALL_REQUESTS = {
   'call.history': { args: z.object({}), result: z.object({ calls: z.array(callRecordSchema), logs: z.array(logLineSchema), declarations: z.record(z.string()) }) },
   'call.declarations': { args: z.object({ dll: z.string().min(1), declarations: z.string().max(20000) }), result: z.object({ saved: z.boolean() }) },
   'call.resetBreaker': { args: z.object({ dll: z.string().min(1) }), result: z.object({ reset: z.boolean() }) },
+  /** The minidump of a crashed call of this session, to save (base64: the API carries text). */
+  'call.minidump': { args: z.object({ callId: z.string().min(1).max(100) }), result: z.object({ fileName: z.string(), base64: z.string(), bytes: z.number() }) },
   'session.save': { args: z.object({}), result: z.object({ fileName: z.string(), content: z.string() }) },
   'session.load': { args: z.object({ content: z.string().max(64 * 1024 * 1024) }), result: z.object({ calls: z.array(callRecordSchema), logs: z.array(logLineSchema), declarations: z.record(z.string()) }) },
 } as const;

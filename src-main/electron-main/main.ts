@@ -25,8 +25,10 @@ function createService(): SessionService {
   return new SessionService({
     host: 'electron',
     configDir: app.getPath('userData'),
-    createSupervisor: () => new Supervisor({
-      pingIntervalMs: 0,
+    // Kept across sessions, beside the settings, so a saved crash card's minidump path stays true.
+    minidumpDir: join(app.getPath('userData'), 'minidumps'),
+    createSupervisor: (defaults) => new Supervisor({
+      ...defaults,
       locate: (arch) => locateRuntime(arch, packaged ? { resourcesPath: process.resourcesPath, electronExecPath: process.execPath } : { electronExecPath: process.execPath }),
     }),
   });

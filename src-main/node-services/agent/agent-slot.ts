@@ -9,7 +9,7 @@ import { AgentProcess, AgentStartError, EXITED_BEFORE_HANDSHAKE, USER_RESTART, t
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { JobQueue } from './job-queue.ts';
 import { ModuleRegistry } from './module-registry.ts';
-import { type AgentInfo, type OutcomeError, crashReport, exitedError, restartedError, timeoutError } from './outcome.ts';
+import { type AgentInfo, type CrashReport, type OutcomeError, crashReport, exitedError, restartedError, timeoutError } from './outcome.ts';
 import type { AgentArch, AgentRuntime } from './runtime-locator.ts';
 import {
   type Job, type JobSpec, type ModuleOptions, type OutcomeBody, GUARDED, NEEDS_HANDLE, circuitError, disposedError, loadCrashError, newJob, settleJob,
@@ -51,6 +51,8 @@ export class AgentSlot {
   private lastActivity = 0;
   private starting: Promise<void> | null = null;
   private lastStartError: string | null = null;
+  /** Why this runtime is asked for no minidump although the supervisor has a folder for them. */
+  private minidumpsUnavailable: string | null = null;
   /** The running agent as outcomes name it; one object shared by its outcomes. */
   private info: AgentInfo | null = null;
 
@@ -119,7 +121,9 @@ export class AgentSlot {
     this.state = 'starting';
     const began = performance.now();
     try {
-      const runtime = withMinidumps(this.host.options.locate(this.arch), this.host.options.minidumpDir);
+      const located = this.host.options.locate(this.arch);
+      this.minidumpsUnavailable = this.host.options.minidumpDir ? minidumpUnavailable(located) : null;
+      const runtime = this.minidumpsUnavailable ? located : withMinidumps(located, this.host.options.minidumpDir);
       this.runtime = runtime;
       await this.host.options.prepare(runtime);
       const { agent } = await this.startProcess(runtime);
@@ -367,7 +371,7 @@ export class AgentSlot {
     if (exit.crashed && !exit.crash) exit.crash = crashFromWineStderr(exit, this.modules.ranges());
     this.modules.agentDied(culprit?.dll ?? null, exit.crash?.module);
     if (culprit) this.blame(culprit, exit, agent);
-    else if (exit.crashed) this.host.emit('crash', { arch: this.arch, dll: null, crash: crashReport(exit) });
+    else if (exit.crashed) this.host.emit('crash', { arch: this.arch, dll: null, crash: this.crashReportOf(exit) });
     // Requests behind the culprit never started (the agent runs one at a time): send them again.
     // Internal loads are not resent: restoreModules issues them again for what is still wanted.
     this.queue.unshift(...inFlight.slice(1).filter((job) => !job.internal));
@@ -387,9 +391,15 @@ export class AgentSlot {
     }
     if (!exit.crashed) return this.settleError(job, exitedError(exit), agentInfo);
     this.crashes++;
-    const crash = crashReport(exit);
+    const crash = this.crashReportOf(exit);
     this.host.emit('crash', { arch: this.arch, dll: job.dll, crash });
     this.settle(job, { kind: 'crash', crash }, agentInfo);
+  }
+
+  private crashReportOf(exit: AgentExit): CrashReport {
+    const crash = crashReport(exit);
+    if (this.minidumpsUnavailable && !crash.minidump && !crash.minidumpError) crash.minidumpError = this.minidumpsUnavailable;
+    return crash;
   }
 
   private clearTimers(): void {
@@ -413,6 +423,13 @@ export class AgentSlot {
     const runtime = this.runtime ?? agent.runtime;
     return { arch: this.arch, pid: agent.pid, runtime: runtime.description, execution: runtime.execution.kind };
   }
+}
+
+/** Under Wine x64 the agent's MiniDumpWriteDump writes the dump and never returns, so none is asked for. */
+export const WINE_X64_NO_MINIDUMP = 'no minidump under Wine x64: its MiniDumpWriteDump never returns in the crash handler (README, Known problems); the 32-bit agent and Windows write them';
+
+function minidumpUnavailable(runtime: AgentRuntime): string | null {
+  return runtime.arch === 'win32-x64' && runtime.wine ? WINE_X64_NO_MINIDUMP : null;
 }
 
 function withMinidumps(runtime: AgentRuntime, dir: string | undefined): AgentRuntime {

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { Supervisor } from '../agent/supervisor.ts';
 import { exercised, stagedRuntimeSkip } from '../agent/test-support.ts';
 import { fixturePath } from '../../test-support/fixtures.ts';
@@ -64,5 +67,32 @@ test('real 64-bit agent under Wine: results, output lines tied to their call, a 
   } finally {
     calls.dispose();
     await supervisor.dispose();
+  }
+});
+
+test('real 32-bit agent: a crash leaves a minidump the session serves for saving; one named by a loaded session is refused', { skip: stagedRuntimeSkip('win32-ia32'), timeout: 240_000 }, async (t) => {
+  exercised(t, 'win32-ia32');
+  const dumps = mkdtempSync(join(tmpdir(), 'thunk-session-dumps-'));
+  const supervisor = new Supervisor({ pingIntervalMs: 0, minidumpDir: dumps });
+  const calls = new CallSession(() => supervisor, () => undefined);
+  try {
+    const crashed = await calls.invoke({ dll: fixturePath('call-console', 'x86'), declarations: '', repeat: 1, timeoutMs: 120_000, prototype: 'int crash_here(int value)', args: [1] });
+    assert.equal(crashed.kind, 'crash', JSON.stringify(crashed));
+    assert.equal(crashed.crash?.minidumpError, null);
+    assert.equal(dirname(crashed.crash!.minidump!), dumps);
+    const dump = await calls.minidump(crashed.id);
+    const bytes = Buffer.from(dump.base64, 'base64');
+    assert.equal(bytes.subarray(0, 4).toString('latin1'), 'MDMP');
+    assert.deepEqual([dump.bytes, dump.fileName], [bytes.length, basename(crashed.crash!.minidump!)]);
+    // A saved session's record names a path this session did not write: refused, the file never read.
+    const snapshot = calls.snapshot();
+    snapshot.calls[0]!.crash!.minidump = '/etc/passwd';
+    calls.load(JSON.stringify(snapshot));
+    await assert.rejects(calls.minidump(crashed.id), /written by the session that was saved, not by this one: it is at \/etc\/passwd/);
+    await assert.rejects(calls.minidump('no-such-call'), /no call no-such-call in this session/);
+  } finally {
+    calls.dispose();
+    await supervisor.dispose();
+    rmSync(dumps, { recursive: true, force: true });
   }
 });

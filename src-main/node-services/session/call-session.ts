@@ -2,6 +2,8 @@
 // a log line arriving while call X runs belongs to X), their records, the log history, the
 // declarations per DLL, and the session file. A call is never retried.
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { hex32 } from '../../../src-agent32/protocol/ntstatus.ts';
 import type { CallResult, JsonValue } from '../../../src-agent32/protocol/messages.ts';
 import { type CrashReport, type Outcome, crashSummary } from '../agent/outcome.ts';
@@ -29,6 +31,8 @@ export class CallSession {
   private readonly running = new Map<string, string>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly watched = new WeakSet<Supervisor>();
+  /** Minidumps this session's agents wrote: the only files call.minidump reads (a loaded session's paths are not). */
+  private readonly minidumps = new Set<string>();
   readonly log: CallLog;
 
   constructor(private readonly supervisor: () => Supervisor, sink: LogBatchSink) {
@@ -96,6 +100,21 @@ export class CallSession {
     this.log.dispose();
   }
 
+  /** The minidump a crashed call of this session left, read for saving. */
+  async minidump(callId: string): Promise<{ fileName: string; base64: string; bytes: number }> {
+    const record = this.calls.find((c) => c.id === callId);
+    if (!record) throw new ApiError('not-found', `no call ${callId} in this session: it may have been dropped from the history (the last ${CALL_HISTORY_LIMIT} are kept)`);
+    const path = record.crash?.minidump ?? null;
+    if (!path) throw new ApiError('not-found', `the call left no minidump${record.crash?.minidumpError ? `: ${record.crash.minidumpError}` : ''}`);
+    if (!this.minidumps.has(path)) throw new ApiError('refused', `this minidump was written by the session that was saved, not by this one: it is at ${path} on the machine that ran the call`);
+    try {
+      const content = await readFile(path);
+      return { fileName: basename(path), base64: content.toString('base64'), bytes: content.length };
+    } catch (error) {
+      throw new ApiError('not-found', `the minidump ${path} could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): its folder may have been cleaned up`);
+    }
+  }
+
   private async run(supervisor: Supervisor, arch: string, request: InvokeRequest): Promise<CallRecord> {
     const id = randomUUID();
     const startedAt = new Date().toISOString();
@@ -123,13 +142,19 @@ export class CallSession {
       summary: crashSummary(crash), name: crash.name, code: crash.code === null ? null : hex32(crash.code),
       module: crash.module, offset: crash.offset === null ? null : `0x${crash.offset.toString(16)}`, symbol: crash.symbol, address: crash.address,
       accessAddress: crash.accessAddress ?? null, accessKind: crash.accessKind ?? null, cause: crash.cause ?? null,
-      registers: crash.registers, frames: crash.frames, minidump: crash.minidump ?? null,
+      registers: crash.registers, frames: crash.frames, minidump: this.noteMinidump(crash.minidump), minidumpError: crash.minidumpError ?? null,
       exit: crash.exit.signal ? `signal ${crash.exit.signal}` : `exit status ${crash.exit.code}`,
       supervisor: {
         agentState: agent?.state ?? 'stopped', restarts: Math.max(0, (agent?.starts ?? 1) - 1), modulesRestored: agent?.modules ?? [],
         breaker: breaker?.state ?? 'closed', breakerFailures: breaker?.recentFailures ?? 0,
       },
     };
+  }
+
+  private noteMinidump(path: string | undefined): string | null {
+    if (!path) return null;
+    this.minidumps.add(path);
+    return path;
   }
 
   /** Ties the supervisor's events to the log, once per supervisor. */

@@ -18,7 +18,7 @@ function record(id: string, kind: CallRecord['kind'], extra: Partial<CallRecord>
 
 const crash = {
   summary: 'STATUS_ACCESS_VIOLATION (0xC0000005) at calling-conventions.dll+0x1234 (Add+0x4)', name: 'STATUS_ACCESS_VIOLATION', code: '0xC0000005', module: 'calling-conventions.dll', offset: '0x1234', symbol: 'Add+0x4',
-  address: '0x10001234', accessAddress: '0x10', accessKind: 'write', cause: null, registers: { eip: '0x10001234' }, minidump: null, exit: 'exit status 5',
+  address: '0x10001234', accessAddress: '0x10', accessKind: 'write', cause: null, registers: { eip: '0x10001234' }, minidump: null, minidumpError: null, exit: 'exit status 5',
   frames: [{ address: '0x10001234', module: 'calling-conventions.dll', offset: 0x1234, symbol: 'Add+0x4' }],
   supervisor: { agentState: 'starting', restarts: 0, modulesRestored: [], breaker: 'closed', breakerFailures: 1 },
 };

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import {
   ApiError, CONTRACT_VERSION, parseArgs, isRequestName,
   type EventName, type EventPayload, type OpenDocument, type ReportFormat, type RequestArgs, type RequestName, type RequestResult,
 } from '../../contract/api-contract.ts';
-import { Supervisor } from '../agent/supervisor.ts';
+import { Supervisor, type SupervisorOptions } from '../agent/supervisor.ts';
 import { crashSummary } from '../agent/outcome.ts';
 import { checkWithRealLoader } from '../agent/real-loader-check.ts';
 import { VERSION } from '../../analysis/report/tool-version.ts';
@@ -30,7 +32,9 @@ export interface SessionServiceOptions {
   /** Folder of settings.json; null keeps settings in memory (tests). */
   configDir?: string | null;
   /** Made on first use (a real-loader check), so a session that never loads a DLL starts no agent. */
-  createSupervisor?: () => Supervisor;
+  createSupervisor?: (defaults: SupervisorOptions) => Supervisor;
+  /** Where crashes' minidumps go; by default a folder of this session's own, removed with it. */
+  minidumpDir?: string;
 }
 
 /** One pushed event, as the hosts forward it. */
@@ -61,8 +65,12 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private readonly agentsBoard = new AgentsBoard(() => this.agents(), () => this.supervisor);
   private readonly calls = new CallSession(() => this.agents(), (lines, dropped) => this.emitEvent('call.logs', { lines, dropped }));
 
+  /** A folder of this session's own unless the host named one (made by the first crash that writes a dump). */
+  private readonly minidumpDir: string;
+
   constructor(private readonly options: SessionServiceOptions) {
     super();
+    this.minidumpDir = options.minidumpDir ?? join(tmpdir(), `thunk-minidumps-${randomUUID()}`);
     const dir = options.configDir === undefined ? defaultConfigDir() : options.configDir;
     this.settings = new SettingsStore(dir === null ? null : join(dir, 'settings.json'));
     if (options.host !== 'in-process') this.runner.warmUp();
@@ -98,6 +106,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     await this.runner.dispose();
     this.calls.dispose();
     await this.supervisor?.dispose();
+    if (!this.options.minidumpDir) await rm(this.minidumpDir, { recursive: true, force: true });
   }
 
   private readonly handlers: Handlers = {
@@ -137,6 +146,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'call.history': async () => this.calls.history(),
     'call.declarations': async ({ dll, declarations }) => (this.calls.saveDeclarations(dll, declarations), { saved: true }),
     'call.resetBreaker': async ({ dll }) => ({ reset: this.calls.resetBreaker(dll) }),
+    'call.minidump': ({ callId }) => this.calls.minidump(callId),
     'session.save': async () => ({ fileName: `thunk-session-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`, content: JSON.stringify(this.calls.snapshot(), null, 2) }),
     'session.load': async ({ content }) => this.calls.load(content),
   };
@@ -180,7 +190,8 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
 
   private agents(): Supervisor {
     if (this.supervisor) return this.supervisor;
-    const supervisor = this.options.createSupervisor?.() ?? new Supervisor({ pingIntervalMs: 0 });
+    const defaults: SupervisorOptions = { pingIntervalMs: 0, minidumpDir: this.minidumpDir };
+    const supervisor = this.options.createSupervisor?.(defaults) ?? new Supervisor(defaults);
     this.agentsBoard.watch(supervisor);
     supervisor.on('start', (e) => this.emitEvent('agent.state', { arch: e.arch, state: 'started', detail: e.runtime }));
     supervisor.on('exit', (e) => this.emitEvent('agent.state', { arch: e.arch, state: 'exited', detail: `pid ${e.pid ?? '?'}` }));

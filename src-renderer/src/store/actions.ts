@@ -120,7 +120,7 @@ export async function exportReport(format: ReportFormat | 'pdf', redactUserPaths
   return exported.fileName;
 }
 
-export function download(fileName: string, mimeType: string, content: string): void {
+export function download(fileName: string, mimeType: string, content: string | Uint8Array<ArrayBuffer>): void {
   const url = URL.createObjectURL(new Blob([content], { type: mimeType }));
   const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
   document.body.append(link);

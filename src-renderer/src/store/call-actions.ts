@@ -3,7 +3,7 @@ import { ApiError, type CallRecord, type LogLine } from '../../../src-main/contr
 import type { ClientApi } from '../api/client-api.ts';
 import { buildArgs, valuesFromArgs } from '../ui/calls/argument-values.ts';
 import { appStore } from './store.ts';
-import { selectTab } from './actions.ts';
+import { download, selectTab } from './actions.ts';
 import { callStore, type CallDraft, LOG_LINES_KEPT } from './call-slice.ts';
 
 export const CALL_TAB_ID = 'calls';
@@ -180,14 +180,20 @@ export async function resetBreaker(dll: string): Promise<void> {
   }
 }
 
+/** Saves the minidump a crashed call left (for WinDbg or Visual Studio), as a download. */
+export async function saveMinidump(callId: string): Promise<void> {
+  try {
+    const dump = await client().request('call.minidump', { callId });
+    download(dump.fileName, 'application/octet-stream', Uint8Array.from(atob(dump.base64), (c) => c.charCodeAt(0)));
+    callStore.setState({ notice: `Minidump saved as ${dump.fileName} (${dump.bytes.toLocaleString('en')} bytes).` });
+  } catch (error) {
+    callStore.setState({ notice: `The minidump could not be saved: ${(error as Error).message}` });
+  }
+}
+
 export async function saveSession(): Promise<void> {
   const saved = await client().request('session.save', {});
-  const url = URL.createObjectURL(new Blob([saved.content], { type: 'application/json' }));
-  const link = Object.assign(document.createElement('a'), { href: url, download: saved.fileName });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  download(saved.fileName, 'application/json', saved.content);
   callStore.setState({ notice: `Session saved as ${saved.fileName}.` });
 }
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { CallRecord } from '../../../../src-main/contract/api-contract.ts';
-import { resetBreaker } from '../../store/call-actions.ts';
+import { resetBreaker, saveMinidump } from '../../store/call-actions.ts';
 import { crashCardText, frameText } from './crash-card-text.ts';
 
 /** What the fault was, where, the backtrace, and what the supervisor did about it. */
@@ -36,7 +36,8 @@ export function CrashCard({ call }: { call: CallRecord }) {
       <div className="row actions">
         <button type="button" onClick={() => void resetBreaker(call.dll)}>Reset breaker</button>
         <button type="button" onClick={() => void copy()}>{copied ? 'Copied' : 'Copy as text'}</button>
-        {crash.minidump ? <span className="small mono">minidump: {crash.minidump}</span> : <span className="muted small">No minidump for this crash.</span>}
+        {crash.minidump && <button type="button" onClick={() => void saveMinidump(call.id)}>Save minidump</button>}
+        {crash.minidump ? <span className="small mono">minidump: {crash.minidump}</span> : <span className="muted small">{crash.minidumpError ? `No minidump: ${crash.minidumpError}` : 'No minidump for this crash.'}</span>}
       </div>
     </section>
   );

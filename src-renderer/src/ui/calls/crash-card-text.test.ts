@@ -9,7 +9,7 @@ test('the crash card as text: exception, access, backtrace, registers and what t
     durationMs: null, timing: null, error: null, elapsedMs: 5, logLines: 0, agent: { arch: 'win32-ia32', pid: 9, runtime: 'node.exe', execution: 'wine' },
     crash: {
       summary: 'STATUS_ACCESS_VIOLATION (0xC0000005) at vendor.dll+0x14e0', name: 'STATUS_ACCESS_VIOLATION', code: '0xC0000005', module: 'vendor.dll', offset: '0x14e0', symbol: null, address: '0x1', accessAddress: '0x10', accessKind: 'write',
-      cause: null, registers: { eip: '0x646014e0' }, minidump: null, exit: 'exit status 5',
+      cause: null, registers: { eip: '0x646014e0' }, minidump: null, minidumpError: null, exit: 'exit status 5',
       frames: [{ address: '0x646014e0', module: 'vendor.dll', offset: 0x14e0, symbol: null }, { address: '0x64601619', module: 'vendor.dll', offset: 0x1619, symbol: 'crash_here+0x9' }],
       supervisor: { agentState: 'ready', restarts: 1, modulesRestored: ['/x/vendor.dll'], breaker: 'closed', breakerFailures: 1 },
     },

@@ -22,5 +22,6 @@ export function crashCardText(call: CallRecord): string {
   lines.push(`agent: ${call.agent ? `${call.agent.arch}, pid ${call.agent.pid ?? '?'}, ${call.agent.runtime}` : '?'}; it died (${crash.exit})`);
   lines.push(`supervisor: agent ${crash.supervisor.agentState}, ${crash.supervisor.restarts} restart(s), modules restored: ${crash.supervisor.modulesRestored.map((m) => m.split(/[\\/]/).pop()).join(', ') || 'none'}, breaker ${crash.supervisor.breaker} (${crash.supervisor.breakerFailures} recent failures)`);
   if (crash.minidump) lines.push(`minidump: ${crash.minidump}`);
+  else if (crash.minidumpError) lines.push(`no minidump: ${crash.minidumpError}`);
   return `${lines.join('\n')}\n`;
 }
