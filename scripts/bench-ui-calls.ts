@@ -32,16 +32,22 @@ async function supervisorAlone(): Promise<number> {
 }
 
 // As strings: tsx would add helpers to a function's source that do not exist in the page.
+// The result counts as on screen at the first frame after React wrote it: a MutationObserver marks
+// the write (polling each frame would add up to a frame to both), then the next animation frame
+// plus a task marks that frame's paint.
 const CLICK_TO_RESULT = `new Promise((resolve) => {
   const rows = () => document.querySelectorAll('.call-history tbody tr').length;
   const before = rows();
+  let written = null;
+  const observer = new MutationObserver(() => {
+    if (written !== null || rows() <= before || !document.querySelector('[data-testid="return-value"]')) return;
+    written = performance.now() - start;
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => resolve({ written, painted: performance.now() - start })));
+  });
+  observer.observe(document.body, { childList: true, subtree: true, characterData: true });
   const start = performance.now();
   document.querySelector('form.call-form').requestSubmit();
-  const poll = () => {
-    if (rows() > before && document.querySelector('[data-testid="return-value"]')) requestAnimationFrame(() => resolve(performance.now() - start));
-    else requestAnimationFrame(poll);
-  };
-  poll();
 })`;
 
 const WATCH_LONG_TASKS = `window.longest = 0; window.longTasks = 0; new PerformanceObserver((list) => {
@@ -64,16 +70,19 @@ export async function benchCalls(browser: Browser): Promise<void> {
     await page.getByRole('tab', { name: 'Call' }).click();
     await page.getByLabel('Prototype', { exact: true }).fill('int trivial(void)');
     await page.locator('#prototype-status.good').waitFor();
-    const ui: number[] = [];
+    const written: number[] = [];
+    const painted: number[] = [];
     for (let i = 0; i <= ROUNDS; i++) {
-      const ms = (await page.evaluate(CLICK_TO_RESULT)) as number;
-      if (i > 0) ui.push(ms);
+      const ms = (await page.evaluate(CLICK_TO_RESULT)) as { written: number; painted: number };
+      if (i === 0) continue;
+      written.push(ms.written);
+      painted.push(ms.painted);
     }
-    const uiMedian = median(ui);
+    const [writtenMs, paintedMs] = [median(written), median(painted)];
     console.log('\nCall console (64-bit agent, Wine\'s 64-bit loader), median of', ROUNDS, 'calls after one to start the agent:\n');
-    console.log('| trivial call `int trivial(void)` | click Call to result painted | supervisor alone | UI adds | goal |');
-    console.log('|---|---|---|---|---|');
-    console.log(`| | ${uiMedian.toFixed(1)} ms | ${alone.toFixed(1)} ms | ${(uiMedian - alone).toFixed(1)} ms | ≤ 10 ms |`);
+    console.log('| trivial call `int trivial(void)` | click Call to result in the page | to the next frame painted | supervisor alone | UI adds (to the page; to the frame) | goal |');
+    console.log('|---|---|---|---|---|---|');
+    console.log(`| | ${writtenMs.toFixed(1)} ms | ${paintedMs.toFixed(1)} ms | ${alone.toFixed(1)} ms | ${(writtenMs - alone).toFixed(1)} ms; ${(paintedMs - alone).toFixed(1)} ms | ≤ 10 ms |`);
 
     await page.getByLabel('Prototype', { exact: true }).fill('int flood_for(int ms, int per_second)');
     await page.getByLabel('ms (int)').fill(String(FLOOD_MS));
@@ -81,6 +90,7 @@ export async function benchCalls(browser: Browser): Promise<void> {
     await page.evaluate(WATCH_LONG_TASKS);
     const started = Date.now();
     await page.evaluate(CLICK_TO_RESULT);
+    await page.getByTestId('return-value').waitFor();
     const value = Number(await page.getByTestId('return-value').innerText());
     await page.waitForTimeout(300);
     const shown = await page.getByTestId('log-count').innerText();
