@@ -102,9 +102,11 @@ export function ExportsGrid({ shown, columns, sort, selection, context, onCopy }
         {virtualizer.getVirtualItems().map((item) => {
           const row = shown[item.index]!;
           const selected = selection.selected.has(row.ordinal);
+          // Keyed by position, not by export: a keystroke that changes the filtered rows then updates
+          // the rows in view in place instead of replacing every row element (the keystroke's main cost).
           return (
             <div
-              key={row.ordinal} id={`export-row-${row.ordinal}`} role="row" aria-rowindex={item.index + 2} aria-selected={selected}
+              key={item.index} id={`export-row-${row.ordinal}`} role="row" aria-rowindex={item.index + 2} aria-selected={selected}
               className={`export-row${selected ? ' selected' : ''}${item.index === selection.active ? ' active' : ''}`}
               style={{ transform: `translateY(${item.start}px)`, width }} onClick={(e) => onRowClick(e, item.index)}
             >
