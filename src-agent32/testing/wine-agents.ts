@@ -44,11 +44,11 @@ export function spawnWineAgent(arch: WindowsArch, env: Record<string, string> = 
  */
 export async function startedWineAgent(arch: WindowsArch, env: Record<string, string> = {}): Promise<AgentHarness> {
   // As the supervisor does: a start that dies before its handshake is tried again after a pause.
-  for (const pause of [0, 250, 1000, 2500, 5000]) {
+  for (const pause of [0, 250, 1000, 2500, 5000, 10_000]) {
     await new Promise((resolve) => setTimeout(resolve, pause));
     const agent = spawnWineAgent(arch, env);
     if (await Promise.race([agent.handshake().then(() => true), agent.exited.then(() => false)])) return agent;
   }
-  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  await new Promise((resolve) => setTimeout(resolve, 20_000));
   return spawnWineAgent(arch, env);
 }

@@ -28,8 +28,8 @@ export interface SlotHost {
 /** How long a restarted agent gets to finish by itself (an idle one exits at once) before it is killed. */
 const RESTART_GRACE_MS = 1000;
 
-/** Pauses before starting again an agent that died before its handshake; their count bounds the attempts. */
-const START_RETRY_PAUSES_MS = [250, 1000, 2500, 5000, 10_000];
+/** Wine's words for the int3 at ntdll's DbgBreakPoint that stops some x64 starts (README, Known problems). */
+const WINE_BREAKPOINT_STOP = /Unhandled exception 0x80000003 /;
 
 export class AgentSlot {
   state: SlotState = 'stopped';
@@ -146,17 +146,20 @@ export class AgentSlot {
   /**
    * An agent that dies before its handshake is started again, after a growing pause: no request
    * has reached it, so nothing is repeated. Seen under Wine x64 right after an agent crashed: the
-   * new node.exe stops at DbgBreakPoint while starting, at times for several seconds (four starts
-   * over 9 s in one CI run), then starts.
+   * new node.exe stops at DbgBreakPoint while starting, at times for many seconds (six starts over
+   * 26 s in one CI run), then starts. After such a stop the next starts run with Wine's exception
+   * trace on, so that a start that still fails says where the breakpoint came from.
    */
   private async startProcess(runtime: AgentRuntime): Promise<{ agent: AgentProcess; handshake: Handshake }> {
-    const { handshakeTimeoutMs, spawnAgent, crashExitGraceMs } = this.host.options;
+    const { handshakeTimeoutMs, spawnAgent, crashExitGraceMs, startRetryPausesMs } = this.host.options;
+    let current = runtime;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await AgentProcess.start(runtime, { handshakeTimeoutMs, spawnAgent, crashExitGraceMs });
+        return await AgentProcess.start(current, { handshakeTimeoutMs, spawnAgent, crashExitGraceMs });
       } catch (error) {
-        const pause = START_RETRY_PAUSES_MS[attempt];
+        const pause = startRetryPausesMs[attempt];
         if (pause === undefined || !(error instanceof AgentStartError) || !error.message.includes(EXITED_BEFORE_HANDSHAKE) || this.host.isDisposed()) throw error;
+        if (runtime.wine && WINE_BREAKPOINT_STOP.test(error.stderrTail)) current = withWineTrace(runtime, 'seh');
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }
@@ -423,6 +426,11 @@ export class AgentSlot {
     const runtime = this.runtime ?? agent.runtime;
     return { arch: this.arch, pid: agent.pid, runtime: runtime.description, execution: runtime.execution.kind };
   }
+}
+
+function withWineTrace(runtime: AgentRuntime, channel: string): AgentRuntime {
+  const current = runtime.env.WINEDEBUG ?? '';
+  return current.includes(`+${channel}`) ? runtime : { ...runtime, env: { ...runtime.env, WINEDEBUG: `${current},+${channel}` } };
 }
 
 /** Under Wine x64 the agent's MiniDumpWriteDump writes the dump and never returns, so none is asked for. */

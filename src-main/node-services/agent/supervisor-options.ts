@@ -28,6 +28,8 @@ export interface SupervisorOptions {
   /** Requests sent ahead to an agent (it runs them one at a time). */
   maxInFlight?: number;
   backoff?: BackoffOptions;
+  /** Pauses before starting again an agent that died before its handshake; their count bounds the starts. */
+  startRetryPausesMs?: readonly number[];
   breaker?: BreakerOptions;
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
@@ -40,6 +42,9 @@ export interface SupervisorOptions {
 type OptionalSettings = 'spawnAgent' | 'handshakeTimeoutMs' | 'crashExitGraceMs' | 'minidumpDir';
 export type ResolvedOptions = Required<Omit<SupervisorOptions, OptionalSettings>> & Pick<SupervisorOptions, OptionalSettings>;
 
+/** Seven starts over about 40 s: Wine x64 has stopped new agents at DbgBreakPoint for 26 s in a row (README, Known problems). */
+export const START_RETRY_PAUSES_MS: readonly number[] = [250, 1000, 2500, 5000, 10_000, 20_000];
+
 export function resolveOptions(options: SupervisorOptions): ResolvedOptions {
   return {
     locate: (arch) => locateRuntime(arch),
@@ -48,6 +53,7 @@ export function resolveOptions(options: SupervisorOptions): ResolvedOptions {
     maxQueue: 1000,
     maxInFlight: 64,
     backoff: { baseMs: 100, maxMs: 5000, jitter: 0.5 },
+    startRetryPausesMs: START_RETRY_PAUSES_MS,
     breaker: DEFAULT_BREAKER,
     pingIntervalMs: 10_000,
     pingTimeoutMs: 5000,

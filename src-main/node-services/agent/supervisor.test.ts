@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
+import { START_RETRY_PAUSES_MS } from './supervisor-options.ts';
 import { descendantPids, fakeRuntime, memoryGrowthOver, waitFor, withSupervisor } from './test-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'thunk-supervisor-'));
@@ -272,13 +273,25 @@ describe('supervisor with a stand-in agent', () => {
     });
   });
 
-  it('gives up after six starts that all die before their handshake, and says so', () => {
+  it('gives up after as many starts as pauses allow, all dying before their handshake, and says so', () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'thunk-die-always-')), 'died');
-    return withFake({ locate: () => fakeRuntime({ FAKE_EXIT_BEFORE_HANDSHAKE_ALWAYS: marker }) }, async (s) => {
+    assert.equal(START_RETRY_PAUSES_MS.length + 1, 7, 'seven starts by default');
+    return withFake({ locate: () => fakeRuntime({ FAKE_EXIT_BEFORE_HANDSHAKE_ALWAYS: marker }), startRetryPausesMs: [10, 20, 30, 40, 50, 60] }, async (s) => {
       const outcome = await s.call(dll('never.dll'), 'int add(int a, int b)', [2, 3], { arch });
       assert.equal(outcome.kind === 'error' && outcome.error.code, 'AGENT_UNAVAILABLE', JSON.stringify(outcome));
       assert.match(outcome.kind === 'error' ? outcome.error.message : '', /exited before its handshake/);
-      assert.equal(readFileSync(marker, 'utf8'), 'died\n'.repeat(6));
+      assert.equal(readFileSync(marker, 'utf8'), 'died\n'.repeat(7));
+    });
+  });
+
+  it('after a start stopped at Wine\'s DbgBreakPoint, starts again with Wine\'s exception trace on, and the call runs once', () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'thunk-breakpoint-')), 'starts');
+    // The stand-in plays node.exe under Wine: the runtime says Wine, the stop is Wine's line on stderr.
+    const wineLike = { ...fakeRuntime({ FAKE_WINE_BREAKPOINT_STOPS: `${marker}|1`, WINEDEBUG: '-all,err+virtual' }), wine: { command: 'wine64', version: 'wine-8.0', prefix: dir, env: {} } };
+    return withFake({ locate: () => wineLike, prepare: async () => undefined, startRetryPausesMs: [10, 20] }, async (s) => {
+      const outcome = await s.call(dll('after-breakpoint.dll'), 'int add(int a, int b)', [2, 3], { arch });
+      assert.equal(outcome.kind === 'result' && outcome.result.value, 5, JSON.stringify(outcome));
+      assert.deepEqual(readFileSync(marker, 'utf8').split('\n').filter(Boolean), ['-all,err+virtual', '-all,err+virtual,+seh']);
     });
   });
 
