@@ -18,3 +18,9 @@ test('the HTML report is self-contained: no scripts and no external resources', 
   assert.match(html, /&lt;script&gt;evil\(\)&lt;\/script&gt;\.dll/);
   assert.match(html, /Content-Security-Policy/);
 });
+
+test('a report of a cancelled run says it is incomplete; a whole one says nothing of the kind', () => {
+  const head = { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk' as const, version: 't' }, generatedAt: '2026-01-01T00:00:00Z', results: [failedFileReport('a.dll', 'not-pe', 'not a DLL', 4)] };
+  assert.match(documentHtml({ ...head, incomplete: { reason: 'cancelled', filesDone: 1, filesFound: 682 } }), /<p class="incomplete"><strong>Incomplete: the triage was cancelled after 1 of 682 files; the 681 not reached are not in this report\.<\/strong><\/p>/);
+  assert.doesNotMatch(documentHtml(head), /Incomplete/);
+});

@@ -1,7 +1,7 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { FileReport, ReportDocument } from './report-document.ts';
 import { signatureOutline } from './signature-section.ts';
-import { HOST_LABELS, contextText, documentSummary, fileAnchor, filesWorstFirst, factRows, fileHeadline, hex, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
+import { HOST_LABELS, contextText, documentSummary, fileAnchor, filesWorstFirst, factRows, fileHeadline, hex, incompleteLine, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -18,7 +18,7 @@ code,pre{font-family:ui-monospace,Consolas,monospace;font-size:12.5px}pre{backgr
 .finding{border-left:4px solid #98a2b3;padding:.25rem .75rem;margin:.5rem 0}.finding p{margin:.3rem 0}.finding ul{margin:.3rem 0}
 .finding.error{border-color:#d92d20}.finding.warning{border-color:#f79009}.finding.info{border-color:#2e90fa}
 .muted{color:#667085}details summary{cursor:pointer}.neutral{color:#667085;font-weight:600}
-td,th,li,p,h2{overflow-wrap:anywhere}.index li{margin:.15rem 0}.index .fail,.index .ok,.index .warn{font-weight:600}.warn{color:#b54708}
+td,th,li,p,h2{overflow-wrap:anywhere}.index li{margin:.15rem 0}.index .fail,.index .ok,.index .warn{font-weight:600}.warn{color:#b54708}.incomplete{border-left:4px solid #f79009;padding:.3rem .6rem;background:#fffaeb}
 @media print{
 body{margin:0;max-width:none;font-size:11pt}
 section.file+section.file{break-before:page}
@@ -97,13 +97,18 @@ function summaryHtml(document: ReportDocument): string {
   return `<section class="summary"><h2>Summary</h2><p>${escapeHtml(summaryLine(summary))}.</p><ol class="index">${items.join('')}</ol></section>`;
 }
 
+function incompleteHtml(document: ReportDocument): string {
+  const line = incompleteLine(document);
+  return line ? `<p class="incomplete"><strong>${escapeHtml(line)}.</strong></p>\n` : '';
+}
+
 /** A self-contained HTML page (inline CSS, no scripts, no external resources). */
 export function documentHtml(document: ReportDocument): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>Thunk report</title><style>${STYLE}</style></head><body><h1>Thunk report</h1>
 <p class="muted">Generated ${escapeHtml(document.generatedAt)} by Thunk ${escapeHtml(document.tool.version)}; ${document.results.length} file(s).</p>
-${document.results.length > 1 ? summaryHtml(document) : ''}
+${incompleteHtml(document)}${document.results.length > 1 ? summaryHtml(document) : ''}
 ${filesWorstFirst(document).map(({ report, index }) => fileHtml(report, index)).join('\n')}</body></html>
 `;
 }

@@ -29,3 +29,10 @@ test('names from a hostile file cannot break out of the dependency tree or a tab
   const md = documentMarkdown({ schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: 't' }, generatedAt: 'now', results: [report] });
   assert.ok(!md.split(/\r\n?|\n/).some((line) => /^(!\[|# heading|```)/.test(line)), md);
 });
+
+test('a report of a cancelled run says it is incomplete, under the heading', () => {
+  const head = { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk' as const, version: 't' }, generatedAt: '2026-01-01T00:00:00Z', results: [failedFileReport('a.dll', 'not-pe', 'not a DLL', 4)] };
+  const text = documentMarkdown({ ...head, incomplete: { reason: 'cancelled', filesDone: 3, filesFound: 10 } });
+  assert.ok(text.includes('**Incomplete: the triage was cancelled after 3 of 10 files; the 7 not reached are not in this report.**'), text.slice(0, 400));
+  assert.ok(!documentMarkdown(head).includes('Incomplete'));
+});

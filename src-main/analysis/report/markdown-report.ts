@@ -1,7 +1,7 @@
 import type { HostArch } from '../resolver/load-context.ts';
 import type { FileReport, ReportDocument } from './report-document.ts';
 import { signatureOutline } from './signature-section.ts';
-import { HOST_LABELS, contextText, documentSummary, fileAnchor, filesWorstFirst, factRows, fileHeadline, hex, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
+import { HOST_LABELS, contextText, documentSummary, fileAnchor, filesWorstFirst, factRows, fileHeadline, hex, incompleteLine, orderedFindings, realLoaderText, summaryLine, treeLines, verdictMood, verdictText } from './report-format.ts';
 
 /** Escapes text for a Markdown table cell or line. */
 export function escapeMarkdown(text: string): string {
@@ -72,6 +72,8 @@ function summaryMarkdown(document: ReportDocument): string[] {
 /** The whole document as Markdown, for a ticket or a chat. */
 export function documentMarkdown(document: ReportDocument): string {
   const head = [`# Thunk report`, '', `Generated ${document.generatedAt} by Thunk ${document.tool.version}; ${document.results.length} file(s).`, ''];
+  const incomplete = incompleteLine(document);
+  if (incomplete) head.push(`**${incomplete}.**`, '');
   if (document.results.length > 1) head.push(...summaryMarkdown(document));
   return [...head, ...filesWorstFirst(document).map(({ report, index }) => fileMarkdown(report, index))].join('\n');
 }

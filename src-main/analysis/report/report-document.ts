@@ -108,6 +108,8 @@ export interface ReportDocument {
   schemaVersion: number;
   tool: { name: 'thunk'; version: string };
   generatedAt: string;
+  /** Set when the run stopped before every file found was analysed (a cancelled folder run). */
+  incomplete?: { reason: 'cancelled'; filesDone: number; filesFound: number };
   results: FileReport[];
 }
 

@@ -143,3 +143,10 @@ export function filesWorstFirst(document: ReportDocument): { report: FileReport;
   const index = new Map(document.results.map((r, i) => [r, i]));
   return [...summary.blocking, ...summary.warnings, ...summary.clean].map((report) => ({ report, index: index.get(report)! }));
 }
+
+/** Says that a report holds only part of what was found, or null for a whole one. */
+export function incompleteLine(document: Pick<ReportDocument, 'incomplete'>): string | null {
+  const gap = document.incomplete;
+  if (!gap) return null;
+  return `Incomplete: the triage was cancelled after ${gap.filesDone} of ${gap.filesFound} files; the ${gap.filesFound - gap.filesDone} not reached are not in this report`;
+}

@@ -74,6 +74,13 @@ test('a cancelled folder run keeps the files done: rows, result and export hold 
   assert.equal(batches.flatMap((b) => b.rows).length, opened.rowCount, 'every file done was pushed');
   const json = JSON.parse((await service.request('report.export', { id: opened.id, format: 'json', redactUserPaths: false })).content);
   assert.equal(json.summary.files, opened.rowCount);
+  // The exported report says it is partial, in every format.
+  assert.deepEqual(json.incomplete, { reason: 'cancelled', filesDone: opened.rowCount, filesFound: total });
+  const said = `Incomplete: the triage was cancelled after ${opened.rowCount} of ${total} files`;
+  for (const format of ['html', 'markdown'] as const) {
+    const content = (await service.request('report.export', { id: opened.id, format, redactUserPaths: false })).content;
+    assert.ok(content.includes(said), `${format} says it is partial`);
+  }
 });
 
 test('compare.open: the two compare-plugin builds, analysed in the worker; a folder is refused in words', async () => {

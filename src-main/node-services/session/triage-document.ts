@@ -39,5 +39,6 @@ export function triageDocument(inputs: string[], options: TriageOptions, onProgr
     hooks.onResult?.(report, index, entries.length);
   }
   onProgress?.(results.length, entries.length, '');
-  return { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString(), results };
+  const incomplete = results.length < entries.length ? { incomplete: { reason: 'cancelled' as const, filesDone: results.length, filesFound: entries.length } } : {};
+  return { schemaVersion: SCHEMA_VERSION, tool: { name: 'thunk', version: VERSION }, generatedAt: new Date().toISOString(), ...incomplete, results };
 }
