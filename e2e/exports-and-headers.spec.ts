@@ -112,6 +112,18 @@ test('follow a forwarder: a fixture into the module beside it, one to a missing 
   await expect(page.getByRole('gridcell', { name: 'TargetFunc', exact: true })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Opened forward-target.dll' })).toContainText('found in the application folder (x64 process)');
 
+  // A forwarder to an ordinal (forward-target.#12, exported with no name): the search finds that ordinal.
+  await page.getByRole('button', { name: 'Open another (Esc)' }).click();
+  await openPath(page, fixtureDll('ordinals-and-forwarders', 'x64'));
+  await page.getByRole('tab', { name: 'Exports' }).click();
+  await page.getByRole('button', { name: 'forward-target.#12' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('forward-target.dll');
+  await expect(page.getByRole('searchbox', { name: 'Search exports' })).toHaveValue('#12');
+  const byOrdinal = page.getByRole('grid', { name: 'Exports' }).getByRole('row').filter({ hasText: '(by ordinal only)' });
+  await expect(byOrdinal).toHaveCount(1);
+  await expect(byOrdinal.getByRole('gridcell').first()).toHaveText('12');
+  await expect(page.locator('#exports-count')).toHaveText('1 of 2 exports');
+
   await page.getByRole('button', { name: 'Open another (Esc)' }).click();
   await openPath(page, fixtureDll('forwards-to-missing', 'x64'));
   await page.getByRole('tab', { name: 'Exports' }).click();

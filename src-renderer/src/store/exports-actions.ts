@@ -67,7 +67,8 @@ export async function followForwarder(documentId: string, file: string, forwarde
     await openPaths([target.path]);
     const { opened, phase } = appStore.getState();
     if (phase !== 'triage' || !opened) return;
-    setExportsSearch(opened.id, { text: target.function.startsWith('#') ? '' : target.function, regex: false });
+    // An ordinal forwarder names "#12": the search finds that ordinal.
+    setExportsSearch(opened.id, { text: target.function, regex: false });
     selectTab('exports');
     appStore.setState({ exportsNotice: { documentId: opened.id, tone: 'info', text: `Opened ${target.module}, found in ${target.how ?? 'the load context'} (${target.host} process), from ${from}'s forwarder ${forwarder}.` } });
   } catch (error) {

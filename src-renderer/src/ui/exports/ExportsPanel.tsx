@@ -62,7 +62,7 @@ function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]
         <label className="search-field">
           <span className="visually-hidden">Search exports</span>
           <input
-            type="search" placeholder={search.regex ? 'Regular expression over raw and undecorated names' : 'Search raw and undecorated names'} value={search.text}
+            type="search" placeholder={search.regex ? 'Regular expression over raw and undecorated names' : 'Search raw and undecorated names, or #ordinal'} value={search.text}
             aria-label="Search exports" aria-invalid={matcher.error !== null} aria-describedby="exports-count" spellCheck={false}
             onChange={(e) => setExportsSearch(documentId, { text: e.target.value })}
             onKeyDown={(e) => {

@@ -19,6 +19,13 @@ test('substring search is case-insensitive over raw and undecorated names', () =
   assert.equal(search('', false).length, rows.length);
 });
 
+test('#N finds ordinal N (how an ordinal forwarder names its target), also an export with no name', () => {
+  assert.deepEqual(search('#5', false), [5]);
+  assert.deepEqual(search(' #2 ', false), [2]);
+  assert.deepEqual(search('#99', false), []);
+  assert.deepEqual(search('#5', true), [], 'as a regular expression it is text');
+});
+
 test('regular expression search, and a bad one reported in words instead of thrown', () => {
   assert.deepEqual(search('^heap|^count', true), [2, 4]);
   assert.deepEqual(search('^add$', true), [3], 'the undecorated name counts too');

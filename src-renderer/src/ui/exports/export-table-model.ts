@@ -47,9 +47,17 @@ export function searchable(rows: readonly ExportRow[]): SearchableRow[] {
 
 export type SearchResult = { matches: (entry: SearchableRow) => boolean; error: null } | { matches: null; error: string };
 
-/** A matcher over raw and undecorated names; a bad regular expression is reported, not thrown. */
+/**
+ * A matcher over raw and undecorated names; `#123` (not a regular expression) finds ordinal 123, as
+ * an ordinal forwarder (`KERNEL32.#12`) names it. A bad regular expression is reported, not thrown.
+ */
 export function searchMatcher(query: string, regex: boolean): SearchResult {
   if (query === '') return { matches: () => true, error: null };
+  const ordinal = regex ? null : /^#(\d+)$/.exec(query.trim());
+  if (ordinal) {
+    const wanted = Number(ordinal[1]);
+    return { matches: ({ row }) => row.ordinal === wanted, error: null };
+  }
   if (regex) {
     try {
       const pattern = new RegExp(query, 'i');
