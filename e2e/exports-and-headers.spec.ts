@@ -90,11 +90,15 @@ test('node.exe: regular expression search (a bad one said as such), sort by clic
   await page.getByText('Columns', { exact: true }).click();
   await page.getByRole('checkbox', { name: 'Signature' }).uncheck();
   await expect(page.getByRole('columnheader', { name: /^Signature/ })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Move Name earlier' }).click();
+  await expect(page.getByRole('columnheader').first()).toHaveText(/^Name/);
+  await expect(page.getByRole('button', { name: 'Move Name earlier' })).toBeDisabled();
   await page.getByRole('button', { name: 'Open another (Esc)' }).click();
   await openPath(page, fixtureDll('cpp-exports', 'x64'));
   await page.getByRole('tab', { name: 'Exports' }).click();
   await expect(page.getByRole('columnheader', { name: /^Name/ })).toHaveAttribute('aria-sort', 'descending');
   await expect(page.getByRole('columnheader', { name: /^Signature/ })).toHaveCount(0);
+  await expect(page.getByRole('columnheader').first()).toHaveText(/^Name/);
   await expect(page.getByRole('columnheader', { name: /^Forwarder/ })).toBeVisible();
 });
 

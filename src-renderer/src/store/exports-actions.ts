@@ -1,5 +1,5 @@
 import { ApiError } from '../../../src-main/contract/api-contract.ts';
-import type { ColumnId, SortOrder } from '../ui/exports/export-table-model.ts';
+import { moveColumn, type ColumnId, type SortOrder } from '../ui/exports/export-table-model.ts';
 import { apiClient, openPaths, selectTab } from './actions.ts';
 import { fileKey, keepRecentFiles, type ExportsSlice } from './exports-slice.ts';
 import { appStore } from './store.ts';
@@ -41,6 +41,11 @@ export function toggleExportsColumn(column: ColumnId): void {
     const hidden = s.exportsLayout.hidden.includes(column) ? s.exportsLayout.hidden.filter((c) => c !== column) : [...s.exportsLayout.hidden, column];
     return { exportsLayout: { ...s.exportsLayout, hidden } };
   });
+}
+
+/** Moves a column one place earlier or later (the Columns menu's arrows). */
+export function moveExportsColumn(column: ColumnId, by: -1 | 1): void {
+  appStore.setState((s) => ({ exportsLayout: { ...s.exportsLayout, order: moveColumn(s.exportsLayout.order, column, by) } }));
 }
 
 export function setExportsColumnWidth(column: ColumnId, width: number): void {

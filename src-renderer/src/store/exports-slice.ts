@@ -1,13 +1,13 @@
 import type { StateCreator } from 'zustand';
 import type { ExportRow } from '../../../src-main/contract/api-contract.ts';
-import type { ColumnId, SortOrder } from '../ui/exports/export-table-model.ts';
+import { EXPORT_COLUMNS, type ColumnId, type SortOrder } from '../ui/exports/export-table-model.ts';
 
 /** A request's state, per open file. */
 export type Loadable<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'failed'; message: string };
 
 /** The exports browser's state: layout and sort outlive the file shown; rows are kept per open file. */
 export interface ExportsSlice {
-  exportsLayout: { sort: SortOrder; hidden: ColumnId[]; widths: Partial<Record<ColumnId, number>> };
+  exportsLayout: { sort: SortOrder; order: ColumnId[]; hidden: ColumnId[]; widths: Partial<Record<ColumnId, number>> };
   /** The search text belongs to one open document (a new file starts unfiltered); the regex switch is a preference. */
   exportsSearch: { documentId: string | null; text: string; regex: boolean };
   exportsByFile: Record<string, Loadable<ExportRow[]>>;
@@ -16,7 +16,7 @@ export interface ExportsSlice {
 }
 
 export const exportsSlice: StateCreator<ExportsSlice> = () => ({
-  exportsLayout: { sort: { column: 'ordinal', direction: 'ascending' }, hidden: [], widths: {} },
+  exportsLayout: { sort: { column: 'ordinal', direction: 'ascending' }, order: EXPORT_COLUMNS.map((c) => c.id), hidden: [], widths: {} },
   exportsSearch: { documentId: null, text: '', regex: false },
   exportsByFile: {},
   exportsNotice: null,

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ExportRow } from '../../../../src-main/contract/api-contract.ts';
-import { dismissExportsNotice, loadExports, setExportsSearch, toggleExportsColumn } from '../../store/exports-actions.ts';
+import { dismissExportsNotice, loadExports, moveExportsColumn, setExportsSearch, toggleExportsColumn } from '../../store/exports-actions.ts';
 import { useExportsLayout, useExportsNotice, useExportsOf, useExportsSearch } from '../../store/exports-hooks.ts';
 import type { WorkspacePanelProps } from '../workspace/workspace-tabs.ts';
-import { EXPORT_COLUMNS, filterRows, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows } from './export-table-model.ts';
+import { type ColumnId, filterRows, orderedColumns, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows } from './export-table-model.ts';
 import { EXPORT_ROW_ACTIONS, type ExportRowContext } from './export-row-actions.ts';
 import { ExportsGrid, type ShownColumn } from './ExportsGrid.tsx';
 import { useRowSelection } from './row-selection.ts';
@@ -11,14 +11,19 @@ import { copyToClipboard } from './clipboard.ts';
 import { LoadableView } from '../workspace/LoadableView.tsx';
 import './exports.css';
 
-function ColumnsMenu({ hidden }: { hidden: readonly string[] }) {
+function ColumnsMenu({ order, hidden }: { order: readonly ColumnId[]; hidden: readonly string[] }) {
+  const columns = orderedColumns(order);
   return (
     <details className="columns-menu">
       <summary>Columns</summary>
       <fieldset>
-        <legend className="visually-hidden">Shown columns</legend>
-        {EXPORT_COLUMNS.map((c) => (
-          <label key={c.id} className="check"><input type="checkbox" checked={!hidden.includes(c.id)} onChange={() => toggleExportsColumn(c.id)} />{c.label}</label>
+        <legend className="visually-hidden">Shown columns, in their order</legend>
+        {columns.map((c, i) => (
+          <div key={c.id} className="column-choice">
+            <label className="check"><input type="checkbox" checked={!hidden.includes(c.id)} onChange={() => toggleExportsColumn(c.id)} />{c.label}</label>
+            <button type="button" className="small-button" aria-label={`Move ${c.label} earlier`} disabled={i === 0} onClick={() => moveExportsColumn(c.id, -1)}>↑</button>
+            <button type="button" className="small-button" aria-label={`Move ${c.label} later`} disabled={i === columns.length - 1} onClick={() => moveExportsColumn(c.id, 1)}>↓</button>
+          </div>
         ))}
       </fieldset>
     </details>
@@ -44,7 +49,7 @@ function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]
   const sorted = useMemo(() => searchable(sortRows(rows, layout.sort)), [rows, layout.sort]);
   const shown = useMemo(() => filterRows(sorted, matcher), [sorted, matcher]);
   const selection = useRowSelection(shown);
-  const columns: ShownColumn[] = EXPORT_COLUMNS.filter((c) => !layout.hidden.includes(c.id)).map((c) => ({ ...c, width: layout.widths[c.id] ?? c.defaultWidth }));
+  const columns: ShownColumn[] = orderedColumns(layout.order).filter((c) => !layout.hidden.includes(c.id)).map((c) => ({ ...c, width: layout.widths[c.id] ?? c.defaultWidth }));
   const copy = useCallback((text: string, what: string) => {
     copyToClipboard(text).then(() => setStatus(`Copied ${what}.`), (error: Error) => setStatus(`Not copied: ${error.message}`));
   }, []);
@@ -62,7 +67,7 @@ function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]
         <label className="search-field">
           <span className="visually-hidden">Search exports</span>
           <input
-            type="search" placeholder={search.regex ? 'Regular expression over raw and undecorated names' : 'Search raw and undecorated names, or #ordinal'} value={search.text}
+            type="search" placeholder={search.regex ? 'Regular expression over raw and undecorated names' : 'Name, signature or #ordinal'} value={search.text}
             aria-label="Search exports" aria-invalid={matcher.error !== null} aria-describedby="exports-count" spellCheck={false}
             onChange={(e) => setExportsSearch(documentId, { text: e.target.value })}
             onKeyDown={(e) => {
@@ -79,7 +84,7 @@ function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]
         <span className="toolbar-gap" />
         <button type="button" onClick={() => copyRows('text')} title="Ctrl+C in the table">Copy as text</button>
         <button type="button" onClick={() => copyRows('csv')} title="Ctrl+Shift+C in the table">Copy as CSV</button>
-        <ColumnsMenu hidden={layout.hidden} />
+        <ColumnsMenu order={layout.order} hidden={layout.hidden} />
       </div>
       <div className="row-actions" role="toolbar" aria-label="Row actions">
         <span className="muted">{active ? <>Row <code>{active.name ?? `#${active.ordinal}`}</code>:</> : 'No row'}</span>

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExportRow } from '../../../../src-main/contract/api-contract.ts';
-import { EXPORT_COLUMNS, cellText, filterRows, rangeKeys, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows } from './export-table-model.ts';
+import { EXPORT_COLUMNS, cellText, filterRows, moveColumn, orderedColumns, rangeKeys, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows } from './export-table-model.ts';
 
 const search = (query: string, regex: boolean): number[] => filterRows(searchable(rows), searchMatcher(query, regex)).map((r) => r.ordinal);
 
@@ -58,4 +58,13 @@ test('copy as CSV quotes what needs quoting; as text is tab-separated', () => {
 test('shift-click ranges work both ways', () => {
   assert.deepEqual(rangeKeys(rows, 3, 1), [1, 2, 4]);
   assert.deepEqual(rangeKeys(rows, 0, 0), [3]);
+});
+
+test('columns move one place at a time, stay put at the ends, and an order missing a column gets it last', () => {
+  const ids = EXPORT_COLUMNS.map((c) => c.id);
+  assert.deepEqual(moveColumn(ids, 'name', -1).slice(0, 3), ['name', 'ordinal', 'demangled']);
+  assert.deepEqual(moveColumn(ids, 'ordinal', -1), ids);
+  assert.deepEqual(moveColumn(ids, 'forwarder', 1), ids);
+  assert.deepEqual(moveColumn(ids, 'rva', 1).slice(3, 5), ['section', 'rva']);
+  assert.deepEqual(orderedColumns(['name', 'ordinal']).map((c) => c.id), ['name', 'ordinal', 'demangled', 'rva', 'section', 'kind', 'forwarder']);
 });

@@ -17,6 +17,24 @@ export const EXPORT_COLUMNS: readonly ColumnSpec[] = [
   { id: 'forwarder', label: 'Forwarder', defaultWidth: 190, numeric: false },
 ];
 
+/** The columns in the user's order; any column the order lacks (a saved layout from before it existed) goes last. */
+export function orderedColumns(order: readonly ColumnId[]): ColumnSpec[] {
+  const byId = new Map(EXPORT_COLUMNS.map((c) => [c.id, c]));
+  const known = order.filter((id) => byId.has(id));
+  const rest = EXPORT_COLUMNS.filter((c) => !known.includes(c.id));
+  return [...known.map((id) => byId.get(id)!), ...rest];
+}
+
+/** The order with `column` moved one place earlier (-1) or later (+1); unchanged at either end. */
+export function moveColumn(order: readonly ColumnId[], column: ColumnId, by: -1 | 1): ColumnId[] {
+  const ids = orderedColumns(order).map((c) => c.id);
+  const from = ids.indexOf(column);
+  const to = from + by;
+  if (from < 0 || to < 0 || to >= ids.length) return ids;
+  [ids[from], ids[to]] = [ids[to]!, ids[from]!];
+  return ids;
+}
+
 /** Text of one cell as shown and copied. */
 export function cellText(row: ExportRow, column: ColumnId): string {
   switch (column) {
