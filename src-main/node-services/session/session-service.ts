@@ -65,7 +65,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
   private readonly agentsBoard = new AgentsBoard(() => this.agents(), () => this.supervisor);
   private readonly calls = new CallSession(() => this.agents(), (lines, dropped) => this.emitEvent('call.logs', { lines, dropped }));
 
-  /** A folder of this session's own unless the host named one (made by the first crash that writes a dump). */
+  /** A folder of this session's own unless the host named one (made when a Windows agent starts). */
   private readonly minidumpDir: string;
 
   constructor(private readonly options: SessionServiceOptions) {
