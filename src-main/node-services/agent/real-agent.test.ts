@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Supervisor, SupervisorOptions } from './supervisor.ts';
 import { type AgentArch, locateRuntime } from './runtime-locator.ts';
-import { descendantPids, exercisesRuntime, memoryGrowthOver, nativeFixture, nativeRuntime, runtimeSkip, stagedRuntimeSkip, waitFor, windowsFixtures, withSupervisor } from './test-support.ts';
+import { descendantPids, exercisesRuntime, memoryGrowthOver, nativeFixture, nativeRuntime, runtimeSkip, stagedRuntimeSkip, waitFor, pastWineStartStop, windowsFixtures, withSupervisor, withSupervisorUnderWine } from './test-support.ts';
 import { buildWindowsFixtures } from '../../../src-agent32/testing/dll-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'thunk-real-agent-'));
@@ -140,8 +140,8 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
   describe(`real ${arch} agent${underWine ? ' under Wine' : ''}`, { skip, timeout: underWine ? 1_500_000 : 600_000 }, () => {
     const other = bits === 'x86' ? 'x64' : 'x86';
     exercisesRuntime(arch);
-    it('gives the loader verdicts 193, 126 and 1114', () =>
-      withSupervisor({}, async (s) => {
+    it('gives the loader verdicts 193, 126 and 1114', (t) =>
+      withSupervisorUnderWine(t, {}, async (s) => {
         const own = windowsFixtures(bits).dlls!;
         const foreign = windowsFixtures(other).dlls;
         const expect = async (path: string, osCode: number) => {
@@ -157,13 +157,13 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         assert.equal(sum.kind === 'result' && sum.result.value, 5);
       }));
 
-    it('kills a hung call after its deadline, restarts, and ran it exactly once; an agent killed mid-call gives an error', () =>
-      withSupervisor({}, async (s) => {
+    it('kills a hung call after its deadline, restarts, and ran it exactly once; an agent killed mid-call gives an error', (t) =>
+      withSupervisorUnderWine(t, {}, async (s) => {
         const own = windowsFixtures(bits).dlls!;
         const counter = join(dir, `hang-count-${bits}`);
         const hung = await s.call(own.supervised, 'int count_hang(const char *path)', [counter], { timeoutMs: 2000 });
         assert.equal(hung.kind === 'error' && hung.error.code, 'TIMEOUT', JSON.stringify(hung));
-        const sum = await s.call(own.supervised, 'int add(int a, int b)', [1, 2]);
+        const sum = pastWineStartStop(await s.call(own.supervised, 'int add(int a, int b)', [1, 2]));
         assert.equal(sum.kind === 'result' && sum.result.value, 3);
         assert.equal(readFileSync(counter, 'utf8'), 'x', 'the hung call ran once and was not retried');
         const killedCounter = join(dir, `killed-count-${bits}`);
@@ -179,8 +179,8 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
 
     const cycles = emulated ? 10 : underWine ? 50 : 200;
     const calls = emulated ? 20_000 : 50_000;
-    it(`survives ${cycles} crash/restart cycles without leaking processes`, { timeout: 600_000 }, () =>
-      withSupervisor(CYCLE_OPTIONS, async (s) => {
+    it(`survives ${cycles} crash/restart cycles without leaking processes`, { timeout: 600_000 }, (t) =>
+      withSupervisorUnderWine(t, CYCLE_OPTIONS, async (s) => {
         // A copy under another name: the crashing module is dropped from the restore, the other stays.
         const crashing = join(dir, `crashing-${bits}.dll`);
         copyFileSync(windowsFixtures(bits).dlls!.supervised, crashing);
@@ -188,11 +188,11 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         console.log(`# ${arch}${emulated ? ' (emulated)' : underWine ? ' (Wine)' : ''}: ${cycles} crash/restart cycles`);
       }));
 
-    it(`keeps host heap and agent RSS flat over ${calls.toLocaleString('en')} calls`, { timeout: 300_000 }, () =>
-      withSupervisor({ maxQueue: 5000 }, (s) => flatOverManyCalls(s, windowsFixtures(bits).dlls!.supervised, arch, calls)));
+    it(`keeps host heap and agent RSS flat over ${calls.toLocaleString('en')} calls`, { timeout: 300_000 }, (t) =>
+      withSupervisorUnderWine(t, { maxQueue: 5000 }, (s) => flatOverManyCalls(s, windowsFixtures(bits).dlls!.supervised, arch, calls)));
 
-    it('turns a fault in DllMain into a load error that says where it faulted, without a restart', () =>
-      withSupervisor({}, async (s) => {
+    it('turns a fault in DllMain into a load error that says where it faulted, without a restart', (t) =>
+      withSupervisorUnderWine(t, {}, async (s) => {
         const own = windowsFixtures(bits).dlls!;
         const crashing = buildWindowsFixtures(bits === 'x86' ? 'ia32' : 'x64').dllmainCrash;
         const failed = await s.load(crashing, { arch });
@@ -204,8 +204,8 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         assert.deepEqual([s.status().agents[0]!.starts, s.status().agents[0]!.crashes], [1, 0]);
       }));
 
-    it('reports an access violation with module and offset, then serves again', () =>
-      withSupervisor({}, async (s) => {
+    it('reports an access violation with module and offset, then serves again', (t) =>
+      withSupervisorUnderWine(t, {}, async (s) => {
         const own = windowsFixtures(bits).dlls!;
         const crashed = await s.call(own.supervised, 'int crash_write(int v)', [1]);
         assert.equal(crashed.kind, 'crash', JSON.stringify(crashed));
@@ -214,12 +214,12 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
           assert.equal(crashed.crash.module?.toLowerCase(), 'supervised.dll');
           assert.ok((crashed.crash.offset ?? 0) > 0);
         }
-        const again = await s.call(own.supervised, 'int add(int a, int b)', [1, 2]);
-        assert.equal(again.kind === 'result' && again.result.value, 3);
+        const again = pastWineStartStop(await s.call(own.supervised, 'int add(int a, int b)', [1, 2]));
+        assert.equal(again.kind === 'result' && again.result.value, 3, JSON.stringify(again));
       }));
 
-    it('reports a crash on a thread of the DLL after its call returned, and restores the DLL', () =>
-      withSupervisor({}, async (s) => {
+    it('reports a crash on a thread of the DLL after its call returned, and restores the DLL', (t) =>
+      withSupervisorUnderWine(t, {}, async (s) => {
         const own = windowsFixtures(bits).dlls!;
         const crashes: { dll: string | null; name: string }[] = [];
         s.on('crash', (event) => crashes.push({ dll: event.dll, name: event.crash.name }));
@@ -228,14 +228,14 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
         assert.ok(await waitFor(() => crashes.length > 0, 15_000), 'no crash reported');
         assert.deepEqual(crashes, [{ dll: null, name: 'STATUS_ACCESS_VIOLATION' }]);
         assert.equal(s.status().agents[0]!.lastExit?.status, 'STATUS_ACCESS_VIOLATION');
-        const again = await s.call(own.supervised, 'int add(int a, int b)', [1, 2]);
-        assert.equal(again.kind === 'result' && again.result.value, 3);
+        const again = pastWineStartStop(await s.call(own.supervised, 'int add(int a, int b)', [1, 2]));
+        assert.equal(again.kind === 'result' && again.result.value, 3, JSON.stringify(again));
       }));
 
     // Wine ends only the overflowing thread and leaves the agent alive; without its err line the
     // call would end as hung at its deadline (20 s here) instead of as a crash.
-    it('reports a stack overflow as a crash in the DLL, not as a hang', () =>
-      withSupervisor({}, async (s) => {
+    it('reports a stack overflow as a crash in the DLL, not as a hang', (t) =>
+      withSupervisorUnderWine(t, {}, async (s) => {
         const own = windowsFixtures(bits).dlls!;
         const overflowed = await s.call(own.supervised, 'int recurse(int depth)', [0], { timeoutMs: 20_000 });
         assert.equal(overflowed.kind, 'crash', JSON.stringify(overflowed));
@@ -243,8 +243,8 @@ for (const [arch, bits] of [['win32-ia32', 'x86'], ['win32-x64', 'x64']] as cons
           assert.deepEqual([overflowed.crash.name, overflowed.crash.code], ['STATUS_STACK_OVERFLOW', 0xc00000fd]);
           assert.equal(overflowed.crash.module?.toLowerCase(), 'supervised.dll');
         }
-        const again = await s.call(own.supervised, 'int add(int a, int b)', [1, 2]);
-        assert.equal(again.kind === 'result' && again.result.value, 3);
+        const again = pastWineStartStop(await s.call(own.supervised, 'int add(int a, int b)', [1, 2]));
+        assert.equal(again.kind === 'result' && again.result.value, 3, JSON.stringify(again));
       }));
   });
 }
@@ -254,9 +254,9 @@ const CYCLE_OPTIONS: SupervisorOptions = { breaker: { threshold: 10_000, windowM
 /** `cycles` times: a crash in `crashing`, then a call into `healthy`; then no agent is left behind. */
 async function crashRestartCycles(s: Supervisor, crashing: string, healthy: string, cycles = 200): Promise<void> {
   for (let i = 0; i < cycles; i++) {
-    const crashed = await s.call(crashing, 'int crash_write(int v)', [i]);
+    const crashed = pastWineStartStop(await s.call(crashing, 'int crash_write(int v)', [i]));
     assert.equal(crashed.kind, 'crash', `cycle ${i}: ${JSON.stringify(crashed)}`);
-    const ok = await s.call(healthy, 'int add(int a, int b)', [i, 1]);
+    const ok = pastWineStartStop(await s.call(healthy, 'int add(int a, int b)', [i, 1]));
     assert.equal(ok.kind === 'result' && ok.result.value, i + 1, `cycle ${i}: ${JSON.stringify(ok)}`);
   }
   assert.equal(s.status().agents[0]!.crashes, cycles);
