@@ -127,24 +127,33 @@ export class WineStartStop extends Error {
   override name = 'WineStartStop';
 }
 
+/** Whether an outcome's error is an agent that could not start past Wine x64's DbgBreakPoint stop. */
+export function isWineStartStop(error: { code: string; message: string } | null | undefined): boolean {
+  return error?.code === 'AGENT_UNAVAILABLE' && WINE_START_STOP.test(error.message);
+}
+
 /** The outcome, unless it is an agent that could not start past Wine x64's DbgBreakPoint stop: then WineStartStop. */
 export function pastWineStartStop<T extends Outcome<unknown>>(outcome: T): T {
-  if (outcome.kind === 'error' && outcome.error.code === 'AGENT_UNAVAILABLE' && WINE_START_STOP.test(outcome.error.message)) throw new WineStartStop(outcome.error.message);
+  if (outcome.kind === 'error' && isWineStartStop(outcome.error)) throw new WineStartStop(outcome.error.message);
   return outcome;
+}
+
+/** Ends the test as skipped, naming Wine x64's start stop, with Wine's words about the last start printed. */
+export function skipForWineStartStop(t: TestContext, message: string): void {
+  console.log(`${t.name}: Wine stopped the agent's starts; the last one said:\n${message.split('\n').map((line) => `    ${line}`).join('\n')}`);
+  t.skip('Wine x64 stopped every agent start at DbgBreakPoint for about 40 s: a known Wine problem (README, Known problems); its trace is printed above');
 }
 
 /**
  * withSupervisor for agents under Wine: a test that meets Wine x64's start stop (every start for
- * about 40 s) ends as skipped, naming the known problem, with Wine's trace of the stopped start
- * printed. Any other failure fails the test.
+ * about 40 s) ends as skipped, naming the known problem. Any other failure fails the test.
  */
 export async function withSupervisorUnderWine(t: TestContext, options: SupervisorOptions, body: (s: Supervisor) => Promise<void>): Promise<void> {
   try {
     await withSupervisor(options, body);
   } catch (error) {
     if (!(error instanceof WineStartStop)) throw error;
-    console.log(`${t.name}: Wine stopped the agent's starts; the last one said:\n${error.message.split('\n').map((line) => `    ${line}`).join('\n')}`);
-    t.skip('Wine x64 stopped every agent start at DbgBreakPoint for about 40 s: a known Wine problem (README, Known problems); its trace is printed above');
+    skipForWineStartStop(t, error.message);
   }
 }
 
