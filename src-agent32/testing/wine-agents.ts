@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { locateRuntime } from '../../src-main/node-services/agent/runtime-locator.ts';
+import { START_RETRY_PAUSES_MS } from '../../src-main/node-services/agent/supervisor-options.ts';
 import { agentSources, runtimeSkip, stagedRuntimeSkip } from '../../src-main/node-services/agent/test-support.ts';
 import { recordRuntimeUse } from '../../src-main/node-services/agent/runtime-ledger.ts';
 import { AgentHarness } from './agent-harness.ts';
@@ -39,16 +40,17 @@ export function spawnWineAgent(arch: WindowsArch, env: Record<string, string> = 
 }
 
 /**
- * A Windows agent that has sent its handshake. One that dies before it is started again, up to six
- * starts in all, as the supervisor does (seen: Wine x64's node.exe now and then stops on a breakpoint while starting).
+ * A Windows agent that has sent its handshake. One that dies before it is started again after the
+ * supervisor's pauses (seen: Wine x64's node.exe now and then stops on a breakpoint while starting);
+ * the last start is returned as it is.
  */
 export async function startedWineAgent(arch: WindowsArch, env: Record<string, string> = {}): Promise<AgentHarness> {
-  // As the supervisor does: a start that dies before its handshake is tried again after a pause.
-  for (const pause of [0, 250, 1000, 2500, 5000, 10_000]) {
-    await new Promise((resolve) => setTimeout(resolve, pause));
+  const pause = (ms: number): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, ms));
+  for (const ms of [0, ...START_RETRY_PAUSES_MS.slice(0, -1)]) {
+    await pause(ms);
     const agent = spawnWineAgent(arch, env);
     if (await Promise.race([agent.handshake().then(() => true), agent.exited.then(() => false)])) return agent;
   }
-  await new Promise((resolve) => setTimeout(resolve, 20_000));
+  await pause(START_RETRY_PAUSES_MS.at(-1) ?? 0);
   return spawnWineAgent(arch, env);
 }

@@ -74,6 +74,8 @@ export class AgentStartError extends Error {
 
 // Wine ends only the thread whose stack overflowed (virtual_setup_exception, then abort_thread) and
 // leaves the agent alive on its worker threads; its err channel says so (see runtime-locator's WINEDEBUG).
+/** Wine's words when a start stops on the int3 at ntdll's DbgBreakPoint (README, Known problems). */
+export const WINE_BREAKPOINT_STOP = /Unhandled exception 0x80000003 /;
 export const WINE_STACK_OVERFLOW = /virtual_setup_exception stack overflow \d+ bytes addr (?:0x)?([0-9a-f]+)/i;
 const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGTRAP', 'SIGSYS']);
 const STDERR_TAIL = 4000;

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { CrashEvent, Handshake, LoadResult, LogEvent, Op } from '../../../src-agent32/protocol/messages.ts';
-import { AgentProcess, AgentStartError, EXITED_BEFORE_HANDSHAKE, USER_RESTART, type AgentExit, type Reply } from './agent-process.ts';
+import { AgentProcess, AgentStartError, EXITED_BEFORE_HANDSHAKE, USER_RESTART, WINE_BREAKPOINT_STOP, type AgentExit, type Reply } from './agent-process.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { JobQueue } from './job-queue.ts';
 import { ModuleRegistry } from './module-registry.ts';
@@ -27,9 +27,6 @@ export interface SlotHost {
 
 /** How long a restarted agent gets to finish by itself (an idle one exits at once) before it is killed. */
 const RESTART_GRACE_MS = 1000;
-
-/** Wine's words for the int3 at ntdll's DbgBreakPoint that stops some x64 starts (README, Known problems). */
-const WINE_BREAKPOINT_STOP = /Unhandled exception 0x80000003 /;
 
 export class AgentSlot {
   state: SlotState = 'stopped';

@@ -10,6 +10,7 @@ import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { recordRuntimeUse } from './runtime-ledger.ts';
 import { beforeEach, type TestContext } from 'node:test';
 import type { Outcome } from './outcome.ts';
+import { WINE_BREAKPOINT_STOP } from './agent-process.ts';
 
 export const ROOT = projectRoot();
 export const OUT = join(ROOT, 'build', 'agent-supervisor');
@@ -120,8 +121,6 @@ export async function withSupervisor(options: SupervisorOptions, body: (s: Super
   }
 }
 
-const WINE_START_STOP = /Unhandled exception 0x80000003 /;
-
 /** Wine x64's start stop (README, Known problems) outlasted the supervisor's start retries. */
 export class WineStartStop extends Error {
   override name = 'WineStartStop';
@@ -129,7 +128,7 @@ export class WineStartStop extends Error {
 
 /** Whether an outcome's error is an agent that could not start past Wine x64's DbgBreakPoint stop. */
 export function isWineStartStop(error: { code: string; message: string } | null | undefined): boolean {
-  return error?.code === 'AGENT_UNAVAILABLE' && WINE_START_STOP.test(error.message);
+  return error?.code === 'AGENT_UNAVAILABLE' && WINE_BREAKPOINT_STOP.test(error.message);
 }
 
 /** The outcome, unless it is an agent that could not start past Wine x64's DbgBreakPoint stop: then WineStartStop. */
