@@ -70,10 +70,25 @@ test('a Host header other than the bound loopback address is refused (DNS rebind
 });
 
 test('a WebSocket from another origin, or without the token, is refused; from the page origin it opens', async ({ served }) => {
-  const url = `ws://127.0.0.1:${served.port}/api/events?token=${served.token}`;
+  const url = `ws://127.0.0.1:${served.port}/api/socket?token=${served.token}`;
   expect(await socketAnswer(url, { origin: 'http://attacker.example' })).toBe('refused 403');
-  expect(await socketAnswer(`ws://127.0.0.1:${served.port}/api/events`, { origin: served.origin })).toBe('refused 401');
+  expect(await socketAnswer(`ws://127.0.0.1:${served.port}/api/socket`, { origin: served.origin })).toBe('refused 401');
   expect(await socketAnswer(url, { origin: served.origin })).toBe('open');
+});
+
+test('over the socket: a request is answered with its id; a frame that is not a request closes the socket saying why', async ({ served }) => {
+  const ws = new WebSocket(`ws://127.0.0.1:${served.port}/api/socket?token=${served.token}`, { headers: { origin: served.origin } });
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  const replies: unknown[] = [];
+  ws.on('message', (data) => { const frame = JSON.parse(String(data)) as { type: string }; if (frame.type === 'reply') replies.push(frame); });
+  ws.send(JSON.stringify({ type: 'request', id: 7, name: 'session.hello', args: { contractVersion: 2 } }));
+  ws.send(JSON.stringify({ type: 'request', id: 8, name: 'no.such', args: {} }));
+  await expect.poll(() => replies.length).toBe(2);
+  expect(replies).toContainEqual(expect.objectContaining({ id: 7, ok: true, result: expect.objectContaining({ host: 'browser' }) }));
+  expect(replies).toContainEqual(expect.objectContaining({ id: 8, ok: false, error: expect.objectContaining({ code: 'unknown-request' }) }));
+  const closed = new Promise<[number, string]>((resolve) => ws.once('close', (code, reason) => resolve([code, String(reason)])));
+  ws.send('{"type":"request","id":"nine"}');
+  expect(await closed).toEqual([1007, expect.stringContaining('not a request: id')]);
 });
 
 test('an upload over the size limit is refused with 413 and leaves nothing behind, declared or streamed', async ({ served }) => {

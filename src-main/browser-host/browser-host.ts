@@ -6,6 +6,8 @@ import { ApiError } from '../contract/api-contract.ts';
 import type { ServiceEvent, SessionService } from '../node-services/session/session-service.ts';
 import { checkApiToken, checkHost, checkOrigin, checkPageToken, checkSocket, cookieName, type GuardConfig, type Refusal } from './request-guard.ts';
 import { UploadStore, UploadTooLargeError } from './upload-store.ts';
+import { serveSocketRequests } from './socket-requests.ts';
+import { SOCKET_PATH, SOCKET_REQUEST_MAX_BYTES, type SocketFrame } from '../contract/browser-socket-contract.ts';
 import { readStaticFile, rendererDir, UI_MISSING_PAGE } from './static-files.ts';
 
 export interface BrowserHostOptions {
@@ -67,8 +69,9 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 const STATUS: Record<string, number> = { 'bad-request': 400, 'unknown-request': 404, 'not-found': 404, cancelled: 409 };
 
 /**
- * Serves the session over HTTP (requests), a WebSocket (pushed events) and the built UI, to a
- * browser on this machine only: loopback, a token per launch, Host and Origin checked.
+ * Serves the session over a WebSocket (requests and pushed events), HTTP (uploads, large requests
+ * and requests while the socket is not open) and the built UI, to a browser on this machine only:
+ * loopback, a token per launch, Host and Origin checked.
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = randomBytes(24).toString('base64url');
@@ -76,7 +79,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   options.service.addTransientRoot(uploads.dir);
   const staticDir = options.staticDir ?? rendererDir();
   const config: GuardConfig = { host: options.host, port: 0, token };
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: SOCKET_REQUEST_MAX_BYTES });
+  sockets.on('connection', (ws: WebSocket) => serveSocketRequests(ws, (name, args) => options.service.dispatch(name, args)));
 
   const handleApi = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
     const refusal = checkOrigin(request, config, false) ?? checkApiToken(request, config);
@@ -128,7 +132,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   server.on('upgrade', (request, socket, head) => {
-    const refusal = new URL(request.url ?? '/', 'http://localhost').pathname === '/api/events' ? checkSocket(request, config) : { status: 403 as const, reason: 'no such socket' };
+    const refusal = new URL(request.url ?? '/', 'http://localhost').pathname === SOCKET_PATH ? checkSocket(request, config) : { status: 403 as const, reason: 'no such socket' };
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal.status} Refused\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal.reason}\n`);
       return;
@@ -137,7 +141,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   const forward = (event: ServiceEvent): void => {
-    const text = JSON.stringify(event);
+    const frame: SocketFrame = { type: 'event', name: event.name, payload: event.payload };
+    const text = JSON.stringify(frame);
     for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(text);
   };
   options.service.on('event', forward);

@@ -9,6 +9,12 @@ import { FOLDER_EVENTS, FOLDER_REQUESTS } from './folder-contract.ts';
 import { agentsRestartArgsSchema, agentsStatusSchema, fileReportSchema, loaderCheckArgsSchema } from './agents-contract.ts';
 import { windowsTrustArgsSchema, windowsTrustResultSchema } from './windows-trust-contract.ts';
 import { CALL_EVENTS, CALL_REQUESTS } from './call-contract.ts';
+import { ApiError } from './api-error-contract.ts';
+
+export { ApiError, apiErrorSchema, settle, type ApiErrorBody, type ApiErrorCode, type Envelope } from './api-error-contract.ts';
+export {
+  SOCKET_PATH, SOCKET_REQUEST_MAX_BYTES, UNREADABLE_FRAME_CLOSE, socketFrameSchema, socketRequestSchema, type SocketFrame, type SocketReply, type SocketRequest,
+} from './browser-socket-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */
 export const CONTRACT_VERSION = 2;
@@ -130,24 +136,6 @@ export interface ThunkApi {
   request<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<RequestResult<N>>;
   /** Returns the unsubscribe function. */
   on<N extends EventName>(name: N, listener: EventListener<N>): () => void;
-}
-
-/** A request refused or failed, in words for the user: `code` for programs, `message` says what to do. */
-export const apiErrorSchema = z.object({ code: z.string(), message: z.string() });
-export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
-
-/** How a request's outcome crosses Electron's IPC, which keeps only an Error's message. */
-export type Envelope<T = unknown> = { ok: true; result: T } | { ok: false; error: ApiErrorBody };
-
-/** Error codes every host uses. */
-export type ApiErrorCode = 'bad-request' | 'unknown-request' | 'not-found' | 'cancelled' | 'unsupported' | 'refused' | 'internal';
-
-/** Thrown by a client when the service answered with an error. */
-export class ApiError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-    this.name = 'ApiError';
-  }
 }
 
 export function isRequestName(name: string): name is RequestName {

@@ -1,9 +1,8 @@
 import { ipcMain, type WebContents } from 'electron';
-import { ApiError, REQUESTS, type Envelope, type RequestName } from '../contract/api-contract.ts';
+import { REQUESTS, settle, type Envelope, type RequestName } from '../contract/api-contract.ts';
 import type { ServiceEvent, SessionService } from '../node-services/session/session-service.ts';
 import { EVENT_CHANNEL, requestChannel } from './ipc-channels.ts';
 import { isTrustedSender } from './ipc-sender-check.ts';
-
 
 /**
  * Registers one handler per request of the contract; each drops messages from untrusted senders
@@ -15,13 +14,8 @@ export function registerContractRouter(service: SessionService, extra: Partial<R
   for (const name of Object.keys(REQUESTS) as RequestName[]) {
     ipcMain.handle(requestChannel(name), async (event, args: unknown): Promise<Envelope> => {
       if (!isTrustedSender(event, trusted, event.sender.id)) return { ok: false, error: { code: 'refused', message: 'untrusted sender' } };
-      try {
-        const override = extra[name];
-        return { ok: true, result: override ? await override(args, event.sender) : await service.dispatch(name, args) };
-      } catch (error) {
-        const apiError = error instanceof ApiError ? error : new ApiError('internal', (error as Error)?.message ?? String(error));
-        return { ok: false, error: { code: apiError.code, message: apiError.message } };
-      }
+      const override = extra[name];
+      return settle(() => (override ? override(args, event.sender) : service.dispatch(name, args)));
     });
   }
   const forward = (event: ServiceEvent): void => {

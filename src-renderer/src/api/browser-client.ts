@@ -1,5 +1,6 @@
 import { ApiError, EVENTS, REQUESTS, isEventName, type EventListener, type EventName, type RequestArgs, type RequestName, type RequestResult } from '../../../src-main/contract/api-contract.ts';
 import type { ClientApi } from './client-api.ts';
+import { createSocketChannel } from './socket-channel.ts';
 
 const TOKEN_KEY = 'thunk-token';
 
@@ -26,27 +27,15 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError('internal', `The Thunk server answered ${response.status}.`);
 }
 
-/** The contract over HTTP (requests) and a WebSocket (events), for `thunk serve`. */
+/** The contract over `thunk serve`'s WebSocket (requests and events), with HTTP for uploads and for requests the socket cannot carry. */
 export function createBrowserClient(origin: string, token: string): ClientApi {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
-  let socket: WebSocket | null = null;
-  let retryMs = 250;
-
-  const connect = (): void => {
-    const url = `${origin.replace(/^http/, 'ws')}/api/events?token=${encodeURIComponent(token)}`;
-    socket = new WebSocket(url);
-    socket.onopen = () => { retryMs = 250; };
-    socket.onmessage = (message) => {
-      const event = JSON.parse(String(message.data)) as { name: string; payload: unknown };
-      if (!isEventName(event.name)) return;
-      const parsed = EVENTS[event.name].safeParse(event.payload);
-      if (parsed.success) for (const listener of listeners.get(event.name) ?? []) listener(parsed.data);
-    };
-    socket.onclose = () => {
-      socket = null;
-      setTimeout(connect, (retryMs = Math.min(retryMs * 2, 5000)));
-    };
-  };
+  const channel = createSocketChannel(origin, token, (name, payload) => {
+    if (!isEventName(name)) return;
+    const parsed = EVENTS[name].safeParse(payload);
+    if (parsed.success) for (const listener of listeners.get(name) ?? []) listener(parsed.data);
+  });
+  channel.open();
 
   const post = async (path: string, init: RequestInit): Promise<unknown> => {
     let response: Response;
@@ -59,16 +48,23 @@ export function createBrowserClient(origin: string, token: string): ClientApi {
     return ((await response.json()) as { result: unknown }).result;
   };
 
+  const send = async (name: RequestName, args: unknown): Promise<unknown> => {
+    const overSocket = channel.request(name, args);
+    if (!overSocket) return post(`/api/request/${name}`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(args) });
+    const reply = await overSocket;
+    if (!reply.ok) throw new ApiError(reply.error.code, reply.error.message);
+    return reply.result;
+  };
+
   return {
     host: 'browser',
     async request<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<RequestResult<N>> {
-      const result = await post(`/api/request/${name}`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(args) });
+      const result = await send(name, args);
       const checked = REQUESTS[name].result.safeParse(result);
       if (!checked.success) throw new ApiError('internal', `The server's answer to ${name} does not match this UI (${checked.error.issues[0]?.message}). Reload the page.`);
       return checked.data as RequestResult<N>;
     },
     on<N extends EventName>(name: N, listener: EventListener<N>): () => void {
-      if (!socket) connect();
       const set = listeners.get(name) ?? new Set();
       listeners.set(name, set);
       set.add(listener as (payload: unknown) => void);
