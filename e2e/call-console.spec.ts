@@ -125,14 +125,24 @@ test('a crash: the crash card with the backtrace; then a call in the restarted a
   await expect(page.getByRole('log', { name: 'Log lines' })).toContainText('crash: STATUS_ACCESS_VIOLATION');
 });
 
-test('a hang: the per-call timeout ends it, and says so', async () => {
+test('a hang: the console shows it running and refuses a second Call meanwhile; the per-call timeout ends it, and says so', async () => {
   await setPrototype('int hang(void)');
   await page.getByLabel('Timeout (ms)').fill('3000');
-  await call();
+  const rows = page.getByRole('table', { name: 'Call history' }).locator('tbody tr');
+  const before = await rows.count();
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+  // A second submit (a double click, Enter pressed twice) before the button shows the call running.
+  await page.locator('form.call-form').evaluate((form) => (form as HTMLFormElement).requestSubmit());
+  await expect(page.getByTestId('call-notice')).toContainText('A call is still running');
+  await expect(page.getByRole('button', { name: 'Calling…' })).toBeDisabled();
+  await expect(rows).toHaveCount(before + 1, { timeout: AGENT_MS });
+  await expect(page.getByTestId('call-notice')).toHaveCount(0);
   const result = page.getByTestId('call-result');
   await expect(result).toContainText('Timed out: CALL_HUNG');
   await expect(result).toContainText('no answer within 3000 ms');
   await expect(page.getByRole('table', { name: 'Call history' })).toContainText('timed out');
+  await page.waitForTimeout(1000);
+  await expect(rows, 'the refused second Call must not have run').toHaveCount(before + 1);
   await saveScreens(page, 'calls-4-timeout');
 });
 

@@ -116,8 +116,27 @@ export function prepareCall(exportName: string): void {
   if (file) void prefillFor(file, exportName);
 }
 
-/** Checks every field, then calls once; a call is never retried. */
+/** A call is shown as running only after this long: a quick call's result replaces the form's state without a "Calling…" frame in between. */
+export const BUSY_SHOWN_AFTER_MS = 150;
+
+let callInFlight = false;
+const CALL_RUNNING_NOTICE = 'A call is still running: wait for its result before calling again.';
+
+/** Checks every field, then calls once; a call is never retried, and a second one waits for the first. */
 export async function invokeCall(dll: string): Promise<CallRecord | null> {
+  if (callInFlight) {
+    callStore.setState({ notice: CALL_RUNNING_NOTICE });
+    return null;
+  }
+  callInFlight = true;
+  try {
+    return await checkAndCall(dll);
+  } finally {
+    callInFlight = false;
+  }
+}
+
+async function checkAndCall(dll: string): Promise<CallRecord | null> {
   if (checkTimer) {
     clearTimeout(checkTimer);
     checkTimer = null;
@@ -133,17 +152,24 @@ export async function invokeCall(dll: string): Promise<CallRecord | null> {
     callStore.setState({ fieldErrors: built.errors, notice: `Nothing was called: ${Object.keys(built.errors).length} argument${Object.keys(built.errors).length === 1 ? '' : 's'} to fix.` });
     return null;
   }
-  callStore.setState({ busy: true, fieldErrors: {}, notice: null });
+  clearFormMessages();
+  const showBusy = setTimeout(() => callStore.setState({ busy: true }), BUSY_SHOWN_AFTER_MS);
   try {
     const record = await client().request('call.invoke', { dll, prototype: draft.prototype, declarations: draft.declarations, args: built.args, repeat: draft.repeat, timeoutMs: draft.timeoutMs });
-    callStore.setState((s) => ({ calls: [...s.calls, record], shownCallId: record.id }));
+    callStore.setState((s) => ({ calls: [...s.calls, record], shownCallId: record.id, busy: false, notice: s.notice === CALL_RUNNING_NOTICE ? null : s.notice }));
     return record;
   } catch (error) {
-    callStore.setState({ notice: message(error) });
+    callStore.setState({ notice: message(error), busy: false });
     return null;
   } finally {
-    callStore.setState({ busy: false });
+    clearTimeout(showBusy);
   }
+}
+
+/** Clears the last attempt's field errors and notice, without a render when there are none. */
+function clearFormMessages(): void {
+  const { fieldErrors, notice } = callStore.getState();
+  if (notice !== null || Object.keys(fieldErrors).length) callStore.setState({ fieldErrors: {}, notice: null });
 }
 
 /** Puts a past call back in the form, to change it or run it again. */

@@ -30,13 +30,34 @@ function SessionButtons() {
   );
 }
 
+// The parts below subscribe to what they show, so a call's start and result re-render only them,
+// not the form, the history or the log pane.
+
+function CallButton() {
+  const { check } = useCheck();
+  const busy = useCallBusy();
+  return (
+    <div className="row">
+      <button type="submit" className="primary" disabled={busy || !check?.ok}>{busy ? 'Calling…' : 'Call'}</button>
+      {busy && <span className="muted small" role="status">Waiting for the agent (a 32-bit agent under emulation takes seconds to start)…</span>}
+    </div>
+  );
+}
+
+function FormNotice() {
+  const notice = useCallNotice();
+  return notice ? <p className="notice small" role="status" data-testid="call-notice">{notice}</p> : null;
+}
+
+function CallOutcome() {
+  const shown = useShownCall();
+  return shown ? <ResultCard call={shown} /> : <p className="muted">The result of a call shows here: value, out parameters, GetLastError, or the crash with its backtrace.</p>;
+}
+
 /** Call an export of this DLL in an agent of its bitness: prototype, arguments, result or crash, history and live log. */
 export function CallConsolePanel({ report }: WorkspacePanelProps) {
   const dll = report.file;
   const { check } = useCheck();
-  const busy = useCallBusy();
-  const notice = useCallNotice();
-  const shown = useShownCall();
   useEffect(() => { void loadCallHistory(); }, []);
   return (
     <div className="call-console">
@@ -45,14 +66,11 @@ export function CallConsolePanel({ report }: WorkspacePanelProps) {
           <PrototypeEditor dll={dll} />
           {check?.ok && <ArgumentForm params={check.params} />}
           <CallOptions />
-          <div className="row">
-            <button type="submit" className="primary" disabled={busy || !check?.ok}>{busy ? 'Calling…' : 'Call'}</button>
-            {busy && <span className="muted small" role="status">Waiting for the agent (a 32-bit agent under emulation takes seconds to start)…</span>}
-          </div>
-          {notice && <p className="notice small" role="status" data-testid="call-notice">{notice}</p>}
+          <CallButton />
+          <FormNotice />
         </form>
         <div className="call-outcome">
-          {shown ? <ResultCard call={shown} /> : <p className="muted">The result of a call shows here: value, out parameters, GetLastError, or the crash with its backtrace.</p>}
+          <CallOutcome />
         </div>
       </div>
       <section aria-labelledby="history-title" className="history">
