@@ -51,15 +51,46 @@ function cliMs(path: string): number {
   return performance.now() - start;
 }
 
+const PARTS = ['open', 'exports', 'dependencies', 'folder', 'agents', 'calls'] as const;
+type Part = (typeof PARTS)[number];
+
+/** `npm run bench:ui -- calls exports` runs only those parts; no names runs them all. */
+function chosenParts(): Set<Part> {
+  const named = process.argv.slice(2);
+  const unknown = named.filter((name) => !(PARTS as readonly string[]).includes(name));
+  if (unknown.length) {
+    console.error(`bench:ui: no part named ${unknown.join(', ')}; the parts are ${PARTS.join(', ')}`);
+    process.exit(2);
+  }
+  return new Set((named.length ? named : PARTS) as Part[]);
+}
+
 async function main(): Promise<void> {
+  const parts = chosenParts();
   const host = await startServe();
   const browser = await chromium.launch(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {});
   try {
     const page = await browser.newPage();
     await page.goto(host.url);
     await page.locator('body[data-app-ready="true"]').waitFor({ state: 'attached' });
-    console.log(`bench:ui: ${ROUNDS} rounds each, median (first round = cold worker and caches)\n`);
-    console.log('| file | UI: open to verdict painted | of which analysis (worker) | UI overhead | `thunk triage --json` (process) |');
+    if (parts.has('open')) await benchOpen(page);
+    if (parts.has('exports')) await benchExports(page);
+    if (parts.has('dependencies')) await benchDependencies(page);
+    if (parts.has('folder')) {
+      await page.keyboard.press('Escape');
+      await benchFolder(page);
+    }
+    if (parts.has('agents')) await benchAgentsAndLoader(page);
+    if (parts.has('calls')) await benchCalls(browser);
+  } finally {
+    await browser.close();
+    await host.stop();
+  }
+}
+
+async function benchOpen(page: Page): Promise<void> {
+  console.log(`bench:ui: ${ROUNDS} rounds each, median (first round = cold worker and caches)\n`);
+  console.log('| file | UI: open to verdict painted | of which analysis (worker) | UI overhead | `thunk triage --json` (process) |');
     console.log('|---|---|---|---|---|');
     for (const { label, path } of candidates()) {
       const runs = [];
@@ -69,16 +100,6 @@ async function main(): Promise<void> {
       const analysis = median(runs.map((r) => r.analysisMs));
       console.log(`| ${label} | ${ui.toFixed(0)} ms (first ${runs[0]!.uiMs.toFixed(0)}) | ${analysis} ms | ${(ui - analysis).toFixed(0)} ms | ${median(cli).toFixed(0)} ms |`);
     }
-    await benchExports(page);
-    await benchDependencies(page);
-    await page.keyboard.press('Escape');
-    await benchFolder(page);
-    await benchAgentsAndLoader(page);
-    await benchCalls(browser);
-  } finally {
-    await browser.close();
-    await host.stop();
-  }
 }
 
 await main();
