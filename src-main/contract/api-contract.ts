@@ -13,7 +13,7 @@ import { ApiError } from './api-error-contract.ts';
 
 export { ApiError, apiErrorSchema, settle, type ApiErrorBody, type ApiErrorCode, type Envelope } from './api-error-contract.ts';
 export {
-  SOCKET_PATH, SOCKET_REQUEST_MAX_BYTES, UNREADABLE_FRAME_CLOSE, socketFrameSchema, socketRequestSchema, type SocketFrame, type SocketReply, type SocketRequest,
+  BULKY_REQUESTS, SOCKET_PATH, SOCKET_REQUEST_MAX_BYTES, UNREADABLE_FRAME_CLOSE, socketFrameSchema, socketRequestSchema, type SocketFrame, type SocketReply, type SocketRequest,
 } from './browser-socket-contract.ts';
 
 /** Bumped on any incompatible change to a request, result or event below. */

@@ -10,6 +10,17 @@ export const SOCKET_PATH = '/api/socket';
 /** Bigger requests (a saved session to open) go over HTTP, which streams them and refuses what is too large in words. */
 export const SOCKET_REQUEST_MAX_BYTES = 256 * 1024;
 
+/**
+ * Requests whose answer can run to megabytes (node.exe's 9,000 exports, a folder's table, a report,
+ * a minidump) go by HTTP: Chromium reads a fetch's body in pieces, where it decodes and parses a
+ * WebSocket message of that size in one long task on the page's main thread (60-70 ms for node.exe's
+ * exports in bench:ui, against none over 50 ms by fetch).
+ */
+export const BULKY_REQUESTS: ReadonlySet<string> = new Set([
+  'triage.open', 'report.export', 'exports.list', 'headers.get', 'dependencies.view', 'dependencies.whoExports', 'folder.open', 'folder.table',
+  'compare.open', 'folder.file', 'call.history', 'call.minidump', 'session.save', 'session.load',
+]);
+
 /** A page's request: `id` ties the reply to it; `name` and `args` are checked by the service as for HTTP. */
 export const socketRequestSchema = z.object({ type: z.literal('request'), id: z.number().int().nonnegative(), name: z.string(), args: z.unknown() });
 export type SocketRequest = z.infer<typeof socketRequestSchema>;

@@ -1,4 +1,4 @@
-import { ApiError, EVENTS, REQUESTS, isEventName, type EventListener, type EventName, type RequestArgs, type RequestName, type RequestResult } from '../../../src-main/contract/api-contract.ts';
+import { ApiError, BULKY_REQUESTS, EVENTS, REQUESTS, isEventName, type EventListener, type EventName, type RequestArgs, type RequestName, type RequestResult } from '../../../src-main/contract/api-contract.ts';
 import type { ClientApi } from './client-api.ts';
 import { createSocketChannel } from './socket-channel.ts';
 
@@ -27,7 +27,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError('internal', `The Thunk server answered ${response.status}.`);
 }
 
-/** The contract over `thunk serve`'s WebSocket (requests and events), with HTTP for uploads and for requests the socket cannot carry. */
+/** The contract over `thunk serve`'s WebSocket (requests and events), with HTTP for uploads, bulky answers and requests the socket cannot carry. */
 export function createBrowserClient(origin: string, token: string): ClientApi {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const channel = createSocketChannel(origin, token, (name, payload) => {
@@ -49,7 +49,7 @@ export function createBrowserClient(origin: string, token: string): ClientApi {
   };
 
   const send = async (name: RequestName, args: unknown): Promise<unknown> => {
-    const overSocket = channel.request(name, args);
+    const overSocket = BULKY_REQUESTS.has(name) ? null : channel.request(name, args);
     if (!overSocket) return post(`/api/request/${name}`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(args) });
     const reply = await overSocket;
     if (!reply.ok) throw new ApiError(reply.error.code, reply.error.message);
