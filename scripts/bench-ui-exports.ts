@@ -21,12 +21,20 @@ const OBSERVE_LONG_TASKS = `window.benchLongest = 0; new PerformanceObserver((li
 // handled (React renders the filtered rows synchronously in it; a window listener runs after React's
 // root listener) and the page laid out again (read forced here, as the next frame would do it).
 // The filtered table is on screen once the next frame is painted (a message posted from
-// requestAnimationFrame runs after that paint), which adds the wait for that frame: up to 16.7 ms.
-const TIME_KEYSTROKES = `window.benchKeys = []; window.benchKeyWork = []; let keyStart = null;
+// requestAnimationFrame runs after that paint). Between the work and that frame's start the page
+// only waits for the display (up to 16.7 ms at 60 Hz, whatever the page does): the keystroke's own
+// cost to the table painted is its work plus the frame's render (the frame's start to its paint).
+const TIME_KEYSTROKES = `window.benchKeys = []; window.benchKeyWork = []; window.benchKeyOwn = []; let keyStart = null;
 document.querySelector('input[aria-label="Search exports"]').addEventListener('keydown', () => {
   const start = performance.now();
   keyStart = start;
-  requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = () => window.benchKeys.push(performance.now() - start); c.port2.postMessage(0); });
+  requestAnimationFrame(() => {
+    const frameStart = performance.now();
+    const work = window.benchKeyWork[window.benchKeyWork.length - 1];
+    const c = new MessageChannel();
+    c.port1.onmessage = () => { const now = performance.now(); window.benchKeys.push(now - start); window.benchKeyOwn.push(work + now - frameStart); };
+    c.port2.postMessage(0);
+  });
 }, { capture: true });
 window.addEventListener('input', () => {
   if (keyStart === null) return;
@@ -77,6 +85,8 @@ export async function benchExports(page: Page): Promise<void> {
   await typeAndClear(page, '^uv_.*(read|write)$');
   const keys = (await page.evaluate('window.benchKeys')) as number[];
   const work = (await page.evaluate('window.benchKeyWork')) as number[];
+  const own = (await page.evaluate('window.benchKeyOwn')) as number[];
+  if (process.env.BENCH_DEBUG) console.log(work.map((w, i) => `${w.toFixed(1)}/${own[i]?.toFixed(1)}`).join(' '));
   const scroll = (await page.evaluate(SCROLL_WHOLE_TABLE)) as { totalMs: number; frames: number; worstFrameMs: number; rowsInDom: number };
   const longest = (await page.evaluate('window.benchLongest')) as number;
   const headersStart = Date.now();
@@ -86,8 +96,10 @@ export async function benchExports(page: Page): Promise<void> {
   console.log(`\nExports browser, node.exe (${total.replace(/^[\d,]+ of /, '')}):`);
   console.log('| measure | figure | goal |');
   console.log('|---|---|---|');
-  console.log(`| a keystroke's work: search, filter, React's render, layout (${work.length} keys, substring and regex, typing and deleting) | median ${percentile(work, 0.5).toFixed(1)} ms, p95 ${percentile(work, 0.95).toFixed(1)} ms, max ${Math.max(...work).toFixed(1)} ms | ≤ ${KEYSTROKE_GOAL_MS} ms |`);
-  console.log(`| keystroke to filtered table painted (the next frame: waits up to 16.7 ms for it) | median ${percentile(keys, 0.5).toFixed(1)} ms, p95 ${percentile(keys, 0.95).toFixed(1)} ms, max ${Math.max(...keys).toFixed(1)} ms | |`);
+  const figures = (values: number[]): string => `median ${percentile(values, 0.5).toFixed(1)} ms, p95 ${percentile(values, 0.95).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms`;
+  console.log(`| a keystroke's work: search, filter, React's render, layout (${work.length} keys, substring and regex, typing and deleting) | ${figures(work)} | |`);
+  console.log(`| a keystroke to the filtered table painted: its work and that frame's render, not the wait for the display's next frame | ${figures(own)} | ≤ ${KEYSTROKE_GOAL_MS} ms |`);
+  console.log(`| a keystroke to the next frame painted, counting the wait for it (0-16.7 ms at 60 Hz) | ${figures(keys)} | |`);
   console.log(`| scroll the whole table, a screen per frame | ${scroll.totalMs.toFixed(0)} ms, ${scroll.frames} frames, longest frame ${scroll.worstFrameMs.toFixed(1)} ms, ${scroll.rowsInDom} rows in the DOM | frames ≤ ${KEYSTROKE_GOAL_MS} ms |`);
   console.log(`| longest main-thread task (tab, typing, scrolling) | ${longest === 0 ? `none over ${LONG_TASK_GOAL_MS} ms` : `${longest.toFixed(0)} ms`} | ≤ ${LONG_TASK_GOAL_MS} ms |`);
   console.log(`| Exports tab to table painted (9,000+ rows fetched) | ${tabMs} ms | |`);

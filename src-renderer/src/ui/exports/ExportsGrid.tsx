@@ -1,4 +1,4 @@
-import { useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
+import { memo, useCallback, useRef, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ExportRow } from '../../../../src-main/contract/api-contract.ts';
 import { setExportsColumnWidth, sortExportsBy } from '../../store/exports-actions.ts';
@@ -36,7 +36,7 @@ function ColumnHeader({ column, sort }: { column: ShownColumn; sort: SortOrder }
     setExportsColumnWidth(column.id, column.width + step);
   };
   return (
-    <div role="columnheader" aria-sort={sorted} className={`export-cell head${column.numeric ? ' numeric' : ''}`}>
+    <div role="columnheader" aria-sort={sorted} className={`export-cell head${column.numeric ? ' numeric' : ''}`} style={{ width: column.width }}>
       <button type="button" className="sort-button" onClick={() => sortExportsBy(column.id)} title={`Sort by ${column.label}`}>
         {column.label}<span aria-hidden="true" className="sort-mark">{sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : ''}</span>
       </button>
@@ -54,14 +54,43 @@ function Cell({ row, column, context }: { row: ExportRow; column: ShownColumn; c
   const body = column.id === 'forwarder' && row.forwarder
     ? <button type="button" tabIndex={-1} className="link forwarder-link" onClick={(e) => { e.stopPropagation(); follow.run(row, context); }}>{text}</button>
     : column.id === 'name' && !row.name ? <span className="muted">(by ordinal only)</span> : text;
-  return <div role="gridcell" className={`export-cell ${column.id}${column.numeric ? ' numeric' : ''}`} title={text || undefined}>{body}</div>;
+  return <div role="gridcell" className={`export-cell ${column.id}${column.numeric ? ' numeric' : ''}`} style={{ width: column.width }} title={text || undefined}>{body}</div>;
 }
+
+interface GridRowProps {
+  row: ExportRow;
+  index: number;
+  start: number;
+  width: number;
+  selected: boolean;
+  active: boolean;
+  columns: readonly ShownColumn[];
+  context: ExportRowContext;
+  onRowClick(event: MouseEvent, index: number): void;
+}
+
+/**
+ * One row in view; memoized, so a keystroke that leaves a row's export in place (typing on often
+ * keeps the first matches) does no work for it. Keyed by position, not by export: a keystroke that
+ * changes the filtered rows then updates the rows in view in place instead of replacing every row
+ * element (the keystroke's main cost before).
+ */
+const GridRow = memo(function GridRow({ row, index, start, width, selected, active, columns, context, onRowClick }: GridRowProps) {
+  return (
+    <div
+      id={`export-row-${row.ordinal}`} role="row" aria-rowindex={index + 2} aria-selected={selected}
+      className={`export-row${selected ? ' selected' : ''}${active ? ' active' : ''}`}
+      style={{ transform: `translateY(${start}px)`, width }} onClick={(e) => onRowClick(e, index)}
+    >
+      {columns.map((column) => <Cell key={column.id} row={row} column={column} context={context} />)}
+    </div>
+  );
+});
 
 /** The exports as a virtualized ARIA grid: only the rows in view are in the DOM, so 10,000 rows scroll smoothly. */
 export function ExportsGrid({ shown, columns, sort, selection, context, onCopy }: ExportsGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const template = columns.map((c) => `${c.width}px`).join(' ');
+  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
   const width = columns.reduce((sum, c) => sum + c.width, 0);
   const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 400) / ROW_HEIGHT) - 2);
   const moveTo = (index: number, how: 'only' | 'extend'): void => {
@@ -84,16 +113,19 @@ export function ExportsGrid({ shown, columns, sort, selection, context, onCopy }
     else return;
     event.preventDefault();
   };
-  const onRowClick = (event: MouseEvent, index: number): void => {
-    selection.pick(index, event.shiftKey ? 'extend' : event.ctrlKey || event.metaKey ? 'toggle' : 'only');
+  // A stable handler (reading the latest selection) keeps the memoized rows from re-rendering.
+  const pickRef = useRef(selection.pick);
+  pickRef.current = selection.pick;
+  const onRowClick = useCallback((event: MouseEvent, index: number): void => {
+    pickRef.current(index, event.shiftKey ? 'extend' : event.ctrlKey || event.metaKey ? 'toggle' : 'only');
     scroller.current?.focus({ preventScroll: true });
-  };
+  }, []);
   const activeRow = shown[selection.active];
   return (
     <div
       ref={scroller} role="grid" aria-label="Exports" aria-rowcount={shown.length + 1} aria-colcount={columns.length} aria-multiselectable="true"
       aria-activedescendant={activeRow ? `export-row-${activeRow.ordinal}` : undefined} tabIndex={0} className="export-grid" onKeyDown={onKeyDown}
-      style={{ '--export-columns': template } as CSSProperties} data-testid="exports-grid"
+      data-testid="exports-grid"
     >
       <div role="row" aria-rowindex={1} className="export-row header-row" style={{ width }}>
         {columns.map((column) => <ColumnHeader key={column.id} column={column} sort={sort} />)}
@@ -101,17 +133,11 @@ export function ExportsGrid({ shown, columns, sort, selection, context, onCopy }
       <div className="export-body" style={{ height: virtualizer.getTotalSize(), width }}>
         {virtualizer.getVirtualItems().map((item) => {
           const row = shown[item.index]!;
-          const selected = selection.selected.has(row.ordinal);
-          // Keyed by position, not by export: a keystroke that changes the filtered rows then updates
-          // the rows in view in place instead of replacing every row element (the keystroke's main cost).
           return (
-            <div
-              key={item.index} id={`export-row-${row.ordinal}`} role="row" aria-rowindex={item.index + 2} aria-selected={selected}
-              className={`export-row${selected ? ' selected' : ''}${item.index === selection.active ? ' active' : ''}`}
-              style={{ transform: `translateY(${item.start}px)`, width }} onClick={(e) => onRowClick(e, item.index)}
-            >
-              {columns.map((column) => <Cell key={column.id} row={row} column={column} context={context} />)}
-            </div>
+            <GridRow
+              key={item.index} row={row} index={item.index} start={item.start} width={width} selected={selection.selected.has(row.ordinal)}
+              active={item.index === selection.active} columns={columns} context={context} onRowClick={onRowClick}
+            />
           );
         })}
       </div>

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { ExportRow } from '../../../../src-main/contract/api-contract.ts';
 import { dismissExportsNotice, loadExports, moveExportsColumn, setExportsSearch, toggleExportsColumn } from '../../store/exports-actions.ts';
 import { useExportsLayout, useExportsNotice, useExportsOf, useExportsSearch } from '../../store/exports-hooks.ts';
 import type { WorkspacePanelProps } from '../workspace/workspace-tabs.ts';
-import { type ColumnId, filterRows, orderedColumns, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows } from './export-table-model.ts';
+import { type ColumnId, SearchResultCache, orderedColumns, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows } from './export-table-model.ts';
 import { EXPORT_ROW_ACTIONS, type ExportRowContext } from './export-row-actions.ts';
 import { ExportsGrid, type ShownColumn } from './ExportsGrid.tsx';
 import { useRowSelection } from './row-selection.ts';
@@ -11,7 +11,7 @@ import { copyToClipboard } from './clipboard.ts';
 import { LoadableView } from '../workspace/LoadableView.tsx';
 import './exports.css';
 
-function ColumnsMenu({ order, hidden }: { order: readonly ColumnId[]; hidden: readonly string[] }) {
+const ColumnsMenu = memo(function ColumnsMenu({ order, hidden }: { order: readonly ColumnId[]; hidden: readonly string[] }) {
   const columns = orderedColumns(order);
   return (
     <details className="columns-menu">
@@ -28,7 +28,7 @@ function ColumnsMenu({ order, hidden }: { order: readonly ColumnId[]; hidden: re
       </fieldset>
     </details>
   );
-}
+});
 
 function Notice({ documentId }: { documentId: string }) {
   const notice = useExportsNotice();
@@ -46,14 +46,17 @@ function ExportsBrowser({ rows, documentId, file }: { rows: readonly ExportRow[]
   const search = useExportsSearch(documentId);
   const [status, setStatus] = useState('');
   const matcher = useMemo(() => searchMatcher(search.text, search.regex), [search.text, search.regex]);
-  const sorted = useMemo(() => searchable(sortRows(rows, layout.sort)), [rows, layout.sort]);
-  const shown = useMemo(() => filterRows(sorted, matcher), [sorted, matcher]);
+  const results = useMemo(() => new SearchResultCache(searchable(sortRows(rows, layout.sort))), [rows, layout.sort]);
+  const shown = useMemo(() => results.rows(search.text, search.regex, matcher), [results, search.text, search.regex, matcher]);
   const selection = useRowSelection(shown);
-  const columns: ShownColumn[] = orderedColumns(layout.order).filter((c) => !layout.hidden.includes(c.id)).map((c) => ({ ...c, width: layout.widths[c.id] ?? c.defaultWidth }));
+  const columns: ShownColumn[] = useMemo(
+    () => orderedColumns(layout.order).filter((c) => !layout.hidden.includes(c.id)).map((c) => ({ ...c, width: layout.widths[c.id] ?? c.defaultWidth })),
+    [layout.order, layout.hidden, layout.widths],
+  );
   const copy = useCallback((text: string, what: string) => {
     copyToClipboard(text).then(() => setStatus(`Copied ${what}.`), (error: Error) => setStatus(`Not copied: ${error.message}`));
   }, []);
-  const context: ExportRowContext = { documentId, file, copy };
+  const context: ExportRowContext = useMemo(() => ({ documentId, file, copy }), [documentId, file, copy]);
   const selectedRows = shown.filter((row) => selection.selected.has(row.ordinal));
   const copyRows = (format: 'text' | 'csv'): void => {
     if (selectedRows.length === 0) { setStatus('Select rows first (click, Shift+click, Ctrl+A).'); return; }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExportRow } from '../../../../src-main/contract/api-contract.ts';
-import { EXPORT_COLUMNS, cellText, filterRows, moveColumn, orderedColumns, rangeKeys, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows } from './export-table-model.ts';
+import { EXPORT_COLUMNS, SearchResultCache, cellText, filterRows, moveColumn, orderedColumns, rangeKeys, rowsAsCsv, rowsAsText, searchMatcher, searchable, sortRows, type SearchResult } from './export-table-model.ts';
 
 const search = (query: string, regex: boolean): number[] => filterRows(searchable(rows), searchMatcher(query, regex)).map((r) => r.ordinal);
 
@@ -67,4 +67,31 @@ test('columns move one place at a time, stay put at the ends, and an order missi
   assert.deepEqual(moveColumn(ids, 'forwarder', 1), ids);
   assert.deepEqual(moveColumn(ids, 'rva', 1).slice(3, 5), ['section', 'rva']);
   assert.deepEqual(orderedColumns(['name', 'ordinal']).map((c) => c.id), ['name', 'ordinal', 'demangled', 'rva', 'section', 'kind', 'forwarder']);
+});
+
+test('the search cache gives what filterRows gives, typing on and deleting back, in both modes', () => {
+  const entries = searchable(rows);
+  const cache = new SearchResultCache(entries);
+  const steps: [string, boolean][] = [['a', false], ['ad', false], ['add', false], ['ad', false], ['a', false], ['', false], ['#', false], ['#3', false], ['H', false], ['He', false], ['^h', true], ['^he', true], ['(', true], ['', true]];
+  for (const [query, regex] of steps) {
+    const search = searchMatcher(query, regex);
+    assert.deepEqual(cache.rows(query, regex, search).map((r) => r.ordinal), filterRows(entries, search).map((r) => r.ordinal), `${regex ? 'regex' : 'text'} "${query}"`);
+  }
+});
+
+test('the search cache narrows a longer search from a shorter one, and finds an earlier search as the same array', () => {
+  let looked = 0;
+  const counting = (query: string): SearchResult => {
+    const search = searchMatcher(query, false);
+    return { matches: (entry) => (looked++, search.matches!(entry)), error: null };
+  };
+  const cache = new SearchResultCache(searchable(rows));
+  const first = cache.rows('a', false, counting('a'));
+  assert.equal(looked, rows.length);
+  looked = 0;
+  cache.rows('ad', false, counting('ad'));
+  assert.equal(looked, first.length, 'only the rows "a" left are looked at');
+  looked = 0;
+  assert.equal(cache.rows('a', false, counting('a')), first);
+  assert.equal(looked, 0);
 });

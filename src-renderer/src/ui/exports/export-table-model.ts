@@ -90,9 +90,48 @@ export function searchMatcher(query: string, regex: boolean): SearchResult {
 
 /** The rows a search leaves, in the order given; all of them while the search is invalid. */
 export function filterRows(entries: readonly SearchableRow[], search: SearchResult): ExportRow[] {
-  const kept: ExportRow[] = [];
-  for (const entry of entries) if (!search.matches || search.matches(entry)) kept.push(entry.row);
+  return filterEntries(entries, search).map((entry) => entry.row);
+}
+
+function filterEntries(entries: readonly SearchableRow[], search: SearchResult): SearchableRow[] {
+  const kept: SearchableRow[] = [];
+  for (const entry of entries) if (!search.matches || search.matches(entry)) kept.push(entry);
   return kept;
+}
+
+interface CachedSearch { query: string; regex: boolean; entries: SearchableRow[]; rows: ExportRow[] }
+
+const SEARCHES_KEPT = 48;
+
+/**
+ * filterRows over one sorted list, remembering recent searches: a keystroke that extends a plain
+ * search filters the previous result only (a longer substring matches within it), and deleting back
+ * to an earlier search finds its result kept, the same array, so the table does not change at all.
+ */
+export class SearchResultCache {
+  private readonly kept: CachedSearch[] = [];
+
+  constructor(private readonly entries: readonly SearchableRow[]) {}
+
+  rows(query: string, regex: boolean, search: SearchResult): readonly ExportRow[] {
+    const found = this.kept.find((c) => c.query === query && c.regex === regex);
+    if (found) return found.rows;
+    const entries = filterEntries(this.narrowest(query, regex) ?? this.entries, search);
+    this.kept.push({ query, regex, entries, rows: entries.map((entry) => entry.row) });
+    if (this.kept.length > SEARCHES_KEPT) this.kept.shift();
+    return this.kept[this.kept.length - 1]!.rows;
+  }
+
+  /** The smallest kept result a plain substring search is sure to lie within. */
+  private narrowest(query: string, regex: boolean): SearchableRow[] | null {
+    if (regex || query.trim().startsWith('#')) return null;
+    let best: SearchableRow[] | null = null;
+    for (const c of this.kept) {
+      if (c.regex || c.query === '' || c.query.trim().startsWith('#') || !query.toLowerCase().includes(c.query.toLowerCase())) continue;
+      if (!best || c.entries.length < best.length) best = c.entries;
+    }
+    return best;
+  }
 }
 
 // One collator for every comparison: localeCompare with options builds one per call.
