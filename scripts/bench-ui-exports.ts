@@ -86,7 +86,6 @@ export async function benchExports(page: Page): Promise<void> {
   const keys = (await page.evaluate('window.benchKeys')) as number[];
   const work = (await page.evaluate('window.benchKeyWork')) as number[];
   const own = (await page.evaluate('window.benchKeyOwn')) as number[];
-  if (process.env.BENCH_DEBUG) console.log(work.map((w, i) => `${w.toFixed(1)}/${own[i]?.toFixed(1)}`).join(' '));
   const scroll = (await page.evaluate(SCROLL_WHOLE_TABLE)) as { totalMs: number; frames: number; worstFrameMs: number; rowsInDom: number };
   const longest = (await page.evaluate('window.benchLongest')) as number;
   const headersStart = Date.now();
