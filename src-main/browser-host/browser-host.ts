@@ -2,12 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError } from '../contract/api-contract.ts';
+import { ApiError, SOCKET_PATH, SOCKET_REQUEST_MAX_BYTES, settle, type SocketFrame } from '../contract/api-contract.ts';
 import type { ServiceEvent, SessionService } from '../node-services/session/session-service.ts';
 import { checkApiToken, checkHost, checkOrigin, checkPageToken, checkSocket, cookieName, type GuardConfig, type Refusal } from './request-guard.ts';
 import { UploadStore, UploadTooLargeError } from './upload-store.ts';
 import { serveSocketRequests } from './socket-requests.ts';
-import { SOCKET_PATH, SOCKET_REQUEST_MAX_BYTES, type SocketFrame } from '../contract/browser-socket-contract.ts';
 import { readStaticFile, rendererDir, UI_MISSING_PAGE } from './static-files.ts';
 
 export interface BrowserHostOptions {
@@ -101,13 +100,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       }
     }
     const name = decodeURIComponent(path.slice('/api/request/'.length));
-    try {
-      const result = await options.service.dispatch(name, await readJson(request));
-      send(response, 200, JSON.stringify({ result }));
-    } catch (error) {
-      const apiError = error instanceof ApiError ? error : new ApiError('internal', (error as Error).message);
-      sendError(response, STATUS[apiError.code] ?? 500, apiError.code, apiError.message);
-    }
+    const envelope = await settle(async () => options.service.dispatch(name, await readJson(request)));
+    if (envelope.ok) send(response, 200, JSON.stringify({ result: envelope.result }));
+    else sendError(response, STATUS[envelope.error.code] ?? 500, envelope.error.code, envelope.error.message);
   };
 
   const handlePage = (request: IncomingMessage, response: ServerResponse, path: string): void => {

@@ -117,7 +117,7 @@ export function prepareCall(exportName: string): void {
 }
 
 /** A call is shown as running only after this long: a quick call's result replaces the form's state without a "Calling…" frame in between. */
-export const BUSY_SHOWN_AFTER_MS = 150;
+const BUSY_SHOWN_AFTER_MS = 150;
 
 let callInFlight = false;
 const CALL_RUNNING_NOTICE = 'A call is still running: wait for its result before calling again.';

@@ -124,14 +124,20 @@ export class SearchResultCache {
 
   /** The smallest kept result a plain substring search is sure to lie within. */
   private narrowest(query: string, regex: boolean): SearchableRow[] | null {
-    if (regex || query.trim().startsWith('#')) return null;
+    if (!isSubstringSearch(query, regex)) return null;
+    const needle = query.toLowerCase();
     let best: SearchableRow[] | null = null;
     for (const c of this.kept) {
-      if (c.regex || c.query === '' || c.query.trim().startsWith('#') || !query.toLowerCase().includes(c.query.toLowerCase())) continue;
+      if (c.query === '' || !isSubstringSearch(c.query, c.regex) || !needle.includes(c.query.toLowerCase())) continue;
       if (!best || c.entries.length < best.length) best = c.entries;
     }
     return best;
   }
+}
+
+/** A search searchMatcher runs as a plain substring (not a regular expression, not `#ordinal`). */
+function isSubstringSearch(query: string, regex: boolean): boolean {
+  return !regex && !query.trim().startsWith('#');
 }
 
 // One collator for every comparison: localeCompare with options builds one per call.
