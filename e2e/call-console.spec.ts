@@ -111,6 +111,10 @@ test('a crash: the crash card with the backtrace; then a call in the restarted a
   await expect(card).toContainText('write of 0x10');
   await expect(card.getByRole('list', { name: 'Backtrace' })).toContainText('crash_here');
   await expect(card.getByRole('button', { name: 'Reset breaker' })).toBeVisible();
+  // What the supervisor did: the first restart began at once; the DLL that crashed is not loaded again by itself.
+  await expect(card).toContainText('died (exit status');
+  await expect(card).toContainText('a new agent is starting (restart 1 of this session)');
+  await expect(card).toContainText('call-console.dll is not loaded again until the next call to it (it crashed)');
   // The session's agents write a minidump of each crash (the 32-bit one here); saving it downloads the dump.
   const dump = page.waitForEvent('download');
   await card.getByRole('button', { name: 'Save minidump' }).click();
@@ -167,6 +171,89 @@ test('the exported report holds the session; the session saves to a file', async
   const session = JSON.parse(readFileSync((await (await saved).path())!, 'utf8')) as { format: string; calls: unknown[] };
   expect(session.format).toBe('thunk-session');
   expect(session.calls).toHaveLength(6);
+});
+
+test('the history: Re-run calls a past call again as it was, Edit puts it back in the form and calls nothing', async () => {
+  const rows = page.getByRole('table', { name: 'Call history' }).locator('tbody tr');
+  const before = await rows.count();
+  await page.getByRole('button', { name: 'Re-run call 1' }).click();
+  await expect(rows).toHaveCount(before + 1, { timeout: AGENT_MS });
+  await expect(rows.first()).toContainText('add_numbers(2, 40)');
+  await expect(page.getByTestId('return-value')).toHaveText('42');
+  await page.getByRole('button', { name: 'Edit call 3' }).click();
+  await expect(page.getByLabel('Prototype', { exact: true })).toHaveValue('int say(const char *text)');
+  await expect(page.getByLabel('text (const char *)')).toHaveValue('hello from the e2e test');
+  await page.waitForTimeout(500);
+  await expect(rows, 'Edit must not call').toHaveCount(before + 1);
+});
+
+test('Repeat N gives min, median and max; GetLastError is decoded; 64-bit integers pass without loss', async () => {
+  await setPrototype('int fail_with(int code)');
+  await page.getByLabel('code (int)').fill('5');
+  await page.getByLabel('Repeat', { exact: true }).fill('5');
+  await call();
+  const result = page.getByTestId('call-result');
+  await expect(result).toContainText(/median [\d.]+ ms \(min [\d.]+, max [\d.]+, 5 runs\)/);
+  await expect(result).toContainText(/5 ERROR_ACCESS_DENIED: Access (is )?denied/i);
+  await page.getByLabel('Repeat', { exact: true }).fill('1');
+  await setPrototype('int64_t add64(int64_t a, int64_t b)');
+  await expect(page.getByLabel('Export', { exact: true }), 'the Export box follows the prototype').toHaveValue('add64');
+  await page.getByLabel('a (int64_t)').fill('9007199254740993');
+  await page.getByLabel('b (int64_t)').fill('0x10');
+  await call();
+  await expect(page.getByTestId('return-value')).toContainText('9007199254741009');
+});
+
+test('the live log shows one call\'s lines: from a history row\'s Logs button or the list; agent events stay', async () => {
+  const log = page.getByRole('log', { name: 'Log lines' });
+  const which = page.getByRole('combobox', { name: 'Show the log of' });
+  await page.getByRole('button', { name: 'Logs of call 1' }).click();
+  await expect(which.locator('option:checked')).toHaveText(/^#1 add_numbers/);
+  await expect(log).not.toContainText('say: hello from the e2e test');
+  await expect(log).toContainText('agent started');
+  await which.selectOption({ label: '#3 say' });
+  await expect(log).toContainText('say: hello from the e2e test');
+  await saveScreens(page, 'calls-5-log-of-one-call');
+  await which.selectOption({ label: 'all calls' });
+});
+
+test('struct declarations are remembered for their DLL, and only for it', async () => {
+  await page.getByText('Declarations for this DLL').click();
+  await page.getByLabel(/Struct, enum and typedef declarations/).fill('typedef struct Size { int width; int height; } Size;');
+  await setPrototype('int area(Size *s)');
+  const size = page.getByRole('group', { name: 's (Size *)' });
+  await size.getByLabel('width (int)').fill('6');
+  await size.getByLabel('height (int)').fill('7');
+  await call();
+  await expect(page.getByTestId('return-value')).toHaveText('42');
+  // Another DLL's console starts without them; back on this one, they are there again.
+  await page.getByRole('button', { name: /Open another/ }).click();
+  await page.getByRole('textbox', { name: /type a path/ }).fill(fixtureDll('calling-conventions', 'x86'));
+  await page.keyboard.press('Enter');
+  await page.getByRole('tab', { name: 'Call' }).click();
+  await expect(page.getByLabel(/Struct, enum and typedef declarations/)).toHaveValue('');
+  await page.getByRole('button', { name: /Open another/ }).click();
+  await page.getByRole('textbox', { name: /type a path/ }).fill(dll);
+  await page.keyboard.press('Enter');
+  await page.getByRole('tab', { name: 'Call' }).click();
+  await expect(page.getByLabel(/Struct, enum and typedef declarations/)).toHaveValue('typedef struct Size { int width; int height; } Size;');
+});
+
+test('a saved session opens again: its calls come back, the ones made since are replaced', async () => {
+  const rows = page.getByRole('table', { name: 'Call history' }).locator('tbody tr');
+  const saved = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save session' }).click();
+  const content = readFileSync((await (await saved).path())!);
+  const count = (JSON.parse(content.toString('utf8')) as { calls: unknown[] }).calls.length;
+  await setPrototype('int trivial(void)');
+  await call();
+  await expect(rows).toHaveCount(count + 1);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Open session…' }).click();
+  await (await chooser).setFiles({ name: 'case-1234-session.json', mimeType: 'application/json', buffer: content });
+  await expect(page.getByTestId('call-notice')).toHaveText(`Opened case-1234-session.json: ${count} calls.`);
+  await expect(rows).toHaveCount(count);
+  await expect(rows.first()).toContainText('area(');
 });
 
 test('from the exports table: "Call…" on a row opens the console with that export\'s prototype prefilled', async () => {

@@ -14,7 +14,7 @@ function compareBuild(version: 'v1' | 'v2'): string {
   return path;
 }
 
-test('folder triage of the x86 fixtures: rows, sort, "problems only", open a file with Enter and come back, export the table', async ({ page, served }) => {
+test('folder triage of the x86 fixtures: rows, sort, "problems only", open a file with Enter or a click and come back, export the table', async ({ page, served }) => {
   await openApp(page, served);
   await page.getByRole('textbox', { name: /type a path/ }).fill(FIXTURES_X86);
   await page.keyboard.press('Enter');
@@ -60,6 +60,11 @@ test('folder triage of the x86 fixtures: rows, sort, "problems only", open a fil
   await page.keyboard.press('Escape');
   await expect(page.getByRole('searchbox', { name: 'Filter' })).toHaveValue('MOD_NOT_FOUND');
   await expect(page.getByLabel('Problems only')).toBeChecked();
+  // A click opens a file just as Enter does.
+  await grid.getByRole('row', { name: /needs-missing-dep\.dll/ }).click();
+  await expect(page.getByRole('heading', { name: 'needs-missing-dep.dll', level: 1 })).toBeVisible();
+  await page.getByRole('button', { name: 'Back to folder (Esc)' }).click();
+  await expect(page.getByRole('searchbox', { name: 'Filter' })).toHaveValue('MOD_NOT_FOUND');
 
   await page.getByLabel('Report', { exact: true }).selectOption('json');
   const downloading = page.waitForEvent('download');

@@ -131,7 +131,9 @@ export const CALL_REQUESTS = {
     result: callRecordSchema,
   },
   'call.history': { args: z.object({}), result: z.object({ calls: z.array(callRecordSchema), logs: z.array(logLineSchema), declarations: z.record(z.string()) }) },
+  /** Remembers a DLL's struct, enum and typedef declarations as typed (empty forgets them). */
   'call.declarations': { args: z.object({ dll: z.string().min(1), declarations: z.string().max(20000) }), result: z.object({ saved: z.boolean() }) },
+  'call.declarationsOf': { args: z.object({ dll: z.string().min(1) }), result: z.object({ declarations: z.string() }) },
   'call.resetBreaker': { args: z.object({ dll: z.string().min(1) }), result: z.object({ reset: z.boolean() }) },
   /** The minidump of a crashed call of this session, to save (base64: the API carries text). */
   'call.minidump': { args: z.object({ callId: z.string().min(1).max(100) }), result: z.object({ fileName: z.string(), base64: z.string(), bytes: z.number() }) },

@@ -36,6 +36,20 @@ test('a file compared with itself: nothing differs', () => {
   assert.match(comparisonText(c), /Same exports and imports/);
 });
 
+test('link timestamp, signature and each hardening flag are compared, each in words', () => {
+  // B is a copy of A's real report with those three facts changed: the subject is their comparison.
+  const a = analyse(compareFixturePath('x64', 'v1'));
+  const b = structuredClone(a);
+  const flag = Object.keys(a.summary!.hardening).find((k) => typeof a.summary!.hardening[k] === 'boolean');
+  Object.assign(b.summary!, { timestamp: '2031-01-01T00:00:00.000Z', hardening: { ...a.summary!.hardening, [flag!]: !a.summary!.hardening[flag!] } });
+  b.signature = { status: 'invalid', signatures: [], problems: [], catalogNote: null };
+  const changed = compareReports(a, b).facts.filter((f) => f.changed);
+  assert.deepEqual(changed.map((f) => f.label), ['link timestamp', 'signature', `hardening: ${flag}`]);
+  assert.deepEqual([changed[1]!.a, changed[1]!.b], [a.signature?.status ?? 'unsigned', 'invalid']);
+  assert.deepEqual([changed[2]!.a, changed[2]!.b].sort(), ['off', 'on']);
+  assert.equal(changed[0]!.b, '2031-01-01T00:00:00.000Z');
+});
+
 test('the 32-bit and 64-bit builds: the machine and the verdicts differ, exports do not', () => {
   const c = compareReports(analyse(compareFixturePath('x86', 'v1')), analyse(compareFixturePath('x64', 'v1')));
   const machine = c.facts.find((f) => f.label === 'machine')!;

@@ -38,6 +38,19 @@ test('the prefill finds a decorated export and brings the DLL\'s remembered decl
   await supervisor.dispose();
 });
 
+
+test('declarations are remembered per DLL as typed; empty text forgets them', async () => {
+  const { calls, supervisor } = session();
+  const other = fixturePath('calling-conventions', 'x86');
+  calls.saveDeclarations(dll, 'typedef struct Size { int width; int height; } Size;');
+  assert.match(calls.declarationsOf(dll), /struct Size/);
+  assert.equal(calls.declarationsOf(other), '', 'another DLL does not get them');
+  calls.saveDeclarations(dll, '  ');
+  assert.equal(calls.declarationsOf(dll), '');
+  assert.deepEqual(calls.history().declarations, {});
+  calls.dispose();
+  await supervisor.dispose();
+});
 const skip = stagedRuntimeSkip('win32-x64');
 test('real 64-bit agent under Wine: results, output lines tied to their call, a crash card, and a saved session that reopens', { skip, timeout: 240_000 }, async (t) => {
   exercised(t, 'win32-x64');
@@ -55,6 +68,8 @@ test('real 64-bit agent under Wine: results, output lines tied to their call, a 
     assert.equal(crashed.crash?.name, 'STATUS_ACCESS_VIOLATION');
     assert.equal(crashed.crash?.accessAddress, '0x10');
     assert.ok(crashed.crash?.frames.some((f) => f.symbol?.startsWith('crash_here')), JSON.stringify(crashed.crash?.frames));
+    // What the supervisor did: the crashed call had the agent busy, so it starts a new one at once, the first restart.
+    assert.deepEqual([crashed.crash!.supervisor.agentState, crashed.crash!.supervisor.restarts], ['starting', 1], JSON.stringify(crashed.crash!.supervisor));
     const after = await calls.invoke({ ...base, prototype: 'int trivial(void)', args: [] });
     if (isWineStartStop(after.error)) return skipForWineStartStop(t, after.error!.message);
     assert.equal(after.value, 42, JSON.stringify(after));

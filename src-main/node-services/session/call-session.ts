@@ -44,11 +44,16 @@ export class CallSession {
     const raw = findExport(names, exportName.trim(), machine) ?? exportName.trim();
     const prefill = prefillPrototype(raw, machine);
     const known = names.includes(raw) ? prefill : { ...prefill, note: `${dll.split(/[\\/]/).pop()} has no export named "${exportName}". ${prefill.note}` };
-    return { ...known, declarations: this.declarations.get(dllKey(dll)) ?? '' };
+    return { ...known, declarations: this.declarationsOf(dll) };
+  }
+
+  declarationsOf(dll: string): string {
+    return this.declarations.get(dllKey(dll)) ?? '';
   }
 
   saveDeclarations(dll: string, text: string): void {
-    this.declarations.set(dllKey(dll), text);
+    if (text.trim()) this.declarations.set(dllKey(dll), text);
+    else this.declarations.delete(dllKey(dll));
   }
 
   /** Runs after the calls before it on the same agent: lines are tied to the call that is running. */
@@ -145,7 +150,7 @@ export class CallSession {
       registers: crash.registers, frames: crash.frames, minidump: this.noteMinidump(crash.minidump), minidumpError: crash.minidumpError ?? null,
       exit: crash.exit.signal ? `signal ${crash.exit.signal}` : `exit status ${crash.exit.code}`,
       supervisor: {
-        agentState: agent?.state ?? 'stopped', restarts: Math.max(0, (agent?.starts ?? 1) - 1), modulesRestored: agent?.modules ?? [],
+        agentState: agent?.state ?? 'stopped', restarts: restartsSoFar(agent), modulesRestored: agent?.modules ?? [],
         breaker: breaker?.state ?? 'closed', breakerFailures: breaker?.recentFailures ?? 0,
       },
     };
@@ -170,6 +175,13 @@ export class CallSession {
     supervisor.on('breaker', (e) => this.log.event('breaker', `circuit breaker for ${e.dll.split(/[\\/]/).pop()}: ${e.state}`));
     return supervisor;
   }
+}
+
+/** Restarts of the agent, counting one it has begun (starting, or waiting out its backoff) when the crash is answered. */
+function restartsSoFar(agent: { state: string; starts: number } | undefined): number {
+  if (!agent) return 0;
+  const underWay = agent.state === 'starting' || agent.state === 'backoff' ? 1 : 0;
+  return Math.max(0, agent.starts - 1) + underWay;
 }
 
 function readExports(dll: string): { machine: string; names: string[] } {

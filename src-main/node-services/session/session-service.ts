@@ -145,6 +145,7 @@ export class SessionService extends EventEmitter<{ event: [ServiceEvent] }> {
     'call.invoke': (args) => this.calls.invoke(args),
     'call.history': async () => this.calls.history(),
     'call.declarations': async ({ dll, declarations }) => (this.calls.saveDeclarations(dll, declarations), { saved: true }),
+    'call.declarationsOf': async ({ dll }) => ({ declarations: this.calls.declarationsOf(dll) }),
     'call.resetBreaker': async ({ dll }) => ({ reset: this.calls.resetBreaker(dll) }),
     'call.minidump': ({ callId }) => this.calls.minidump(callId),
     'session.save': async () => ({ fileName: `thunk-session-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`, content: JSON.stringify(this.calls.snapshot(), null, 2) }),

@@ -73,6 +73,11 @@ export async function openFiles(files: File[]): Promise<void> {
   }
 }
 
+/** An error found in the page itself, before anything is asked of the host. */
+export function showError(error: ShownError): void {
+  appStore.setState({ phase: 'error', error });
+}
+
 export async function cancelWork(): Promise<void> {
   const { jobId } = appStore.getState();
   appStore.setState({ phase: 'start', jobId: null, progress: null });

@@ -4,7 +4,7 @@ import type { ClientApi } from '../api/client-api.ts';
 import { buildArgs, valuesFromArgs } from '../ui/calls/argument-values.ts';
 import { appStore } from './store.ts';
 import { download, selectTab } from './actions.ts';
-import { callStore, type CallDraft, LOG_LINES_KEPT } from './call-slice.ts';
+import { callStore, type CallDraft, EMPTY_DRAFT, LOG_LINES_KEPT } from './call-slice.ts';
 
 export const CALL_TAB_ID = 'calls';
 
@@ -66,6 +66,44 @@ export async function loadCallHistory(): Promise<void> {
   callStore.setState((s) => ({ calls: history.calls, logs: s.logs.length ? s.logs : history.logs.slice(-LOG_LINES_KEPT) }));
 }
 
+/**
+ * Makes the draft the given DLL's: a draft for another DLL is put aside (its declarations were
+ * saved as typed) and the DLL's own remembered declarations are brought in.
+ */
+export async function draftFor(dll: string): Promise<void> {
+  if (callStore.getState().draft.dll === dll) return;
+  const saved = flushDeclarations();
+  callStore.setState((s) => ({ draft: { ...EMPTY_DRAFT, dll, repeat: s.draft.repeat, timeoutMs: s.draft.timeoutMs }, check: null, prefillNote: null, prefillGuessed: false, fieldErrors: {}, notice: null }));
+  await saved;
+  try {
+    const { declarations } = await client().request('call.declarationsOf', { dll });
+    const { draft } = callStore.getState();
+    if (draft.dll === dll && draft.declarations === '' && declarations) updateDraft({ declarations });
+  } catch (error) {
+    callStore.setState({ notice: message(error) });
+  }
+}
+
+let declarationsSave: { dll: string; text: string; timer: ReturnType<typeof setTimeout> } | null = null;
+const DECLARATIONS_SAVED_AFTER_MS = 400;
+
+/** The declarations as typed, remembered for the draft's DLL once typing pauses (invalid ones too: nothing typed is lost). */
+export function updateDeclarations(declarations: string): void {
+  updateDraft({ declarations });
+  if (declarationsSave) clearTimeout(declarationsSave.timer);
+  const { dll } = callStore.getState().draft;
+  if (!dll) return;
+  declarationsSave = { dll, text: declarations, timer: setTimeout(() => void flushDeclarations(), DECLARATIONS_SAVED_AFTER_MS) };
+}
+
+async function flushDeclarations(): Promise<void> {
+  const pending = declarationsSave;
+  if (!pending) return;
+  clearTimeout(pending.timer);
+  declarationsSave = null;
+  await client().request('call.declarations', { dll: pending.dll, declarations: pending.text }).catch((error: unknown) => callStore.setState({ notice: `The declarations were not remembered: ${message(error)}` }));
+}
+
 export function updateDraft(change: Partial<CallDraft>): void {
   callStore.setState((s) => ({ draft: { ...s.draft, ...change }, ...(change.values ? { fieldErrors: {} } : {}), ...(change.prototype !== undefined ? { prefillNote: null, notice: null } : {}) }));
   if (change.prototype !== undefined || change.declarations !== undefined) scheduleCheck();
@@ -85,20 +123,28 @@ export async function checkDraft(): Promise<void> {
   }
   try {
     const check = await client().request('call.check', { prototype, declarations });
-    if (seq === checkSeq) callStore.setState({ check });
+    if (seq === checkSeq) callStore.setState((s) => ({ check, draft: { ...s.draft, exportName: exportNameFor(s.draft.exportName, check) } }));
   } catch (error) {
     if (seq === checkSeq) callStore.setState({ notice: message(error) });
   }
 }
 
+/** The Export box follows a prototype written for another function; a decorated name of the same one (_f@8) stays. */
+function exportNameFor(current: string, check: { ok: boolean; name: string | null }): string {
+  if (!check.ok || !check.name || current.includes(check.name)) return current;
+  return check.name;
+}
+
 /** A prototype from what the export's name tells, and the declarations remembered for the DLL. */
 export async function prefillFor(dll: string, exportName: string): Promise<void> {
   if (!exportName.trim()) return;
+  await draftFor(dll);
+  await flushDeclarations();
   try {
     const prefill = await client().request('call.prefill', { dll, exportName });
     const { draft } = callStore.getState();
     callStore.setState({
-      draft: { ...draft, exportName, prototype: prefill.prototype, declarations: prefill.declarations || draft.declarations, values: {} },
+      draft: { ...draft, exportName, prototype: prefill.prototype, declarations: prefill.declarations, values: {} },
       prefillNote: prefill.note, prefillGuessed: prefill.guessed, fieldErrors: {}, notice: null,
     });
     await checkDraft();
@@ -174,6 +220,7 @@ function clearFormMessages(): void {
 
 /** Puts a past call back in the form, to change it or run it again. */
 export async function editCall(record: CallRecord): Promise<void> {
+  await draftFor(record.dll);
   callStore.setState((s) => ({ draft: { ...s.draft, prototype: record.prototype, declarations: record.declarations, repeat: record.repeat, timeoutMs: record.timeoutMs, values: {} }, prefillNote: null, shownCallId: record.id }));
   await checkDraft();
   const { check } = callStore.getState();

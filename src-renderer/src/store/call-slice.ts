@@ -9,6 +9,8 @@ import type { FormValues } from '../ui/calls/argument-values.ts';
 export const LOG_LINES_KEPT = 10_000;
 
 export interface CallDraft {
+  /** The DLL the draft is for: its declarations are that DLL's, never carried to another. */
+  dll: string;
   exportName: string;
   prototype: string;
   declarations: string;
@@ -34,7 +36,7 @@ export interface CallSlice {
   notice: string | null;
 }
 
-export const EMPTY_DRAFT: CallDraft = { exportName: '', prototype: '', declarations: '', values: {}, repeat: 1, timeoutMs: 10_000 };
+export const EMPTY_DRAFT: CallDraft = { dll: '', exportName: '', prototype: '', declarations: '', values: {}, repeat: 1, timeoutMs: 10_000 };
 
 export const callStore = create<CallSlice>()(() => ({
   draft: EMPTY_DRAFT, prefillNote: null, prefillGuessed: false, check: null, fieldErrors: {}, busy: false,

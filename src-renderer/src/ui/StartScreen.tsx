@@ -1,5 +1,6 @@
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { clearRecent, openFiles, openPaths } from '../store/actions.ts';
+import { clearRecent, openFiles, openPaths, showError } from '../store/actions.ts';
+import { droppedFolderNames, droppedFolderRefusal } from './dropped-folders.ts';
 import { useConnection, useRecentFiles } from '../store/store.ts';
 import { LoadContextPanel } from './LoadContextPanel.tsx';
 import { CompareLaunch } from './compare/CompareLaunch.tsx';
@@ -15,6 +16,8 @@ export function StartScreen() {
   const onDrop = (event: DragEvent): void => {
     event.preventDefault();
     setDragging(false);
+    const folders = host === 'browser' ? droppedFolderNames(event.dataTransfer.items) : [];
+    if (folders.length) return showError(droppedFolderRefusal(folders));
     void openFiles([...event.dataTransfer.files]);
   };
   const onSubmit = (event: FormEvent): void => {

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { WorkspacePanelProps } from '../workspace/workspace-tabs.ts';
-import { invokeCall, loadCallHistory, openSession, saveSession, updateDraft } from '../../store/call-actions.ts';
+import { draftFor, invokeCall, loadCallHistory, openSession, saveSession, updateDraft } from '../../store/call-actions.ts';
 import { useCallBusy, useCallNotice, useCheck, useDraft, useShownCall } from '../../store/call-slice.ts';
 import { PrototypeEditor } from './PrototypeEditor.tsx';
 import { ArgumentForm } from './ArgumentForm.tsx';
@@ -59,6 +59,7 @@ export function CallConsolePanel({ report }: WorkspacePanelProps) {
   const dll = report.file;
   const { check } = useCheck();
   useEffect(() => { void loadCallHistory(); }, []);
+  useEffect(() => { void draftFor(dll); }, [dll]);
   return (
     <div className="call-console">
       <div className="call-columns">

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CallRecord } from '../../../../src-main/contract/api-contract.ts';
 import { resetBreaker, saveMinidump } from '../../store/call-actions.ts';
 import { crashCardText, frameText } from './crash-card-text.ts';
+import { supervisorWords } from './supervisor-words.ts';
 
 /** What the fault was, where, the backtrace, and what the supervisor did about it. */
 export function CrashCard({ call }: { call: CallRecord }) {
@@ -11,7 +12,7 @@ export function CrashCard({ call }: { call: CallRecord }) {
     await navigator.clipboard?.writeText(crashCardText(call)).catch(() => undefined);
     setCopied(true);
   };
-  const sv = crash.supervisor;
+  const sv = supervisorWords(call)!;
   return (
     <section className="crash-card" aria-labelledby="crash-title" data-testid="crash-card">
       <h3 id="crash-title">The DLL crashed: {crash.name}{crash.code ? ` (${crash.code})` : ''}</h3>
@@ -19,9 +20,9 @@ export function CrashCard({ call }: { call: CallRecord }) {
         <dt>Where</dt><dd className="mono">{crash.module ? `${crash.module}+${crash.offset ?? '0x0'}` : crash.address ?? 'unknown'}{crash.symbol ? ` (${crash.symbol})` : ''}</dd>
         {crash.accessAddress && <><dt>Access</dt><dd className="mono">{crash.accessKind} of {crash.accessAddress}</dd></>}
         {crash.cause && <><dt>Cause</dt><dd>{crash.cause}</dd></>}
-        <dt>Agent</dt><dd>died ({crash.exit}); now {sv.agentState}, {sv.restarts} restart{sv.restarts === 1 ? '' : 's'} so far</dd>
-        <dt>Modules</dt><dd>{sv.modulesRestored.length ? `restored in the new agent: ${sv.modulesRestored.map((m) => m.split(/[\\/]/).pop()).join(', ')}` : 'none to restore'}</dd>
-        <dt>Breaker</dt><dd className={sv.breaker === 'open' ? 'fail' : ''}>{sv.breaker} ({sv.breakerFailures} recent failure{sv.breakerFailures === 1 ? '' : 's'}){sv.breaker === 'open' ? ': calls to this DLL are refused until it closes or you reset it' : ''}</dd>
+        <dt>Agent</dt><dd>{sv.agent}</dd>
+        <dt>Modules</dt><dd>{sv.modules}</dd>
+        <dt>Breaker</dt><dd className={sv.breakerOpen ? 'fail' : ''}>{sv.breaker}</dd>
       </dl>
       <h4>Backtrace</h4>
       <ol className="backtrace mono" aria-label="Backtrace" start={0}>

@@ -29,7 +29,7 @@ export function LogPane() {
       <div className="row log-head">
         <h3 id="log-title">Live log</h3>
         <label className="inline small">Call
-          <select value={filter ?? ''} onChange={(e) => filterLogs(e.target.value || null)}>
+          <select aria-label="Show the log of" value={filter ?? ''} onChange={(e) => filterLogs(e.target.value || null)}>
             <option value="">all calls</option>
             {calls.map((c, i) => <option key={c.id} value={c.id}>#{i + 1} {c.prototype.replace(/\(.*$/, '').split(/\s+/).pop()}</option>)}
           </select>

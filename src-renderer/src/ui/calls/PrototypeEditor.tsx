@@ -1,5 +1,5 @@
 import type { SourceProblem } from '../../../../src-main/contract/api-contract.ts';
-import { prefillFor, updateDraft } from '../../store/call-actions.ts';
+import { prefillFor, updateDeclarations, updateDraft } from '../../store/call-actions.ts';
 import { useCheck, useDraft } from '../../store/call-slice.ts';
 
 /** The text with the problem's span marked, so the error sits where it is. */
@@ -63,7 +63,7 @@ export function PrototypeEditor({ dll }: { dll: string }) {
         <label className="block">Struct, enum and typedef declarations (remembered for this DLL)
           <textarea
             className="mono" rows={3} value={draft.declarations} spellCheck={false} aria-invalid={inDeclarations}
-            placeholder="typedef struct Size { int width; int height; } Size;" onChange={(e) => updateDraft({ declarations: e.target.value })}
+            placeholder="typedef struct Size { int width; int height; } Size;" onChange={(e) => updateDeclarations(e.target.value)}
           />
         </label>
         {inDeclarations && <MarkedSource text={draft.declarations} problem={problem} />}

@@ -1,5 +1,6 @@
 // The crash card as plain text, for "Copy as text": what a support engineer pastes into a ticket.
 import type { CallRecord } from '../../../../src-main/contract/api-contract.ts';
+import { supervisorWords } from './supervisor-words.ts';
 
 export function frameText(frame: { address: string; module: string | null; offset: number | null; symbol: string | null }): string {
   const where = frame.module ? `${frame.module}+0x${(frame.offset ?? 0).toString(16)}` : '?';
@@ -19,8 +20,9 @@ export function crashCardText(call: CallRecord): string {
   lines.push('backtrace:', ...crash.frames.map((f, i) => `  #${i} ${frameText(f)}`));
   const registers = Object.entries(crash.registers);
   if (registers.length) lines.push('registers:', `  ${registers.map(([name, value]) => `${name}=${value}`).join(' ')}`);
-  lines.push(`agent: ${call.agent ? `${call.agent.arch}, pid ${call.agent.pid ?? '?'}, ${call.agent.runtime}` : '?'}; it died (${crash.exit})`);
-  lines.push(`supervisor: agent ${crash.supervisor.agentState}, ${crash.supervisor.restarts} restart(s), modules restored: ${crash.supervisor.modulesRestored.map((m) => m.split(/[\\/]/).pop()).join(', ') || 'none'}, breaker ${crash.supervisor.breaker} (${crash.supervisor.breakerFailures} recent failures)`);
+  lines.push(`agent: ${call.agent ? `${call.agent.arch}, pid ${call.agent.pid ?? '?'}, ${call.agent.runtime}` : '?'}`);
+  const sv = supervisorWords(call)!;
+  lines.push(`the agent ${sv.agent}`, `modules: ${sv.modules}`, `circuit breaker: ${sv.breaker}`);
   if (crash.minidump) lines.push(`minidump: ${crash.minidump}`);
   else if (crash.minidumpError) lines.push(`no minidump: ${crash.minidumpError}`);
   return `${lines.join('\n')}\n`;
