@@ -1,21 +1,15 @@
 // bench:ui, Dependencies tab: with a Windows folder made of Wine's DLL folders, the time from
-// "Expand all" to the whole tree painted for node.exe (or Wine's ieframe.dll), the time to the
-// tree's first paint after opening the tab, and the longest main-thread task meanwhile.
+// "Expand all" to the whole tree painted for a DLL with 100+ modules in its tree (built here with
+// MinGW: scripts/many-dependencies-dll.ts), the time to the tree's first paint after applying the
+// load context, and the longest main-thread task meanwhile.
 import type { Page } from '@playwright/test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../e2e/support/browser-host-fixture.ts';
 import { WINE_DLLS, wineWindowsDir } from '../src-main/analysis/resolver/test-support/build-fixture.ts';
+import { buildManyDependenciesDll } from './many-dependencies-dll.ts';
 
 const ROUNDS = 5;
-
-function target(): string | null {
-  const nodeExe = join(ROOT, 'build', 'agents', 'win32-x64', 'node.exe');
-  if (existsSync(nodeExe)) return nodeExe;
-  const ieframe = join(WINE_DLLS.x64, 'ieframe.dll');
-  return existsSync(ieframe) ? ieframe : null;
-}
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -32,13 +26,13 @@ async function timeUntil(page: Page, buttonName: string, done: string): Promise<
 }
 
 export async function benchDependencies(page: Page): Promise<void> {
-  const file = target();
-  if (!file || !existsSync(WINE_DLLS.x64) || !existsSync(WINE_DLLS.x86)) {
-    console.log('\n(Dependencies: no node.exe staged and no Wine DLL folders: skipped; run npm run stage:agents or install wine64 and wine32)');
+  if (!existsSync(WINE_DLLS.x64) || !existsSync(WINE_DLLS.x86)) {
+    console.log('\n(Dependencies: no Wine DLL folders to make a Windows folder of: skipped; install wine64 and wine32 (scripts/setup.sh))');
     return;
   }
   const scratch = mkdtempSync(join(tmpdir(), 'thunk-bench-deps-'));
   try {
+    const { path: file, direct } = buildManyDependenciesDll(scratch);
     const windows = wineWindowsDir(scratch);
     await page.getByRole('textbox', { name: /type a path/ }).fill(file);
     await page.keyboard.press('Enter');
@@ -61,8 +55,7 @@ export async function benchDependencies(page: Page): Promise<void> {
     const expandedRows = (await page.evaluate(`(document.querySelector('[role="tree"]').offsetHeight / 24) | 0`)) as number;
     const modules = `${expandedRows} tree rows expanded (${rows} before), ${await page.getByRole('heading', { name: /^Modules \(/ }).innerText()}`;
     const longest = (await page.evaluate('window.longestDeps')) as number;
-    const name = file.split('/').pop();
-    console.log(`\nDependencies tab, ${name} (64-bit host, Windows folder = Wine's DLL folders; ${modules}):`);
+    console.log(`\nDependencies tab, many-dependencies.dll importing from ${direct} of Wine's DLLs (64-bit host, Windows folder = Wine's DLL folders; ${modules}):`);
     console.log('| measure | figure | goal |');
     console.log('|---|---|---|');
     console.log(`| apply the load context → file triaged again → tree painted (cold module caches) | ${firstTree.toFixed(0)} ms | |`);
