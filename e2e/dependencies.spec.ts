@@ -114,3 +114,36 @@ test('who exports this: HeapAlloc through a forwarder into a Wine Windows folder
   await saveScreens(page, '12b-dependencies-who-exports');
   await expectNoSeriousAxeViolations(page);
 });
+
+test('the application folder and the load method decide where a dependency is found; a wrong-bitness copy passed over is listed', async ({ page, served }) => {
+  const app = join(served.home, 'app');
+  const extra = join(served.home, 'extra');
+  mkdirSync(app);
+  mkdirSync(extra);
+  copyFileSync(join(ROOT, 'build', 'fixtures-work', 'x64', 'missing-dep.dll'), join(app, 'missing-dep.dll'));
+  copyFileSync(join(ROOT, 'build', 'fixtures-work', 'x86', 'missing-dep.dll'), join(extra, 'missing-dep.dll'));
+  await openApp(page, served);
+  await openDependencies(page, fixtureDll('needs-missing-dep', 'x86'));
+  const context = page.getByRole('form', { name: 'Load context' });
+  await context.getByLabel('Host bitness').selectOption('x86');
+  await context.getByLabel('Application folder', { exact: true }).fill(app);
+  await context.getByLabel(/Extra folders/).fill(extra);
+  await context.getByLabel('Load method').selectOption('load-library');
+  await context.getByRole('button', { name: 'Apply and triage again' }).click();
+  await expect(page.getByTestId('dependency-verdict')).toHaveText('32-bit process: Loads');
+  const found = treeItem(page, 'missing-dep.dll');
+  await expect(found).toContainText('extra folder');
+  await found.click();
+  const passedOver = page.getByRole('region', { name: 'Module details' }).getByRole('table');
+  await expect(passedOver.getByRole('row', { name: new RegExp(`${join(app, 'missing-dep.dll').replace(/[.]/g, '\\.')}`) })).toContainText('x64');
+  await saveScreens(page, '12b-dependencies-copy-passed-over');
+
+  // LOAD_LIBRARY_SEARCH_SYSTEM32 alone: neither the application folder nor the extra folder is searched.
+  await context.getByLabel('Load method').selectOption('search-flags');
+  const flags = context.getByRole('group', { name: 'Search flags' });
+  for (const box of await flags.getByRole('checkbox').all()) await box.uncheck();
+  await flags.getByRole('checkbox', { name: 'system32' }).check();
+  await context.getByRole('button', { name: 'Apply and triage again' }).click();
+  await expect(page.getByTestId('dependency-verdict')).toHaveText(/32-bit process: Does not load: error 126 ERROR_MOD_NOT_FOUND/);
+  await expect(treeItem(page, 'missing-dep.dll')).toContainText('not found');
+});

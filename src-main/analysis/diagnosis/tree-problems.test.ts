@@ -12,7 +12,7 @@ function node(name: string, over: Partial<DependencyNode> = {}): DependencyNode 
 const missing = (name: string, over: Partial<DependencyNode> = {}) => node(name, { path: null, strategy: 'not-found', machine: null, ...over });
 const root = (children: DependencyNode[], over: Partial<DependencyNode> = {}) => node('ROOT', { path: '/app/Plugin.dll', strategy: 'root', children, ...over });
 const kinds = (tree: DependencyNode) => collectProblems(tree).map((p) => `${p.kind}:${p.node.name}${p.delay ? ':delay' : ''}`);
-const skippedCopy = { path: '/app/x.dll', machine: 'x86' as const, reason: 'x86 image cannot load into a x64 process' };
+const skippedCopy = { path: '/app/x.dll', machine: 'x86' as const, reason: 'x86 image cannot load into an x64 process' };
 
 describe('collectProblems', () => {
   test('a healthy tree has none; the root\'s own state is not a problem', () => {

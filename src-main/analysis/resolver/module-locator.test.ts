@@ -39,7 +39,7 @@ describe('ModuleLocator: candidates passed over', () => {
     assert.equal(found.path, join(extra, 'mixdep.dll'));
     assert.equal(found.strategy, 'extra-dir');
     assert.equal(found.image!.machine, 'x64');
-    assert.deepEqual(found.skipped, [{ path: join(app, 'mixdep.dll'), machine: 'x86', reason: 'x86 image cannot load into a x64 process' }]);
+    assert.deepEqual(found.skipped, [{ path: join(app, 'mixdep.dll'), machine: 'x86', reason: 'x86 image cannot load into an x64 process' }]);
   });
 
   test('the same copy is the right one for a 32-bit host: nothing skipped', () => {

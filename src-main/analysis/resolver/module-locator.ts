@@ -176,7 +176,7 @@ export class ModuleLocator {
     }
     const machine = parsed.image.machine;
     if (!machineLoadsIn(machine, this.context.hostArch)) {
-      located.skipped.push({ path, machine, reason: `${machine} image cannot load into a ${this.context.hostArch} process` });
+      located.skipped.push({ path, machine, reason: `${machine} image cannot load into an ${this.context.hostArch} process` });
       return false;
     }
     Object.assign(located, { path, strategy, image: parsed.image });

@@ -183,7 +183,7 @@ describe('what the report carries', { skip: builtCliSkip }, () => {
 
   test('the text summary shows the evidence: the wrong-bitness copy skipped and where it was', () => {
     const text = runCli(['triage', fixturePath('needs-wrong-bitness-dep', 'x64'), '--host', 'x64']).stdout;
-    assert.match(text, new RegExp(`· ${fixturePath('bitness-dep', 'x64').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: x86 image cannot load into a x64 process`));
+    assert.match(text, new RegExp(`· ${fixturePath('bitness-dep', 'x64').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: x86 image cannot load into an x64 process`));
     assert.match(text, /· needs-wrong-bitness-dep\.dll → bitness-dep\.dll/);
   });
 });
