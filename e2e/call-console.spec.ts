@@ -20,7 +20,9 @@ const dll = fixtureDll('call-console', 'x86');
 
 test.beforeAll(async ({ browser }) => {
   served = await startServe();
-  page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  const context = await browser.newContext({ acceptDownloads: true });
+  page = await context.newPage();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin });
   await page.goto(served.url);
   await expect(page.locator('body[data-app-ready="true"]')).toBeAttached();
   await page.getByRole('textbox', { name: /type a path/ }).fill(dll);
@@ -76,6 +78,9 @@ test('bad input is refused before calling, with the field marked; a bad prototyp
   await page.getByLabel('Prototype', { exact: true }).fill('int area(Size *s)');
   await expect(page.locator('#prototype-status')).toContainText('unknown type "Size"');
   await expect(page.locator('#prototype-status mark')).toHaveText('Size');
+  await page.getByText('Type grammar', { exact: true }).click();
+  await expect(page.getByText('Structs and enums: declare them below'), 'the type grammar, beside the prototype').toBeVisible();
+  await page.getByText('Type grammar', { exact: true }).click();
   await saveScreens(page, 'calls-2-bad-input');
 });
 
@@ -123,6 +128,15 @@ test('a crash: the crash card with the backtrace; then a call in the restarted a
   await expect(page.getByText(/Minidump saved as thunk-.*\.dmp \([\d,]+ bytes\)/)).toBeVisible();
   await saveScreens(page, 'calls-3-crash-card');
   await expectNoSeriousAxeViolations(page);
+  await card.getByRole('button', { name: 'Copy as text' }).click();
+  await expect(card.getByRole('button', { name: 'Copied' })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toMatch(/^CRASH: STATUS_ACCESS_VIOLATION \(0xC0000005\) at call-console\.dll\+0x/);
+  expect(copied).toContain('call: int crash_here(int value) with [7]');
+  expect(copied).toMatch(/#\d+ 0x[0-9a-f]+ call-console\.dll\+0x[0-9a-f]+ crash_here/);
+  await card.getByRole('button', { name: 'Reset breaker' }).click();
+  await expect(page.getByTestId('call-notice')).toHaveText('The circuit breaker is reset: the next call goes through.');
+  await expect(page.getByRole('log', { name: 'Log lines' })).toContainText('breaker reset for call-console.dll by the user');
   await setPrototype('int trivial(void)');
   await call();
   await expect(page.getByTestId('return-value')).toHaveText('42');
