@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, openApp, ROOT } from './support/browser-host-fixture.ts';
 import { fixtureDll } from './support/fixture-files.ts';
 import { saveScreens } from './support/screens.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
+import { withClrHeader } from '../src-main/test-support/clr-patch.ts';
 
 const NODE_EXE = join(ROOT, 'build', 'agents', 'win32-x64', 'node.exe');
 const WINE_X64 = '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows';
@@ -166,6 +167,25 @@ test('headers of a fixture: flags in words, sections with entropy bars, version 
   await expect(page.getByRole('region', { name: 'Rich header' })).toContainText('None: not linked by Microsoft');
   await saveScreens(page, '12a-headers-fixture');
   await expectNoSeriousAxeViolations(page);
+});
+
+test('headers: the data directories, an overlay, and the CLR header of an assembly', async ({ page, served }) => {
+  // A 32-bit MinGW DLL with a CLR header patched in (no .NET assembly ships with Debian): IL only in a PE32, so AnyCPU; 3,000 bytes appended.
+  const { bytes } = withClrHeader(readFileSync(fixtureDll('calling-conventions', 'x86')), { flags: 0x1 });
+  const assembly = join(served.home, 'patched-assembly.dll');
+  writeFileSync(assembly, Buffer.concat([bytes, Buffer.alloc(3000, 0x5a)]));
+  await openApp(page, served);
+  await openPath(page, assembly);
+  await page.getByRole('tab', { name: 'Headers' }).click();
+  const directories = page.getByRole('region', { name: /^Data directories \(\d+ of 16 used\)/ });
+  await expect(directories.getByRole('rowheader', { name: 'CLR runtime header' })).toBeVisible();
+  await expect(directories.getByRole('rowheader', { name: 'Export', exact: false }).first()).toBeVisible();
+  await expect(page.getByRole('region', { name: 'TLS callbacks and overlay' })).toContainText(/Overlay.*at file offset 0x[0-9A-F]+: data after the last section, not loaded/i);
+  const clr = page.getByRole('region', { name: 'CLR header (.NET)' });
+  await expect(clr).toContainText('v4.0.30319');
+  await expect(clr).toContainText('anycpu');
+  await expect(clr).toContainText('32-bit and 64-bit');
+  await saveScreens(page, '12a-headers-assembly-overlay');
 });
 
 test('headers of a real signed program (node.exe): Rich header, PDB with GUID and age, load config, certificates and signature', async ({ page, served }) => {

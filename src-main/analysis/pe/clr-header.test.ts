@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileReader } from './file-reader.ts';
 import { type ParseContext } from './parse-context.ts';
-import type { DataDirectory, MachineName, Section } from './pe-image.ts';
+import type { MachineName, Section } from './pe-image.ts';
 import { clrFlavor, readClrHeader } from './clr-header.ts';
 import { parsePe } from './parse-pe.ts';
 import { headerContextOf } from '../../test-support/header-context.ts';
+import { type ClrPatch, withClrHeader } from '../../test-support/clr-patch.ts';
 
 // No .NET assembly ships with Debian: these tests build MinGW DLLs and patch an IMAGE_COR20_HEADER
-// and a "BSJB" metadata root into them in memory. Expected flavors follow the CorFlags documentation.
+// and a "BSJB" metadata root into them in memory (clr-patch.ts). Expected flavors follow the CorFlags documentation.
 const built: Record<'x86' | 'x64', Buffer> = { x86: Buffer.alloc(0), x64: Buffer.alloc(0) };
 
 before(() => {
@@ -29,40 +30,8 @@ function contextOf(bytes: Buffer): { ctx: ParseContext; machine: MachineName; se
   return { ctx, machine: fileHeader.machine, sections, directoriesAt };
 }
 
-interface Patch {
-  flags: number;
-  version?: string;
-  signature?: number;
-  versionLength?: number;
-}
-
-// Writes the CLR header at the start of the largest section and the metadata root 0x100 further.
-function withClr(source: Buffer, patch: Patch): { bytes: Buffer; dir: DataDirectory } {
-  const bytes = Buffer.from(source);
-  const { sections, directoriesAt } = contextOf(bytes);
-  const section = sections.reduce((a, b) => (b.sizeOfRawData > a.sizeOfRawData ? b : a));
-  const at = section.pointerToRawData;
-  const rva = section.virtualAddress;
-  bytes.fill(0, at, at + 0x200);
-  bytes.writeUInt32LE(72, at);
-  bytes.writeUInt16LE(2, at + 4);
-  bytes.writeUInt16LE(5, at + 6);
-  bytes.writeUInt32LE(rva + 0x100, at + 8);
-  bytes.writeUInt32LE(0x100, at + 12);
-  bytes.writeUInt32LE(patch.flags, at + 16);
-  const version = Buffer.from(`${patch.version ?? 'v4.0.30319'}\0\0`);
-  bytes.writeUInt32LE(patch.signature ?? 0x424a5342, at + 0x100);
-  bytes.writeUInt16LE(1, at + 0x104);
-  bytes.writeUInt16LE(1, at + 0x106);
-  bytes.writeUInt32LE(patch.versionLength ?? version.length, at + 0x10c);
-  version.copy(bytes, at + 0x110);
-  bytes.writeUInt32LE(rva, directoriesAt + 14 * 8);
-  bytes.writeUInt32LE(72, directoriesAt + 14 * 8 + 4);
-  return { bytes, dir: { index: 14, name: 'CLR runtime header', rva, size: 72 } };
-}
-
-function clrOf(source: Buffer, patch: Patch) {
-  const { bytes, dir } = withClr(source, patch);
+function clrOf(source: Buffer, patch: ClrPatch) {
+  const { bytes, dir } = withClrHeader(source, patch);
   const { ctx, machine } = contextOf(bytes);
   return { info: readClrHeader(ctx, dir, machine), issues: ctx.issues.issues };
 }
@@ -96,7 +65,7 @@ test('patched MinGW x64 DLL: PE32+ IL-only is x64-only, without ILONLY mixed-mod
 });
 
 test('through the parser: the patched DLL reports its CLR header', () => {
-  const { bytes } = withClr(built.x86, { flags: 0x1 });
+  const { bytes } = withClrHeader(built.x86, { flags: 0x1 });
   const image = parsePe(FileReader.fromBuffer(bytes), 'patched.dll');
   assert.equal(image.clr?.flavor, 'anycpu');
   assert.equal(parsePe(FileReader.fromBuffer(built.x86), 'plain.dll').clr, null);
@@ -111,7 +80,7 @@ test('malformed: no BSJB signature, a huge version length, a header cut by the e
   assert.equal(huge.info!.metadataVersion, 'v4.0.30319');
   assert.match(huge.issues[0]!.message, /too long/);
 
-  const { bytes, dir } = withClr(built.x86, { flags: 0x1 });
+  const { bytes, dir } = withClrHeader(built.x86, { flags: 0x1 });
   const offset = contextOf(bytes).ctx.space.rvaToOffset(dir.rva)!;
   const cut = contextOf(bytes.subarray(0, offset + 12));
   assert.equal(readClrHeader(cut.ctx, dir, cut.machine), null);
