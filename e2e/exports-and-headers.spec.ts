@@ -103,6 +103,18 @@ test('node.exe: regular expression search (a bad one said as such), sort by clic
   await expect(page.getByRole('columnheader', { name: /^Forwarder/ })).toBeVisible();
 });
 
+test('C++ exports: the Signature column shows each undecorated name, and the search finds them by it', async ({ page, served }) => {
+  await openApp(page, served);
+  await openPath(page, fixtureDll('cpp-exports', 'x64'));
+  await page.getByRole('tab', { name: 'Exports' }).click();
+  await page.getByRole('searchbox', { name: 'Search exports' }).fill('Widget::add');
+  const grid = page.getByRole('grid', { name: 'Exports' });
+  const row = grid.getByRole('row').filter({ hasText: '_ZN5thunk6Widget3addEii' });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole('gridcell', { name: 'thunk::Widget::add(int, int)' })).toBeVisible();
+  await expect(page.locator('#exports-count')).toHaveText('1 of 4 exports');
+});
+
 test('follow a forwarder: a fixture into the module beside it, one to a missing module said in words', async ({ page, served }) => {
   await openApp(page, served);
   await openPath(page, fixtureDll('ordinals-and-forwarders', 'x64'));
