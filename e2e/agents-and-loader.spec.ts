@@ -73,6 +73,7 @@ test('DllMain returning FALSE: the real loader says 1114 beside a prediction tha
   await page.keyboard.press('Escape');
   await expect(drawer).toBeHidden();
   await expect(toggle).toBeFocused();
+  await expect(page.getByRole('heading', { level: 1 }), 'that Escape closed the panel only: the file stays open').toHaveText('dllmain-returns-false.dll');
 });
 
 test('a fault in DllMain: the real loader says 998, and where the DLL faulted (module+offset) with its backtrace', async ({ page, served }) => {

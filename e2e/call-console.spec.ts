@@ -63,6 +63,11 @@ test('a __stdcall function of a 32-bit DLL: prototype prefilled from add_numbers
   await expect(result).toContainText('GetLastError');
   await saveScreens(page, 'calls-1-stdcall-result');
   await expectNoSeriousAxeViolations(page);
+  // The agents panel lists the DLL as loaded in the 32-bit agent that ran the call.
+  await page.getByRole('button', { name: /^Agents/ }).click();
+  const x86 = page.getByRole('complementary', { name: 'Agents' }).getByRole('article', { name: 'x86 agent' });
+  await expect(x86.locator('.agent-fact', { hasText: 'Loaded modules' })).toContainText('call-console.dll');
+  await page.keyboard.press('Escape');
 });
 
 test('bad input is refused before calling, with the field marked; a bad prototype is marked where it is wrong', async () => {

@@ -56,11 +56,16 @@ export function AgentsDrawer() {
   };
   useEffect(() => {
     if (!agentsOpen) return undefined;
+    // In the capture phase, and stopped there: the Escape that closes the panel must not also
+    // reach the views' own Escape (leave the file, back to the start screen).
     const onKey = (event: globalThis.KeyboardEvent): void => {
-      if (event.key === 'Escape') close();
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      event.stopPropagation();
+      close();
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [agentsOpen]);
   const shown = summary(agents);
   return (
