@@ -96,8 +96,9 @@ test('an out buffer, read in the hex view', async () => {
   await call();
   await expect(page.getByTestId('return-value')).toHaveText('8');
   const hex = page.getByRole('table', { name: 'buffer bytes' });
-  await expect(hex).toContainText('54 48 55 4e 4b 2d 31 36 00');
-  await expect(hex).toContainText('THUNK-16');
+  await expect(hex.getByRole('row').nth(1)).toHaveText(['00000000', '54 48 55 4e 4b 2d 31 36', 'THUNK-16'].join(''));
+  await expect(hex.getByRole('row').nth(2)).toHaveText(['00000008', '00 00 00 00 00 00 00 00', '........'].join(''));
+  await saveScreens(page, 'calls-2b-out-buffer-hex');
 });
 
 test('a log line arrives in the live log, tied to its call', async () => {
@@ -184,6 +185,19 @@ test('the exported report holds the session; the session saves to a file', async
   const md = readFileSync((await (await markdown).path())!, 'utf8');
   expect(md).toContain('## Session: calls made');
   expect(md).toContain('CRASH STATUS\\_ACCESS\\_VIOLATION');
+
+  // PDF in a browser: the HTML report, session included, opens in its own window for "Save as PDF"
+  // (Playwright's page.pdf() stands in for the print dialog; the desktop app prints it itself).
+  await page.getByLabel('Report', { exact: true }).selectOption('pdf');
+  const popup = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Export' }).click();
+  const printed = await popup;
+  await expect(printed.locator('body')).toContainText('Session: calls made');
+  await expect(printed.locator('body')).toContainText('STATUS_ACCESS_VIOLATION');
+  await expect(printed.locator('body')).toContainText('say: hello from the e2e test');
+  const pdf = await printed.pdf();
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  await printed.close();
 
   const saved = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Save session' }).click();

@@ -157,10 +157,11 @@ function fill(param: ParamField, path: string, arg: unknown, values: FormValues)
 }
 
 /** A hex dump: 16 bytes a row, offset, hex and printable ASCII. */
-export function hexRows(hex: string): { offset: string; bytes: string; ascii: string }[] {
+export function hexRows(hex: string, bytesPerRow = 16): { offset: string; bytes: string; ascii: string }[] {
   const rows = [];
-  for (let at = 0; at < hex.length; at += 32) {
-    const chunk = hex.slice(at, at + 32);
+  const step = bytesPerRow * 2;
+  for (let at = 0; at < hex.length; at += step) {
+    const chunk = hex.slice(at, at + step);
     const pairs = chunk.match(/../g) ?? [];
     rows.push({
       offset: (at / 2).toString(16).padStart(8, '0'),
