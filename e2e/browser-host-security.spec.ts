@@ -115,6 +115,26 @@ test('a traversal in an uploaded name is written inside the session folder under
   expect(existsSync(join(served.tempRoot, '..', 'evil.dll'))).toBe(false);
 });
 
+test('a dropped folder\'s files: paths kept inside the batch\'s folder, climbing components dropped, a bad batch name or a path too deep refused', async ({ served }) => {
+  const before = filesUnder(served.tempRoot);
+  const inFolder = (name: string, batch: string): Promise<Answer> =>
+    send(served, `/api/upload?name=${encodeURIComponent(name)}&folder=${encodeURIComponent(batch)}`, { method: 'POST', headers: { 'x-thunk-token': served.token, 'content-type': 'application/octet-stream' }, body: Buffer.from('MZ') });
+  const batch = 'batch-0123456789';
+  const answers = await Promise.all(['plugins/a.dll', 'plugins/sub/b.dll', 'plugins/../../../../c.dll', 'plugins\\..\\d.dll'].map((name) => inFolder(name, batch)));
+  expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+  const first = (JSON.parse(answers[0]!.body) as { result: { path: string; folder: string } }).result;
+  expect(first.folder.split(/[\\/]/).slice(-2)).toEqual([`folder-${batch}`, 'plugins']);
+  expect(relative(sessionDir(served), first.folder).startsWith('..')).toBe(false);
+  const written = filesUnder(served.tempRoot).filter((f) => !before.includes(f)).map((f) => f.split(/[\\/]/).slice(-3).join('/')).sort();
+  expect(written).toEqual([`folder-${batch}/plugins/a.dll`, `folder-${batch}/plugins/c.dll`, `folder-${batch}/plugins/d.dll`, `plugins/sub/b.dll`]);
+  const badBatch = await inFolder('plugins/e.dll', '../x');
+  expect([badBatch.status, badBatch.body]).toEqual([400, expect.stringContaining('batch name')]);
+  const deep = await inFolder(`${Array.from({ length: 20 }, (_, i) => `d${i}`).join('/')}/f.dll`, batch);
+  expect([deep.status, deep.body]).toEqual([400, expect.stringContaining('levels deep')]);
+  const again = await inFolder('plugins/a.dll', batch);
+  expect([again.status, again.body]).toEqual([400, expect.stringContaining('already uploaded')]);
+});
+
 test('the session folder is removed when the server stops', async () => {
   const host = await startServe();
   await upload(host, 'a.dll', Buffer.from('MZ'));

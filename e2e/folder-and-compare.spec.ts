@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, openApp, ROOT } from './support/browser-host-fixture.ts';
 import { saveScreens } from './support/screens.ts';
-import { dropFile } from './support/drop-file.ts';
+import { dropFile, dropFolder } from './support/drop-file.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
 
 const FIXTURES_X86 = join(ROOT, 'build', 'fixtures', 'x86');
@@ -74,6 +74,25 @@ test('folder triage of the x86 fixtures: rows, sort, "problems only", open a fil
   expect(report.results).toHaveLength(total);
 });
 
+test('a folder dropped on the page: its PE files uploaded in their places and triaged as a folder, the dependency beside them found', async ({ page, served }) => {
+  await openApp(page, served);
+  // The same DLL twice: alone at the top (its dependency missing), and in sub/ with its dependency beside it.
+  await dropFolder(page, 'plugins', {
+    'needs-missing-dep.dll': join(FIXTURES_X86, 'needs-missing-dep.dll'),
+    'calling-conventions.dll': join(FIXTURES_X86, 'calling-conventions.dll'),
+    'sub/needs-missing-dep.dll': join(FIXTURES_X86, 'needs-missing-dep.dll'),
+    'sub/missing-dep.dll': join(ROOT, 'build', 'fixtures-work', 'x86', 'missing-dep.dll'),
+    'readme.txt': join(ROOT, 'README.md'),
+  });
+  const grid = page.getByRole('grid', { name: 'Files in the folder' });
+  await expect(page.getByTestId('folder-status')).toHaveText(/^4 files in [\d.]+ s/);
+  const copies = grid.getByRole('row').filter({ hasText: 'needs-missing-dep.dll' });
+  await expect(copies).toHaveCount(2);
+  await expect(copies.filter({ hasText: '126 ERROR_MOD_NOT_FOUND' })).toHaveCount(1);
+  await expect(copies.filter({ hasText: 'x86loads' }), 'the copy in sub/ finds missing-dep.dll uploaded beside it').toHaveCount(1);
+  await expect(grid).not.toContainText('readme.txt');
+});
+
 test('a long folder run (Wine\'s DLLs): rows appear while it runs, Cancel stops it and keeps the rows, and their report', async ({ page, served }) => {
   test.skip(!existsSync(WINE_FOLDER), `${WINE_FOLDER} is absent (Debian's wine64 package): no folder long enough to cancel`);
   test.setTimeout(120_000);
@@ -119,7 +138,7 @@ test('compare two builds of a fixture DLL: exports added and removed, the import
   await expectNoSeriousAxeViolations(page);
   await saveScreens(page, '12c-5-compare');
   await page.keyboard.press('Escape');
-  await expect(page.getByText('Drop a DLL or EXE here')).toBeVisible();
+  await expect(page.getByText('Drop a DLL, an EXE or a folder here')).toBeVisible();
 });
 
 test('compare with a dropped file on one side: the upload becomes that side\'s path, and an unchanged pair says so', async ({ page, served }) => {

@@ -8,7 +8,7 @@ import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
 
 test('start screen: drop zone, Open button, path box and recent files, without serious accessibility violations', async ({ page, served }) => {
   await openApp(page, served);
-  await expect(page.getByText('Drop a DLL or EXE here')).toBeVisible();
+  await expect(page.getByText('Drop a DLL, an EXE or a folder here')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Choose file…' })).toBeVisible();
   await expect(page.getByRole('textbox', { name: /type a path/ })).toBeFocused();
   await expect(page.getByRole('heading', { name: 'Recent files' })).toBeVisible();
@@ -125,7 +125,7 @@ test('keyboard only: type a path, read the verdict, export, go back, reopen from
   await page.keyboard.press('Enter');
   expect((await download).suggestedFilename()).toBe('thunk-calling-conventions.html');
   await page.keyboard.press('Escape');
-  await expect(page.getByText('Drop a DLL or EXE here')).toBeVisible();
+  await expect(page.getByText('Drop a DLL, an EXE or a folder here')).toBeVisible();
   const recent = page.getByRole('button', { name: /calling-conventions\.dll/ });
   await expect(recent).toBeVisible();
   await saveScreens(page, '6-start-with-recent');

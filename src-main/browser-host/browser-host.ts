@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, SOCKET_PATH, SOCKET_REQUEST_MAX_BYTES, settle, type SocketFrame } from '../contract/api-contract.ts';
 import type { ServiceEvent, SessionService } from '../node-services/session/session-service.ts';
 import { checkApiToken, checkHost, checkOrigin, checkPageToken, checkSocket, cookieName, type GuardConfig, type Refusal } from './request-guard.ts';
-import { UploadStore, UploadTooLargeError } from './upload-store.ts';
+import { BadUploadPathError, UploadStore, UploadTooLargeError } from './upload-store.ts';
 import { serveSocketRequests } from './socket-requests.ts';
 import { readStaticFile, rendererDir, UI_MISSING_PAGE } from './static-files.ts';
 
@@ -86,16 +86,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (refusal) return refuse(response, refusal);
     if (request.method !== 'POST') return sendError(response, 405, 'bad-request', 'use POST');
     if (path === '/api/upload') {
-      const name = new URL(request.url ?? '/', 'http://localhost').searchParams.get('name') ?? 'upload.bin';
+      const params = new URL(request.url ?? '/', 'http://localhost').searchParams;
+      const name = params.get('name') ?? 'upload.bin';
+      const batch = params.get('folder');
       const length = request.headers['content-length'] ? Number(request.headers['content-length']) : null;
       try {
-        const saved = await uploads.receive(request, name, length);
-        return send(response, 200, JSON.stringify({ result: { path: saved } }));
+        const result = batch === null ? { path: await uploads.receive(request, name, length) } : await uploads.receiveInFolder(request, name, batch, length);
+        return send(response, 200, JSON.stringify({ result }));
       } catch (error) {
         if (error instanceof UploadTooLargeError) {
           response.setHeader('connection', 'close');
           return sendError(response, 413, 'too-large', error.message);
         }
+        if (error instanceof BadUploadPathError) return sendError(response, 400, 'bad-request', error.message);
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return sendError(response, 400, 'bad-request', `${name} was already uploaded in this folder`);
         throw error;
       }
     }

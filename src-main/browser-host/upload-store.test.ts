@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { UploadStore, UploadTooLargeError, sanitizeUploadName } from './upload-store.ts';
+import { BadUploadPathError, MAX_FOLDER_DEPTH, UploadStore, UploadTooLargeError, sanitizeUploadName, sanitizeUploadPath } from './upload-store.ts';
 
 test('upload names keep only a safe last component', () => {
   assert.equal(sanitizeUploadName('vendor.dll'), 'vendor.dll');
@@ -29,5 +29,30 @@ test('uploads are streamed into the session folder, cut at the limit, and the fo
   store.close();
   assert.equal(existsSync(store.dir), false);
   assert.deepEqual(readdirSync(root), []);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('paths inside a dropped folder keep their folders, never a component that climbs', () => {
+  assert.deepEqual(sanitizeUploadPath('plugins/sub/a.dll'), ['plugins', 'sub', 'a.dll']);
+  assert.deepEqual(sanitizeUploadPath('plugins\\..\\..\\a.dll'), ['plugins', 'a.dll']);
+  assert.deepEqual(sanitizeUploadPath('/./plugins//a<b>.dll'), ['plugins', 'a_b_.dll']);
+  assert.throws(() => sanitizeUploadPath('../..'), BadUploadPathError);
+  assert.throws(() => sanitizeUploadPath(`${'d/'.repeat(MAX_FOLDER_DEPTH)}a.dll`), /levels deep/);
+});
+
+test('a dropped folder\'s files go under one folder per batch, which is what the page opens', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'thunk-upload-test-'));
+  const store = new UploadStore(100, root);
+  const a = await store.receiveInFolder(Readable.from([Buffer.from('MZ')]), 'plugins/a.dll', 'batch-12345678', null);
+  const b = await store.receiveInFolder(Readable.from([Buffer.from('MZ')]), 'plugins/sub/b.dll', 'batch-12345678', null);
+  assert.equal(a.folder, b.folder);
+  assert.equal(a.folder, join(store.dir, 'folder-batch-12345678', 'plugins'));
+  assert.equal(readFileSync(join(a.folder, 'sub', 'b.dll'), 'utf8'), 'MZ');
+  await assert.rejects(store.receiveInFolder(Readable.from([]), 'plugins/c.dll', '../../etc', null), /batch name/);
+  await assert.rejects(store.receiveInFolder(Readable.from([Buffer.from('XX')]), 'plugins/a.dll', 'batch-12345678', null), { code: 'EEXIST' });
+  assert.equal(readFileSync(a.path, 'utf8'), 'MZ', 'the refused second upload left the first as it was');
+  await assert.rejects(store.receiveInFolder(Readable.from([Buffer.alloc(101)]), 'plugins/big.dll', 'batch-12345678', null), UploadTooLargeError);
+  assert.equal(existsSync(join(a.folder, 'big.dll')), false, 'the cut upload left nothing');
+  store.close();
   rmSync(root, { recursive: true, force: true });
 });

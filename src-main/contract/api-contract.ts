@@ -12,6 +12,7 @@ import { CALL_EVENTS, CALL_REQUESTS } from './call-contract.ts';
 import { ApiError } from './api-error-contract.ts';
 
 export { ApiError, apiErrorSchema, settle, type ApiErrorBody, type ApiErrorCode, type Envelope } from './api-error-contract.ts';
+export { PE_EXTENSIONS, isPeFileName } from './pe-file-names.ts';
 export {
   BULKY_REQUESTS, SOCKET_PATH, SOCKET_REQUEST_MAX_BYTES, UNREADABLE_FRAME_CLOSE, socketFrameSchema, socketRequestSchema, type SocketFrame, type SocketReply, type SocketRequest,
 } from './browser-socket-contract.ts';

@@ -1,8 +1,8 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { isPeFileName } from '../../contract/pe-file-names.ts';
 
-/** Extensions of PE images picked up when a folder is scanned. */
-export const PE_EXTENSIONS = new Set(['.dll', '.exe', '.ocx', '.sys', '.cpl', '.drv', '.ax', '.efi', '.mui', '.node', '.pyd', '.scr', '.winmd']);
+export { PE_EXTENSIONS } from '../../contract/pe-file-names.ts';
 
 const MAX_SCAN_DEPTH = 32;
 
@@ -33,7 +33,7 @@ function walk(dir: string, depth: number, out: ScanEntry[]): void {
     }
     if (isDir) {
       if (depth < MAX_SCAN_DEPTH) walk(full, depth + 1, out);
-    } else if (PE_EXTENSIONS.has(extname(name).toLowerCase())) {
+    } else if (isPeFileName(name)) {
       out.push({ path: full, error: null });
     }
   }

@@ -74,5 +74,9 @@ export function createBrowserClient(origin: string, token: string): ClientApi {
       const result = (await post(`/api/upload?name=${encodeURIComponent(file.name)}`, { body: file, headers: { 'content-type': 'application/octet-stream' } })) as { path: string };
       return result.path;
     },
+    async uploadToFolder(file: File, relativePath: string, batch: string): Promise<{ path: string; folder: string }> {
+      const query = `name=${encodeURIComponent(relativePath)}&folder=${encodeURIComponent(batch)}`;
+      return (await post(`/api/upload?${query}`, { body: file, headers: { 'content-type': 'application/octet-stream' } })) as { path: string; folder: string };
+    },
   };
 }

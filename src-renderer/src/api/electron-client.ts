@@ -27,5 +27,8 @@ export function createElectronClient(api: PreloadApi): ClientApi {
     },
     on: <N extends EventName>(name: N, listener: EventListener<N>) => api.on(name, listener as (payload: unknown) => void),
     pathForDroppedFile: async (file) => api.pathForFile(file),
+    uploadToFolder: async () => {
+      throw new ApiError('unsupported', 'the desktop app opens a dropped folder where it is, by its path');
+    },
   };
 }

@@ -1,6 +1,7 @@
-import { ApiError, CONTRACT_VERSION, type ReportFormat, type TriageSettings } from '../../../src-main/contract/api-contract.ts';
+import { ApiError, CONTRACT_VERSION, PE_EXTENSIONS, type ReportFormat, type TriageSettings } from '../../../src-main/contract/api-contract.ts';
 import type { ClientApi } from '../api/client-api.ts';
 import { appStore, type ShownError } from './store.ts';
+import { DroppedFolderError, type DroppedFolderEntry, peFilesOf } from '../ui/dropped-folders.ts';
 import { firstFailing } from '../ui/verdict-words.ts';
 import { connectFolders, isSet, openFolder } from './folder-actions.ts';
 import { connectAgents } from './agents-actions.ts';
@@ -73,9 +74,38 @@ export async function openFiles(files: File[]): Promise<void> {
   }
 }
 
-/** An error found in the page itself, before anything is asked of the host. */
-export function showError(error: ShownError): void {
-  appStore.setState({ phase: 'error', error });
+/** A few uploads at once: faster than one by one, without flooding the page's connection. */
+const FOLDER_UPLOADS_AT_ONCE = 4;
+
+/** Folders dropped on the browser host's page: their PE files uploaded in place, then triaged as folders. */
+export async function openDroppedFolders(folders: DroppedFolderEntry[]): Promise<void> {
+  appStore.setState({ phase: 'working', jobId: null, progress: { done: 0, total: 0, file: `reading ${folders[0]?.name ?? 'the folder'}` }, error: null });
+  try {
+    const copies: string[] = [];
+    for (const folder of folders) copies.push(await uploadFolder(folder));
+    if (appStore.getState().phase === 'working') await openPaths(copies);
+  } catch (error) {
+    const unreadable = error instanceof DroppedFolderError;
+    appStore.setState({ phase: 'error', error: unreadable ? { title: 'Thunk could not take that folder', message: error.message, fix: 'Type the folder\'s path in the box: the browser host reads this computer\'s files where they are.' } : shown(error) });
+  }
+}
+
+/** Uploads a dropped folder's PE files into one batch; returns the host's copy of the folder. Stops when the user cancels. */
+async function uploadFolder(folder: DroppedFolderEntry): Promise<string> {
+  const files = await peFilesOf(folder);
+  if (files.length === 0) throw new DroppedFolderError(`${folder.name} holds no PE files (${[...PE_EXTENSIONS].join(', ')}), in it or in its subfolders`);
+  const batch = crypto.randomUUID();
+  let copy = '';
+  let next = 0;
+  const uploadNext = async (): Promise<void> => {
+    while (next < files.length && appStore.getState().phase === 'working') {
+      const { file, relativePath } = files[next++]!;
+      appStore.setState({ progress: { done: next - 1, total: files.length, file: `uploading ${relativePath}` } });
+      copy = (await api.uploadToFolder(file, relativePath, batch)).folder;
+    }
+  };
+  await Promise.all(Array.from({ length: FOLDER_UPLOADS_AT_ONCE }, uploadNext));
+  return copy;
 }
 
 export async function cancelWork(): Promise<void> {

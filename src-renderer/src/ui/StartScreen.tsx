@@ -1,6 +1,6 @@
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { clearRecent, openFiles, openPaths, showError } from '../store/actions.ts';
-import { droppedFolderNames, droppedFolderRefusal } from './dropped-folders.ts';
+import { clearRecent, openDroppedFolders, openFiles, openPaths } from '../store/actions.ts';
+import { droppedFolders } from './dropped-folders.ts';
 import { useConnection, useRecentFiles } from '../store/store.ts';
 import { LoadContextPanel } from './LoadContextPanel.tsx';
 import { CompareLaunch } from './compare/CompareLaunch.tsx';
@@ -16,8 +16,9 @@ export function StartScreen() {
   const onDrop = (event: DragEvent): void => {
     event.preventDefault();
     setDragging(false);
-    const folders = host === 'browser' ? droppedFolderNames(event.dataTransfer.items) : [];
-    if (folders.length) return showError(droppedFolderRefusal(folders));
+    // The desktop app opens a dropped folder by its path, as a file; a page is never told the path.
+    const folders = host === 'browser' ? droppedFolders(event.dataTransfer.items) : [];
+    if (folders.length) return void openDroppedFolders(folders);
     void openFiles([...event.dataTransfer.files]);
   };
   const onSubmit = (event: FormEvent): void => {
@@ -35,7 +36,7 @@ export function StartScreen() {
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <p className="drop-title">Drop a DLL or EXE here</p>
+        <p className="drop-title">Drop a DLL, an EXE or a folder here</p>
         <p className="muted">Thunk tells you whether it loads in a 32-bit and a 64-bit process, and if not, why and how to fix it.</p>
         <button type="button" className="primary" onClick={() => picker.current?.click()}>Choose file…</button>
         <input ref={picker} type="file" multiple hidden aria-label="Choose files to open" onChange={(e) => void openFiles([...(e.target.files ?? [])])} />

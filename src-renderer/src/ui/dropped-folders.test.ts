@@ -1,19 +1,44 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type DroppedItem, droppedFolderNames, droppedFolderRefusal } from './dropped-folders.ts';
+import { type DroppedEntry, type DroppedFolderEntry, type DroppedItem, MAX_FOLDER_DEPTH, droppedFolders, peFilesOf } from './dropped-folders.ts';
 
-// Stand-ins for DataTransferItems: the browser's own cannot be made with a folder outside a real drag.
-const item = (name: string, isDirectory: boolean, kind = 'file'): DroppedItem => ({ kind, webkitGetAsEntry: () => ({ name, isDirectory }) });
+// Stand-ins for the browser's FileSystemEntry objects: Chromium makes a folder's only from a real drag.
+function fileEntry(path: string, content = 'MZ'): DroppedEntry {
+  const name = path.split('/').pop()!;
+  return { isDirectory: false, name, fullPath: path, file: (ok: (f: File) => void) => ok(new File([content], name)) } as DroppedEntry;
+}
 
-test('only the dropped folders are named; files and text items are not', () => {
-  const items = [item('vendor.dll', false), item('plugins', true), item('link', false, 'string'), { kind: 'file', webkitGetAsEntry: () => null }];
-  assert.deepEqual(droppedFolderNames(items), ['plugins']);
-  assert.deepEqual(droppedFolderNames([item('a.dll', false)]), []);
+/** A folder whose reader gives its entries two at a time, as Chromium's gives them 100 at a time. */
+function folderEntry(path: string, children: DroppedEntry[]): DroppedFolderEntry {
+  return {
+    isDirectory: true, name: path.split('/').pop()!, fullPath: path,
+    createReader: () => {
+      let at = 0;
+      return { readEntries: (ok: (entries: DroppedEntry[]) => void) => { ok(children.slice(at, at + 2)); at += 2; } };
+    },
+  };
+}
+
+const item = (entry: DroppedEntry | null, kind = 'file'): DroppedItem => ({ kind, webkitGetAsEntry: () => entry });
+
+test('only the dropped folders are taken; files and text items are not', () => {
+  const plugins = folderEntry('/plugins', []);
+  assert.deepEqual(droppedFolders([item(fileEntry('/a.dll')), item(plugins), item(folderEntry('/x', []), 'string'), item(null)]), [plugins]);
 });
 
-test('the refusal names the folders and says to type the path instead', () => {
-  const one = droppedFolderRefusal(['plugins']);
-  assert.match(one.message, /^"plugins" is a folder: /);
-  assert.match(one.fix, /Type the folder's path/);
-  assert.match(droppedFolderRefusal(['a', 'b']).message, /^"a", "b" are folders: /);
+test('the PE files of a folder and its subfolders, with their paths from it, read through every batch', async () => {
+  const plugins = folderEntry('/plugins', [
+    fileEntry('/plugins/readme.txt'), fileEntry('/plugins/b.DLL'), fileEntry('/plugins/a.exe'),
+    folderEntry('/plugins/sub', [fileEntry('/plugins/sub/c.ocx'), fileEntry('/plugins/sub/icon.png')]),
+    fileEntry('/plugins/z.sys'),
+  ]);
+  const files = await peFilesOf(plugins);
+  assert.deepEqual(files.map((f) => f.relativePath), ['plugins/a.exe', 'plugins/b.DLL', 'plugins/sub/c.ocx', 'plugins/z.sys']);
+  assert.equal(await files[0]!.file.text(), 'MZ');
+});
+
+test('a folder nested too deep is refused in words', async () => {
+  let deepest: DroppedFolderEntry = folderEntry(`/d${MAX_FOLDER_DEPTH + 1}`, [fileEntry('/x.dll')]);
+  for (let i = MAX_FOLDER_DEPTH; i >= 0; i--) deepest = folderEntry(`/d${i}`, [deepest]);
+  await assert.rejects(peFilesOf(deepest), /more than 16 folders deep: type its path instead/);
 });

@@ -1,28 +1,77 @@
-// A folder dropped on the browser host's page: the page gets neither its path nor a File it can
-// upload (reading one fails), so the drop is refused in words before anything is sent.
+// A folder dropped on the browser host's page: the page is never told its path, but it can read
+// the folder's files through the drop's file-system entries and upload the PE files among them,
+// keeping their places, for the host to triage as a folder.
+import { isPeFileName } from '../../../src-main/contract/api-contract.ts';
 
-/** What a drop's items offer: their file-system entry, which says whether each is a folder. */
+/** The parts of the browser's FileSystemEntry types used here (narrow, so tests can make them). */
+export interface DroppedEntry {
+  isDirectory: boolean;
+  name: string;
+  /** From the dropped item itself: "/plugins/sub/a.dll". */
+  fullPath: string;
+}
+export interface DroppedFileEntry extends DroppedEntry {
+  file(success: (file: File) => void, failure: (error: unknown) => void): void;
+}
+export interface DroppedFolderEntry extends DroppedEntry {
+  createReader(): { readEntries(success: (entries: DroppedEntry[]) => void, failure: (error: unknown) => void): void };
+}
+
+/** What a drop's items offer: their file-system entry. */
 export interface DroppedItem {
   kind: string;
-  webkitGetAsEntry(): { isDirectory: boolean; name: string } | null;
+  webkitGetAsEntry(): DroppedEntry | null;
 }
 
-/** The names of the dropped items that are folders. */
-export function droppedFolderNames(items: ArrayLike<DroppedItem>): string[] {
-  const names: string[] = [];
+/** A plug-in folder has hundreds of files; a whole disk dropped by mistake must not be walked. */
+export const MAX_ENTRIES_READ = 50_000;
+export const MAX_FOLDER_DEPTH = 16;
+
+export class DroppedFolderError extends Error {}
+
+export interface FolderFile {
+  file: File;
+  /** From the dropped folder itself, e.g. "plugins/sub/a.dll". */
+  relativePath: string;
+}
+
+/** The dropped items that are folders. */
+export function droppedFolders(items: ArrayLike<DroppedItem>): DroppedFolderEntry[] {
+  const folders: DroppedFolderEntry[] = [];
   for (let i = 0; i < items.length; i++) {
     const entry = items[i]!.kind === 'file' ? items[i]!.webkitGetAsEntry() : null;
-    if (entry?.isDirectory) names.push(entry.name);
+    if (entry?.isDirectory) folders.push(entry as DroppedFolderEntry);
   }
-  return names;
+  return folders;
 }
 
-/** Why a dropped folder is not opened in the browser, and what to do instead. */
-export function droppedFolderRefusal(names: string[]): { title: string; message: string; fix: string } {
-  const which = names.length === 1 ? `"${names[0]}" is a folder` : `${names.map((n) => `"${n}"`).join(', ')} are folders`;
-  return {
-    title: 'A folder cannot be dropped into the browser',
-    message: `${which}: a web page is not told where a dropped folder is, and Thunk triages a folder where it is, with its DLLs beside each other.`,
-    fix: 'Type the folder\'s path in the box below (the browser host reads this computer\'s files), or drop the folder onto the desktop app.',
+/** A reader gives a folder's entries in batches (100 in Chromium) until an empty one. */
+async function entriesOf(folder: DroppedFolderEntry): Promise<DroppedEntry[]> {
+  const reader = folder.createReader();
+  const all: DroppedEntry[] = [];
+  for (;;) {
+    const batch = await new Promise<DroppedEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) return all;
+    all.push(...batch);
+  }
+}
+
+const fileOf = (entry: DroppedFileEntry): Promise<File> => new Promise((resolve, reject) => entry.file(resolve, reject));
+
+/** The PE files in a dropped folder and its subfolders, each with its path from the folder, in name order. */
+export async function peFilesOf(folder: DroppedFolderEntry): Promise<FolderFile[]> {
+  const found: FolderFile[] = [];
+  let read = 0;
+  const walk = async (dir: DroppedFolderEntry, depth: number): Promise<void> => {
+    if (depth > MAX_FOLDER_DEPTH) throw new DroppedFolderError(`${folder.name} is more than ${MAX_FOLDER_DEPTH} folders deep: type its path instead`);
+    const entries = (await entriesOf(dir)).sort((a, b) => a.name.localeCompare(b.name));
+    read += entries.length;
+    if (read > MAX_ENTRIES_READ) throw new DroppedFolderError(`${folder.name} holds more than ${MAX_ENTRIES_READ.toLocaleString('en')} files and folders: type its path instead, so the host reads it where it is`);
+    for (const entry of entries) {
+      if (entry.isDirectory) await walk(entry as DroppedFolderEntry, depth + 1);
+      else if (isPeFileName(entry.name)) found.push({ file: await fileOf(entry as DroppedFileEntry), relativePath: entry.fullPath.replace(/^\/+/, '') });
+    }
   };
+  await walk(folder, 0);
+  return found;
 }
