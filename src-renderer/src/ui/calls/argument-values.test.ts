@@ -10,7 +10,7 @@ test('integers of every width, decimal or hex; 64-bit values as exact decimal st
   assert.deepEqual(parseInteger('0xFFFFFFFF', 32, true), { value: -1 });
   assert.deepEqual(parseInteger('18446744073709551615', 64, false), { value: '18446744073709551615' });
   assert.deepEqual(parseInteger('-9223372036854775808', 64, true), { value: '-9223372036854775808' });
-  assert.match((parseInteger('256', 8, false) as { error: string }).error, /out of range for a unsigned 8-bit|out of range for an? unsigned 8-bit/);
+  assert.match((parseInteger('256', 8, false) as { error: string }).error, /out of range for an unsigned 8-bit/);
   assert.match((parseInteger('4294967296', 32, true) as { error: string }).error, /out of range/);
   assert.match((parseInteger('1.5', 32, true) as { error: string }).error, /whole number/);
 });
@@ -76,7 +76,7 @@ test('64-bit hex integers come out as exact decimal strings, never as lossy numb
 });
 
 test('out-of-range 64-bit integers are refused with the range in the message', () => {
-  const unsigned = 'out of range for a unsigned 64-bit integer (0 to 18446744073709551615)';
+  const unsigned = 'out of range for an unsigned 64-bit integer (0 to 18446744073709551615)';
   const signed = 'out of range for a signed 64-bit integer (-9223372036854775808 to 9223372036854775807)';
   assert.equal(errorOf(parseInteger('0x10000000000000000', 64, false)), unsigned);
   assert.equal(errorOf(parseInteger('18446744073709551616', 64, false)), unsigned);
@@ -106,7 +106,7 @@ test('floats: decimal and exponent forms become numbers; a non-number is refused
   assert.deepEqual(refused.args, [null, null, null, null, null]);
 });
 
-test('a float that is not finite is refused (JSON carries Infinity as null)', { todo: 'parseFloatText accepts "Infinity" and overflowing "1e999" as Infinity, which the JSON call arguments turn into null' }, () => {
+test('a float that is not finite is refused (JSON carries Infinity as null)', () => {
   const { args, errors } = buildArgs([field('x', 'double', 'float'), field('y', 'double', 'float')], { 0: 'Infinity', 1: '1e999' });
   assert.deepEqual(args, [null, null], `built ${JSON.stringify(args)} from ${String(args[0])}, ${String(args[1])}`);
   assert.deepEqual(Object.keys(errors), ['0', '1']);
@@ -142,7 +142,7 @@ test('a char * string per encoding: UTF-8 as text, UTF-16 as little-endian hex, 
   assert.equal(buildArgs([s], { 0: 'ĀB', '0#enc': 'ansi' }).errors['0'], '"Ā" is not in the ANSI code page (Windows-1252): choose UTF-8 or UTF-16');
 });
 
-test('ANSI strings use Windows-1252 for the euro sign and curly quotes', { todo: 'ansiHex is Latin-1, not Windows-1252: "€" (0x80 in 1252) and "’" (0x92) are refused as "not in the ANSI code page (Windows-1252)", and U+0080 is sent as byte 0x80, which 1252 reads as "€"' }, () => {
+test('ANSI strings use Windows-1252 for the euro sign and curly quotes', () => {
   const s = field('s', 'const char *', 'string');
   assert.deepEqual(buildArgs([s], { 0: '€’', '0#enc': 'ansi' }), { args: [{ hex: '809200' }], errors: {} });
 });
@@ -178,7 +178,7 @@ test('UTF-8 and wide strings round-trip through the form', () => {
   assert.deepEqual(buildArgs(params, values), first);
 });
 
-test('ANSI and UTF-16 char * strings round-trip through the form with their encoding', { todo: 'valuesFromArgs drops a char * argument built as { hex } (ANSI or UTF-16): the form comes back empty with no #enc, and re-running sends "" as UTF-8' }, () => {
+test('ANSI and UTF-16 char * strings round-trip through the form with their encoding', () => {
   const params = [field('a', 'const char *', 'string'), field('u', 'const char *', 'string')];
   const first = buildArgs(params, { 0: 'café', '0#enc': 'ansi', 1: 'Hi', '1#enc': 'utf16' });
   assert.deepEqual(first, { args: [{ hex: '636166e900' }, { hex: '480069000000' }], errors: {} });
@@ -215,5 +215,5 @@ test('a nested struct round-trips through the form, field by field', () => {
   assert.deepEqual(buildArgs([rect], valuesFromArgs([rect], withNull.args)), withNull);
   // A bad nested field is refused by its full path.
   assert.deepEqual(buildArgs([rect], { '0.origin.x': '1', '0.origin.y': '2', '0.extent.cx': '-1', '0.extent.cy': '0', '0.scale': '1' }).errors,
-    { '0.extent.cx': 'out of range for a unsigned 64-bit integer (0 to 18446744073709551615)' });
+    { '0.extent.cx': 'out of range for an unsigned 64-bit integer (0 to 18446744073709551615)' });
 });

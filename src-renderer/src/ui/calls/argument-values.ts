@@ -1,6 +1,7 @@
 // The argument form's values turned into the agent's JSON arguments, each checked against its
 // parameter first: a bad field is refused with its path and a message, and nothing is called.
 import type { ParamField } from '../../../../src-main/contract/api-contract.ts';
+import { windows1252Byte, windows1252Char } from './windows-1252.ts';
 
 /** Form state, flat: "0" is the first argument, "1.width" a struct field; "#null", "#enc", "#mode", "#size" are its options. */
 export type FormValues = Record<string, string | boolean>;
@@ -26,25 +27,41 @@ export function parseInteger(raw: string, bits: number, signed: boolean): { valu
   const max = signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
   // Hex of a signed type may be written as its bit pattern (0xFFFFFFFF for -1).
   const pattern = !negative && /^[+]?0x/i.test(written) && signed && value <= (1n << BigInt(bits)) - 1n ? BigInt.asIntN(bits, value) : value;
-  if (pattern < min || pattern > max) return { error: `out of range for a ${signed ? 'signed' : 'unsigned'} ${bits}-bit integer (${min} to ${max})` };
+  if (pattern < min || pattern > max) return { error: `out of range for ${signed ? 'a signed' : 'an unsigned'} ${bits}-bit integer (${min} to ${max})` };
   return { value: bits >= 64 || pattern > BigInt(Number.MAX_SAFE_INTEGER) || pattern < BigInt(Number.MIN_SAFE_INTEGER) ? pattern.toString() : Number(pattern) };
 }
 
 export function parseFloatText(raw: string): { value: number } | { error: string } {
   const value = Number(raw);
   if (raw === '' || Number.isNaN(value)) return { error: 'write a number, e.g. 1.5 or -2e-3' };
+  // The call's arguments travel as JSON, which has no Infinity: it would arrive as null.
+  if (!Number.isFinite(value)) return { error: 'write a finite number: infinity cannot be passed (a float tops out near 3.4e38, a double near 1.8e308)' };
   return { value };
 }
 
-/** Windows-1252's printable range as Latin-1: what an ANSI string on an English Windows holds. */
+/** A string in the ANSI code page of an English Windows (Windows-1252), NUL-terminated, as hex. */
 export function ansiHex(value: string): { value: string } | { error: string } {
   let hex = '';
   for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    if (code > 0xff) return { error: `"${ch}" is not in the ANSI code page (Windows-1252): choose UTF-8 or UTF-16` };
-    hex += code.toString(16).padStart(2, '0');
+    const byte = windows1252Byte(ch.codePointAt(0)!);
+    if (byte === null) return { error: `"${ch}" is not in the ANSI code page (Windows-1252): choose UTF-8 or UTF-16` };
+    hex += byte.toString(16).padStart(2, '0');
   }
   return { value: `${hex}00` };
+}
+
+/**
+ * A char * string sent as hex back to its text and encoding: UTF-16 ends in a two-byte NUL on a
+ * two-byte boundary, ANSI in one NUL after a byte that is not (no field can hold a NUL itself).
+ */
+export function stringFromHex(hex: string): { text: string; encoding: 'ansi' | 'utf16' } {
+  const bytes = hex.match(/../g)?.map((pair) => parseInt(pair, 16)) ?? [];
+  if (bytes.length % 2 === 0 && bytes.at(-1) === 0 && bytes.at(-2) === 0) {
+    const units: number[] = [];
+    for (let i = 0; i + 1 < bytes.length - 2; i += 2) units.push(bytes[i]! | (bytes[i + 1]! << 8));
+    return { text: String.fromCharCode(...units), encoding: 'utf16' };
+  }
+  return { text: bytes.slice(0, bytes.at(-1) === 0 ? -1 : undefined).map(windows1252Char).join(''), encoding: 'ansi' };
 }
 
 export function isHexBytes(raw: string): boolean {
@@ -148,6 +165,11 @@ function fill(param: ParamField, path: string, arg: unknown, values: FormValues)
     return;
   }
   if (param.kind === 'bool') values[path] = arg === true;
+  else if (param.kind === 'string' && arg && typeof arg === 'object' && typeof (arg as { hex?: unknown }).hex === 'string') {
+    const { text, encoding } = stringFromHex((arg as { hex: string }).hex);
+    values[path] = text;
+    values[`${path}#enc`] = encoding;
+  }
   else if (param.kind === 'buffer' && arg && typeof arg === 'object') {
     const spec = arg as { hex?: string; text?: string; size?: number };
     values[`${path}#mode`] = spec.hex !== undefined ? 'hex' : spec.text !== undefined ? 'text' : 'out';
