@@ -124,7 +124,7 @@ test('a crash: the crash card with the backtrace; then a call in the restarted a
   await expect(card.getByRole('button', { name: 'Reset breaker' })).toBeVisible();
   // What the supervisor did: the first restart began at once; the DLL that crashed is not loaded again by itself.
   await expect(card).toContainText('died (exit status');
-  await expect(card).toContainText('a new agent is starting (restart 1 of this session)');
+  await expect(card).toContainText('a new agent is starting (its restart 1 in this session)');
   await expect(card).toContainText('call-console.dll is not loaded again until the next call to it (it crashed)');
   // The session's agents write a minidump of each crash (the 32-bit one here); saving it downloads the dump.
   const dump = page.waitForEvent('download');

@@ -5,7 +5,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, SOCKET_PATH, SOCKET_REQUEST_MAX_BYTES, settle, type SocketFrame } from '../contract/api-contract.ts';
 import type { ServiceEvent, SessionService } from '../node-services/session/session-service.ts';
 import { checkApiToken, checkHost, checkOrigin, checkPageToken, checkSocket, cookieName, type GuardConfig, type Refusal } from './request-guard.ts';
-import { BadUploadPathError, UploadStore, UploadTooLargeError } from './upload-store.ts';
+import { UploadStore, UploadTooLargeError } from './upload-store.ts';
+import { BadUploadPathError } from './upload-paths.ts';
 import { serveSocketRequests } from './socket-requests.ts';
 import { readStaticFile, rendererDir, UI_MISSING_PAGE } from './static-files.ts';
 
@@ -98,8 +99,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           response.setHeader('connection', 'close');
           return sendError(response, 413, 'too-large', error.message);
         }
+        // Refused before the body was read: the connection closes rather than carry the rest of it.
+        response.setHeader('connection', 'close');
         if (error instanceof BadUploadPathError) return sendError(response, 400, 'bad-request', error.message);
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return sendError(response, 400, 'bad-request', `${name} was already uploaded in this folder`);
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return sendError(response, 400, 'bad-request', `${name}: a file of that name (as cleaned for this disk) was already uploaded into this folder`);
         throw error;
       }
     }

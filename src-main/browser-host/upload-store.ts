@@ -1,59 +1,37 @@
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { BadUploadPathError, sanitizeUploadName, sanitizeUploadPath } from './upload-paths.ts';
 
 /** node.exe is 87 MB; the largest DLLs support engineers meet are a few hundred. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 export class UploadTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`the file is larger than the upload limit of ${Math.round(limit / 1024 / 1024)} MB: open it by typing its path instead, or start \`thunk serve --max-upload-mb N\``);
+  constructor(readonly limit: number, whole = false) {
+    super(whole
+      ? `this session's uploads have reached ${Math.round(limit / 1024 / 1024)} MB in all: open the files by typing their path instead, or start \`thunk serve\` again`
+      : `the file is larger than the upload limit of ${Math.round(limit / 1024 / 1024)} MB: open it by typing its path instead, or start \`thunk serve --max-upload-mb N\``);
     this.name = 'UploadTooLargeError';
   }
 }
 
-/**
- * A file name from the browser, made safe to create: the last path component only, no control
- * or reserved characters, no leading dots, at most 120 characters, never empty.
- */
-export function sanitizeUploadName(raw: string): string {
-  const last = raw.split(/[\\/]/).pop() ?? '';
-  const cleaned = last.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^[.\s]+/, '').replace(/[.\s]+$/, '').slice(-120);
-  return cleaned || 'upload.bin';
-}
-
 /** A dropped folder's upload batch, named by the page: letters, digits and dashes only. */
 const BATCH_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
-/** Deeper than any plug-in folder; a path past it is refused rather than cut. */
-export const MAX_FOLDER_DEPTH = 16;
 
-export class BadUploadPathError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BadUploadPathError';
-  }
-}
-
-/**
- * A path inside a dropped folder, made safe to create: each component cleaned as a file name,
- * empty, "." and ".." components dropped (so nothing climbs out), at most MAX_FOLDER_DEPTH deep.
- */
-export function sanitizeUploadPath(raw: string): string[] {
-  const parts = raw.split(/[\\/]/).filter((part) => part !== '' && part !== '.' && part !== '..').map(sanitizeUploadName);
-  if (parts.length === 0) throw new BadUploadPathError('the upload names no file');
-  if (parts.length > MAX_FOLDER_DEPTH) throw new BadUploadPathError(`the folder is more than ${MAX_FOLDER_DEPTH} levels deep: type its path instead`);
-  return parts;
-}
+/** What one session's uploads may take on the host's disk in all (a plug-in folder is a few hundred MB). */
+export const DEFAULT_MAX_SESSION_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024;
 
 /** The session's upload folder; everything uploaded lives under it and goes when it closes. */
 export class UploadStore {
   readonly dir: string;
   private count = 0;
+  private received = 0;
 
-  constructor(private readonly maxBytes = DEFAULT_MAX_UPLOAD_BYTES, root = tmpdir()) {
+  constructor(private readonly maxBytes = DEFAULT_MAX_UPLOAD_BYTES, root = tmpdir(), private readonly maxSessionBytes = DEFAULT_MAX_SESSION_UPLOAD_BYTES) {
     this.dir = mkdtempSync(join(root, 'thunk-serve-'));
   }
 
@@ -87,12 +65,13 @@ export class UploadStore {
     const target = join(batchFolder, ...parts);
     if (!this.contains(target)) throw new BadUploadPathError('upload path escapes the session folder');
     mkdirSync(dirname(target), { recursive: true });
+    // Created before the body is read: a name already uploaded fails here, and that file is never touched.
+    const file = await open(target, 'wx');
     try {
-      await pipeline(body, this.limiter(), createWriteStream(target, { flags: 'wx' }));
+      await pipeline(body, this.limiter(), file.createWriteStream());
       return { path: target, folder };
     } catch (error) {
-      // A name already uploaded is refused before anything is written: that file stays.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(target, { force: true });
+      rmSync(target, { force: true });
       throw error;
     }
   }
@@ -106,13 +85,15 @@ export class UploadStore {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** Cuts an upload at the file limit, and at the session's, counting every byte received (a cut upload's too). */
   private limiter(): Transform {
     let seen = 0;
-    const max = this.maxBytes;
     return new Transform({
-      transform(chunk: Buffer, _encoding, done) {
+      transform: (chunk: Buffer, _encoding, done) => {
         seen += chunk.length;
-        done(seen > max ? new UploadTooLargeError(max) : null, seen > max ? undefined : chunk);
+        this.received += chunk.length;
+        const error = seen > this.maxBytes ? new UploadTooLargeError(this.maxBytes) : this.received > this.maxSessionBytes ? new UploadTooLargeError(this.maxSessionBytes, true) : null;
+        done(error, error ? undefined : chunk);
       },
     });
   }

@@ -13,6 +13,7 @@ import { ApiError } from './api-error-contract.ts';
 
 export { ApiError, apiErrorSchema, settle, type ApiErrorBody, type ApiErrorCode, type Envelope } from './api-error-contract.ts';
 export { PE_EXTENSIONS, isPeFileName } from './pe-file-names.ts';
+export { MAX_DROPPED_FOLDER_DEPTH, MAX_DROPPED_FOLDER_ENTRIES, MAX_UPLOAD_PATH_PARTS } from './folder-upload-contract.ts';
 export {
   BULKY_REQUESTS, SOCKET_PATH, SOCKET_REQUEST_MAX_BYTES, UNREADABLE_FRAME_CLOSE, socketFrameSchema, socketRequestSchema, type SocketFrame, type SocketReply, type SocketRequest,
 } from './browser-socket-contract.ts';

@@ -1,7 +1,6 @@
-import { ApiError, CONTRACT_VERSION, PE_EXTENSIONS, type ReportFormat, type TriageSettings } from '../../../src-main/contract/api-contract.ts';
+import { ApiError, CONTRACT_VERSION, type ReportFormat, type TriageSettings } from '../../../src-main/contract/api-contract.ts';
 import type { ClientApi } from '../api/client-api.ts';
 import { appStore, type ShownError } from './store.ts';
-import { DroppedFolderError, type DroppedFolderEntry, peFilesOf } from '../ui/dropped-folders.ts';
 import { firstFailing } from '../ui/verdict-words.ts';
 import { connectFolders, isSet, openFolder } from './folder-actions.ts';
 import { connectAgents } from './agents-actions.ts';
@@ -9,7 +8,14 @@ import { connectAgents } from './agents-actions.ts';
 let api: ClientApi;
 let jobCounter = 0;
 
-function shown(error: unknown): ShownError {
+/** Work the page started (opening, uploading) is superseded by the next; a test of whether it is still the current one. */
+let workStarted = 0;
+export function startWork(): () => boolean {
+  const mine = ++workStarted;
+  return () => workStarted === mine;
+}
+
+export function shown(error: unknown): ShownError {
   if (error instanceof ApiError) {
     if (error.code === 'offline' || error.code === 'refused') return { title: 'Thunk is not connected', message: error.message, fix: 'Start `thunk serve` again and open the URL it prints.' };
     if (error.code === 'too-large') return { title: 'The file is too large to upload', message: error.message, fix: 'Type the file\'s path in the box instead: the server reads it where it is.' };
@@ -44,6 +50,7 @@ export async function connect(client: ClientApi): Promise<void> {
 
 /** Triages files or folders given by path (typed, recent, or from Electron's File > Open). */
 export async function openPaths(paths: string[]): Promise<void> {
+  startWork();
   const clean = paths.map((p) => p.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
   if (clean.length === 0) return;
   if (await isSet(clean).catch(() => false)) return openFolder(clean);
@@ -64,6 +71,7 @@ export async function openPaths(paths: string[]): Promise<void> {
 /** Dropped or picked files: the host turns each into a path (an upload in the browser). */
 export async function openFiles(files: File[]): Promise<void> {
   if (files.length === 0) return;
+  startWork();
   appStore.setState({ phase: 'working', progress: { done: 0, total: files.length, file: `uploading ${files[0]!.name}` }, error: null });
   try {
     const paths: string[] = [];
@@ -74,41 +82,8 @@ export async function openFiles(files: File[]): Promise<void> {
   }
 }
 
-/** A few uploads at once: faster than one by one, without flooding the page's connection. */
-const FOLDER_UPLOADS_AT_ONCE = 4;
-
-/** Folders dropped on the browser host's page: their PE files uploaded in place, then triaged as folders. */
-export async function openDroppedFolders(folders: DroppedFolderEntry[]): Promise<void> {
-  appStore.setState({ phase: 'working', jobId: null, progress: { done: 0, total: 0, file: `reading ${folders[0]?.name ?? 'the folder'}` }, error: null });
-  try {
-    const copies: string[] = [];
-    for (const folder of folders) copies.push(await uploadFolder(folder));
-    if (appStore.getState().phase === 'working') await openPaths(copies);
-  } catch (error) {
-    const unreadable = error instanceof DroppedFolderError;
-    appStore.setState({ phase: 'error', error: unreadable ? { title: 'Thunk could not take that folder', message: error.message, fix: 'Type the folder\'s path in the box: the browser host reads this computer\'s files where they are.' } : shown(error) });
-  }
-}
-
-/** Uploads a dropped folder's PE files into one batch; returns the host's copy of the folder. Stops when the user cancels. */
-async function uploadFolder(folder: DroppedFolderEntry): Promise<string> {
-  const files = await peFilesOf(folder);
-  if (files.length === 0) throw new DroppedFolderError(`${folder.name} holds no PE files (${[...PE_EXTENSIONS].join(', ')}), in it or in its subfolders`);
-  const batch = crypto.randomUUID();
-  let copy = '';
-  let next = 0;
-  const uploadNext = async (): Promise<void> => {
-    while (next < files.length && appStore.getState().phase === 'working') {
-      const { file, relativePath } = files[next++]!;
-      appStore.setState({ progress: { done: next - 1, total: files.length, file: `uploading ${relativePath}` } });
-      copy = (await api.uploadToFolder(file, relativePath, batch)).folder;
-    }
-  };
-  await Promise.all(Array.from({ length: FOLDER_UPLOADS_AT_ONCE }, uploadNext));
-  return copy;
-}
-
 export async function cancelWork(): Promise<void> {
+  startWork();
   const { jobId } = appStore.getState();
   appStore.setState({ phase: 'start', jobId: null, progress: null });
   if (jobId) await api.request('triage.cancel', { jobId }).catch(() => undefined);

@@ -72,6 +72,10 @@ export async function loadCallHistory(): Promise<void> {
  */
 export async function draftFor(dll: string): Promise<void> {
   if (callStore.getState().draft.dll === dll) return;
+  // A check of the other DLL's prototype still on its way must not land in this draft.
+  checkSeq++;
+  if (checkTimer) clearTimeout(checkTimer);
+  checkTimer = null;
   const saved = flushDeclarations();
   callStore.setState((s) => ({ draft: { ...EMPTY_DRAFT, dll, repeat: s.draft.repeat, timeoutMs: s.draft.timeoutMs }, check: null, prefillNote: null, prefillGuessed: false, fieldErrors: {}, notice: null }));
   await saved;
@@ -129,9 +133,17 @@ export async function checkDraft(): Promise<void> {
   }
 }
 
-/** The Export box follows a prototype written for another function; a decorated name of the same one (_f@8) stays. */
+/** Whether the Export box already names the prototype's function: itself, its C decoration (_f@8, f@8, @f@8) or its C++ mangling. */
+function namesFunction(exportName: string, name: string): boolean {
+  if (exportName === name) return true;
+  const undecorated = /^[_@]?([A-Za-z_$][\w$]*)@\d+$/.exec(exportName)?.[1];
+  if (undecorated) return undecorated === name;
+  return /^(\?|_Z)/.test(exportName) && exportName.includes(name.split('::').pop()!);
+}
+
+/** The Export box follows a prototype written for another function. */
 function exportNameFor(current: string, check: { ok: boolean; name: string | null }): string {
-  if (!check.ok || !check.name || current.includes(check.name)) return current;
+  if (!check.ok || !check.name || namesFunction(current, check.name)) return current;
   return check.name;
 }
 
@@ -144,7 +156,8 @@ export async function prefillFor(dll: string, exportName: string): Promise<void>
     const prefill = await client().request('call.prefill', { dll, exportName });
     const { draft } = callStore.getState();
     callStore.setState({
-      draft: { ...draft, exportName, prototype: prefill.prototype, declarations: prefill.declarations, values: {} },
+      // The draft is this DLL's (draftFor): its declarations are the user's latest text, remembered or not yet.
+      draft: { ...draft, exportName, prototype: prefill.prototype, declarations: draft.declarations || prefill.declarations, values: {} },
       prefillNote: prefill.note, prefillGuessed: prefill.guessed, fieldErrors: {}, notice: null,
     });
     await checkDraft();
@@ -221,6 +234,7 @@ function clearFormMessages(): void {
 /** Puts a past call back in the form, to change it or run it again. */
 export async function editCall(record: CallRecord): Promise<void> {
   await draftFor(record.dll);
+  await flushDeclarations();
   callStore.setState((s) => ({ draft: { ...s.draft, prototype: record.prototype, declarations: record.declarations, repeat: record.repeat, timeoutMs: record.timeoutMs, values: {} }, prefillNote: null, shownCallId: record.id }));
   await checkDraft();
   const { check } = callStore.getState();
@@ -272,8 +286,13 @@ export async function saveSession(): Promise<void> {
 
 export async function openSession(file: File): Promise<void> {
   try {
+    // Text typed before opening is not saved over the declarations the file brings.
+    if (declarationsSave) clearTimeout(declarationsSave.timer);
+    declarationsSave = null;
     const history = await client().request('session.load', { content: await file.text() });
     callStore.setState({ calls: history.calls, logs: history.logs.slice(-LOG_LINES_KEPT), shownCallId: history.calls.at(-1)?.id ?? null, notice: `Opened ${file.name}: ${history.calls.length} calls.` });
+    const { dll } = callStore.getState().draft;
+    if (dll) updateDraft({ declarations: (await client().request('call.declarationsOf', { dll })).declarations });
   } catch (error) {
     callStore.setState({ notice: message(error) });
   }

@@ -1,5 +1,6 @@
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { clearRecent, openDroppedFolders, openFiles, openPaths } from '../store/actions.ts';
+import { clearRecent, openFiles, openPaths } from '../store/actions.ts';
+import { openDroppedFolders } from '../store/folder-drop-actions.ts';
 import { droppedFolders } from './dropped-folders.ts';
 import { useConnection, useRecentFiles } from '../store/store.ts';
 import { LoadContextPanel } from './LoadContextPanel.tsx';

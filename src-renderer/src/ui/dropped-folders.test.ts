@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type DroppedEntry, type DroppedFolderEntry, type DroppedItem, MAX_FOLDER_DEPTH, droppedFolders, peFilesOf } from './dropped-folders.ts';
+import { MAX_DROPPED_FOLDER_DEPTH } from '../../../src-main/contract/api-contract.ts';
+import { type DroppedEntry, type DroppedFolderEntry, type DroppedItem, droppedFolders, peFilesOf } from './dropped-folders.ts';
 
 // Stand-ins for the browser's FileSystemEntry objects: Chromium makes a folder's only from a real drag.
 function fileEntry(path: string, content = 'MZ'): DroppedEntry {
@@ -37,8 +38,20 @@ test('the PE files of a folder and its subfolders, with their paths from it, rea
   assert.equal(await files[0]!.file.text(), 'MZ');
 });
 
+test('a folder as deep as the host takes is read; one level more is refused in words', async () => {
+  const chain = (levels: number): DroppedFolderEntry => {
+    const names = Array.from({ length: levels + 1 }, (_, i) => `d${i}`);
+    let entry: DroppedFolderEntry = folderEntry(`/${names.join('/')}`, [fileEntry(`/${names.join('/')}/x.dll`)]);
+    for (let i = levels - 1; i >= 0; i--) entry = folderEntry(`/${names.slice(0, i + 1).join('/')}`, [entry]);
+    return entry;
+  };
+  const [deepest] = await peFilesOf(chain(MAX_DROPPED_FOLDER_DEPTH));
+  assert.equal(deepest!.relativePath.split('/').length, MAX_DROPPED_FOLDER_DEPTH + 2, 'the upload path the host takes at most');
+  await assert.rejects(peFilesOf(chain(MAX_DROPPED_FOLDER_DEPTH + 1)), /more than 16 folders deep/);
+});
+
 test('a folder nested too deep is refused in words', async () => {
-  let deepest: DroppedFolderEntry = folderEntry(`/d${MAX_FOLDER_DEPTH + 1}`, [fileEntry('/x.dll')]);
-  for (let i = MAX_FOLDER_DEPTH; i >= 0; i--) deepest = folderEntry(`/d${i}`, [deepest]);
+  let deepest: DroppedFolderEntry = folderEntry(`/d${MAX_DROPPED_FOLDER_DEPTH + 1}`, [fileEntry('/x.dll')]);
+  for (let i = MAX_DROPPED_FOLDER_DEPTH; i >= 0; i--) deepest = folderEntry(`/d${i}`, [deepest]);
   await assert.rejects(peFilesOf(deepest), /more than 16 folders deep: type its path instead/);
 });

@@ -1,7 +1,7 @@
 // A folder dropped on the browser host's page: the page is never told its path, but it can read
 // the folder's files through the drop's file-system entries and upload the PE files among them,
 // keeping their places, for the host to triage as a folder.
-import { isPeFileName } from '../../../src-main/contract/api-contract.ts';
+import { MAX_DROPPED_FOLDER_DEPTH, MAX_DROPPED_FOLDER_ENTRIES, isPeFileName } from '../../../src-main/contract/api-contract.ts';
 
 /** The parts of the browser's FileSystemEntry types used here (narrow, so tests can make them). */
 export interface DroppedEntry {
@@ -22,10 +22,6 @@ export interface DroppedItem {
   kind: string;
   webkitGetAsEntry(): DroppedEntry | null;
 }
-
-/** A plug-in folder has hundreds of files; a whole disk dropped by mistake must not be walked. */
-export const MAX_ENTRIES_READ = 50_000;
-export const MAX_FOLDER_DEPTH = 16;
 
 export class DroppedFolderError extends Error {}
 
@@ -63,10 +59,10 @@ export async function peFilesOf(folder: DroppedFolderEntry): Promise<FolderFile[
   const found: FolderFile[] = [];
   let read = 0;
   const walk = async (dir: DroppedFolderEntry, depth: number): Promise<void> => {
-    if (depth > MAX_FOLDER_DEPTH) throw new DroppedFolderError(`${folder.name} is more than ${MAX_FOLDER_DEPTH} folders deep: type its path instead`);
+    if (depth > MAX_DROPPED_FOLDER_DEPTH) throw new DroppedFolderError(`${folder.name} is more than ${MAX_DROPPED_FOLDER_DEPTH} folders deep: type its path instead`);
     const entries = (await entriesOf(dir)).sort((a, b) => a.name.localeCompare(b.name));
     read += entries.length;
-    if (read > MAX_ENTRIES_READ) throw new DroppedFolderError(`${folder.name} holds more than ${MAX_ENTRIES_READ.toLocaleString('en')} files and folders: type its path instead, so the host reads it where it is`);
+    if (read > MAX_DROPPED_FOLDER_ENTRIES) throw new DroppedFolderError(`${folder.name} holds more than ${MAX_DROPPED_FOLDER_ENTRIES.toLocaleString('en')} files and folders: type its path instead, so the host reads it where it is`);
     for (const entry of entries) {
       if (entry.isDirectory) await walk(entry as DroppedFolderEntry, depth + 1);
       else if (isPeFileName(entry.name)) found.push({ file: await fileOf(entry as DroppedFileEntry), relativePath: entry.fullPath.replace(/^\/+/, '') });

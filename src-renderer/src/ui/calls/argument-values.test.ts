@@ -217,3 +217,11 @@ test('a nested struct round-trips through the form, field by field', () => {
   assert.deepEqual(buildArgs([rect], { '0.origin.x': '1', '0.origin.y': '2', '0.extent.cx': '-1', '0.extent.cy': '0', '0.scale': '1' }).errors,
     { '0.extent.cx': 'out of range for an unsigned 64-bit integer (0 to 18446744073709551615)' });
 });
+
+test('a NUL inside a string is refused in every encoding: the DLL would stop reading there', () => {
+  const s = field('s', 'const char *', 'string');
+  for (const enc of ['utf8', 'ansi', 'utf16']) {
+    const { errors } = buildArgs([s], { 0: 'ab\0cd', '0#enc': enc });
+    assert.match(errors[0] ?? '', /cannot hold a NUL character/, enc);
+  }
+});

@@ -57,9 +57,9 @@ export function ansiHex(value: string): { value: string } | { error: string } {
 export function stringFromHex(hex: string): { text: string; encoding: 'ansi' | 'utf16' } {
   const bytes = hex.match(/../g)?.map((pair) => parseInt(pair, 16)) ?? [];
   if (bytes.length % 2 === 0 && bytes.at(-1) === 0 && bytes.at(-2) === 0) {
-    const units: number[] = [];
-    for (let i = 0; i + 1 < bytes.length - 2; i += 2) units.push(bytes[i]! | (bytes[i + 1]! << 8));
-    return { text: String.fromCharCode(...units), encoding: 'utf16' };
+    let text = '';
+    for (let i = 0; i + 1 < bytes.length - 2; i += 2) text += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+    return { text, encoding: 'utf16' };
   }
   return { text: bytes.slice(0, bytes.at(-1) === 0 ? -1 : undefined).map(windows1252Char).join(''), encoding: 'ansi' };
 }
@@ -116,6 +116,7 @@ function stringValue(param: ParamField, path: string, values: FormValues, fail: 
   const value = String(values[path] ?? '');
   const encoding = (values[`${path}#enc`] as Encoding | undefined) ?? (param.kind === 'wide-string' ? 'utf16' : 'utf8');
   if (param.kind === 'wide-string' && encoding !== 'utf16') return fail('a wchar_t string is UTF-16');
+  if (value.includes('\0')) return fail('a string cannot hold a NUL character: the DLL would read it as the end of the string (use a buffer for bytes)');
   if (encoding === 'ansi') {
     const hex = ansiHex(value);
     return 'error' in hex ? fail(hex.error) : { hex: hex.value };

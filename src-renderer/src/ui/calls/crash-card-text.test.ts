@@ -19,7 +19,7 @@ test('the crash card as text: exception, access, backtrace, registers and what t
   assert.match(text, /write access to 0x10/);
   assert.match(text, /  #1 0x64601619 vendor\.dll\+0x1619 crash_here\+0x9/);
   assert.match(text, /eip=0x646014e0/);
-  assert.match(text, /^the agent died \(exit status 5\); a new agent is running \(restart 1 of this session\)$/m);
+  assert.match(text, /^the agent died \(exit status 5\); a new agent is running \(its restart 1 in this session\)$/m);
   assert.match(text, /^modules: restored in the new agent: vendor\.dll$/m);
   assert.match(text, /^circuit breaker: closed \(1 recent failure\)$/m);
 });

@@ -16,7 +16,7 @@ function crashed(supervisor: NonNullable<CallRecord['crash']>['supervisor'], dll
 
 test('the restart under way when the crash was answered is named, with its number', () => {
   const words = supervisorWords(crashed({ agentState: 'starting', restarts: 1, modulesRestored: [], breaker: 'closed', breakerFailures: 1 }))!;
-  assert.equal(words.agent, 'died (exit status 5); a new agent is starting (restart 1 of this session)');
+  assert.equal(words.agent, 'died (exit status 5); a new agent is starting (its restart 1 in this session)');
   assert.match(supervisorWords(crashed({ agentState: 'backoff', restarts: 4, modulesRestored: [], breaker: 'closed', breakerFailures: 4 }))!.agent, /after a pause.*restart 4/);
   assert.equal(supervisorWords(crashed({ agentState: 'stopped', restarts: 0, modulesRestored: [], breaker: 'closed', breakerFailures: 1 }))!.agent, 'died (exit status 5); no new agent yet: one starts with the next call');
 });

@@ -5,7 +5,8 @@ const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
 /** The agent's state when the crash was answered: the restart it had begun, or why none. */
 function agentWords(state: string, restarts: number): string {
-  const nth = `restart ${restarts} of this session`;
+  // Counted per agent (per architecture): the x86 and x64 agents restart apart.
+  const nth = `its restart ${restarts} in this session`;
   if (state === 'starting') return `a new agent is starting (${nth})`;
   if (state === 'backoff') return `a new agent starts after a pause, as it failed several times in a row (${nth})`;
   if (state === 'ready' || state === 'busy') return `a new agent is running (${nth})`;
