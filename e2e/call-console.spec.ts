@@ -7,6 +7,7 @@ import { startServe, type ServedHost } from './support/browser-host-fixture.ts';
 import { fixtureDll } from './support/fixture-files.ts';
 import { saveScreens } from './support/screens.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
+import { exportToPrintWindow } from './support/print-window.ts';
 
 const test = base;
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
@@ -188,10 +189,7 @@ test('the exported report holds the session; the session saves to a file', async
 
   // PDF in a browser: the HTML report, session included, opens in its own window for "Save as PDF"
   // (Playwright's page.pdf() stands in for the print dialog; the desktop app prints it itself).
-  await page.getByLabel('Report', { exact: true }).selectOption('pdf');
-  const popup = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Export' }).click();
-  const printed = await popup;
+  const printed = await exportToPrintWindow(page);
   await expect(printed.locator('body')).toContainText('Session: calls made');
   await expect(printed.locator('body')).toContainText('STATUS_ACCESS_VIOLATION');
   await expect(printed.locator('body')).toContainText('say: hello from the e2e test');

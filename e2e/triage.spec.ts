@@ -5,6 +5,7 @@ import { fixtureDll } from './support/fixture-files.ts';
 import { dropFile } from './support/drop-file.ts';
 import { saveScreens } from './support/screens.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
+import { exportToPrintWindow } from './support/print-window.ts';
 
 test('start screen: drop zone, Open button, path box and recent files, without serious accessibility violations', async ({ page, served }) => {
   await openApp(page, served);
@@ -100,10 +101,7 @@ test('export: the JSON report holds the verdicts, and with "hide user names" no 
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toHaveText('Saved thunk-vendor.html');
 
   // PDF in a browser: the HTML report opens in its own window for the browser's "Save as PDF".
-  await page.getByLabel('Report', { exact: true }).selectOption('pdf');
-  const popup = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Export' }).click();
-  const printed = await popup;
+  const printed = await exportToPrintWindow(page);
   await expect(printed.locator('h1')).toHaveText('Thunk report');
   await expect(printed.locator('body')).toContainText('ERROR_MOD_NOT_FOUND');
   await expect(page.getByRole('status').filter({ hasText: 'printing' })).toContainText('Save as PDF');

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
@@ -37,18 +37,10 @@ export class UploadStore {
 
   /** Streams one upload to disk under its sanitised name, in a folder of its own; returns its path. */
   async receive(body: Readable, rawName: string, declaredLength: number | null): Promise<string> {
-    if (declaredLength !== null && declaredLength > this.maxBytes) throw new UploadTooLargeError(this.maxBytes);
     const folder = join(this.dir, String(++this.count));
     const target = join(folder, sanitizeUploadName(rawName));
-    if (!this.contains(target)) throw new Error('upload name escapes the session folder');
-    mkdirSync(folder);
-    try {
-      await pipeline(body, this.limiter(), createWriteStream(target, { flags: 'wx' }));
-      return target;
-    } catch (error) {
-      rmSync(folder, { recursive: true, force: true });
-      throw error;
-    }
+    await this.write(body, target, declaredLength, folder);
+    return target;
   }
 
   /**
@@ -57,21 +49,28 @@ export class UploadStore {
    */
   async receiveInFolder(body: Readable, rawPath: string, batch: string, declaredLength: number | null): Promise<{ path: string; folder: string }> {
     if (!BATCH_PATTERN.test(batch)) throw new BadUploadPathError('the folder upload\'s batch name is not one the page makes');
-    if (declaredLength !== null && declaredLength > this.maxBytes) throw new UploadTooLargeError(this.maxBytes);
     const batchFolder = join(this.dir, `folder-${batch}`);
     const parts = sanitizeUploadPath(rawPath);
     // The page sends paths from the dropped folder itself ("plugins/a.dll"): that folder is what it opens.
     const folder = parts.length > 1 ? join(batchFolder, parts[0]!) : batchFolder;
     const target = join(batchFolder, ...parts);
+    await this.write(body, target, declaredLength, target);
+    return { path: target, folder };
+  }
+
+  /**
+   * Streams a body into a new file through the limits. The file is created before the body is read:
+   * a name already there fails at once and that file is never touched. A cut upload removes `leftover`.
+   */
+  private async write(body: Readable, target: string, declaredLength: number | null, leftover: string): Promise<void> {
+    if (declaredLength !== null && declaredLength > this.maxBytes) throw new UploadTooLargeError(this.maxBytes);
     if (!this.contains(target)) throw new BadUploadPathError('upload path escapes the session folder');
     mkdirSync(dirname(target), { recursive: true });
-    // Created before the body is read: a name already uploaded fails here, and that file is never touched.
     const file = await open(target, 'wx');
     try {
       await pipeline(body, this.limiter(), file.createWriteStream());
-      return { path: target, folder };
     } catch (error) {
-      rmSync(target, { force: true });
+      rmSync(leftover, { recursive: true, force: true });
       throw error;
     }
   }

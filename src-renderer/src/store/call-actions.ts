@@ -94,17 +94,23 @@ const DECLARATIONS_SAVED_AFTER_MS = 400;
 /** The declarations as typed, remembered for the draft's DLL once typing pauses (invalid ones too: nothing typed is lost). */
 export function updateDeclarations(declarations: string): void {
   updateDraft({ declarations });
-  if (declarationsSave) clearTimeout(declarationsSave.timer);
   const { dll } = callStore.getState().draft;
+  takePendingDeclarations();
   if (!dll) return;
   declarationsSave = { dll, text: declarations, timer: setTimeout(() => void flushDeclarations(), DECLARATIONS_SAVED_AFTER_MS) };
 }
 
-async function flushDeclarations(): Promise<void> {
+/** The save waiting for typing to pause, taken out of the queue (not sent). */
+function takePendingDeclarations(): typeof declarationsSave {
   const pending = declarationsSave;
-  if (!pending) return;
-  clearTimeout(pending.timer);
+  if (pending) clearTimeout(pending.timer);
   declarationsSave = null;
+  return pending;
+}
+
+async function flushDeclarations(): Promise<void> {
+  const pending = takePendingDeclarations();
+  if (!pending) return;
   await client().request('call.declarations', { dll: pending.dll, declarations: pending.text }).catch((error: unknown) => callStore.setState({ notice: `The declarations were not remembered: ${message(error)}` }));
 }
 
@@ -287,8 +293,7 @@ export async function saveSession(): Promise<void> {
 export async function openSession(file: File): Promise<void> {
   try {
     // Text typed before opening is not saved over the declarations the file brings.
-    if (declarationsSave) clearTimeout(declarationsSave.timer);
-    declarationsSave = null;
+    takePendingDeclarations();
     const history = await client().request('session.load', { content: await file.text() });
     callStore.setState({ calls: history.calls, logs: history.logs.slice(-LOG_LINES_KEPT), shownCallId: history.calls.at(-1)?.id ?? null, notice: `Opened ${file.name}: ${history.calls.length} calls.` });
     const { dll } = callStore.getState().draft;
